@@ -1,0 +1,73 @@
+"""Campaign data: one TOML file per campaign year, each value with the text it comes from."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from ..errors import DossierError, MontantsInconnus
+
+
+@dataclass(frozen=True)
+class Parametre:
+    """A value of a campaign and the reference of the text it comes from."""
+
+    valeur: Any
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Campagne:
+    annee: str
+    statut: str  # "complete" or "guichet" (guichet rule and calendar only)
+    sources: dict[str, str]
+    donnees: dict
+
+    @property
+    def complete(self) -> bool:
+        return self.statut == "complete"
+
+    def parametre(self, chemin: str) -> Parametre | None:
+        """The parameter at a dotted path (``petits_og.amoa``), None when the campaign lacks it."""
+        noeud: Any = self.donnees
+        for cle in chemin.split("."):
+            if not isinstance(noeud, dict) or cle not in noeud:
+                return None
+            noeud = noeud[cle]
+        if not isinstance(noeud, dict) or "valeur" not in noeud:
+            return None
+        return Parametre(noeud["valeur"], self.sources.get(noeud["source"], noeud["source"]), noeud.get("note"))
+
+    def valeur(self, chemin: str, defaut: Any = None) -> Any:
+        p = self.parametre(chemin)
+        return defaut if p is None else p.valeur
+
+    def exiger(self, chemin: str, quoi: str) -> Parametre:
+        """The parameter, or MontantsInconnus naming what the campaign data lacks."""
+        p = self.parametre(chemin)
+        if p is None:
+            voir = "; ".join(self.sources.values())
+            if not self.complete:
+                raise MontantsInconnus(
+                    f"montants de la campagne {self.annee} non renseignés ({quoi}) : les données de cette "
+                    f"campagne ne contiennent que le guichet et le calendrier (voir {voir})"
+                )
+            raise MontantsInconnus(f"la campagne {self.annee} ne prévoit pas de montant pour {quoi} (voir {voir})")
+        return p
+
+
+def campagnes_disponibles() -> list[str]:
+    dossier = resources.files(__package__)
+    return sorted(f.name.removesuffix(".toml") for f in dossier.iterdir() if f.name[:4].isdigit() and f.name.endswith(".toml"))
+
+
+@cache
+def charger_campagne(annee: str) -> Campagne:
+    if annee not in campagnes_disponibles():
+        raise DossierError(f"campagne inconnue « {annee} » ; campagnes disponibles : {', '.join(campagnes_disponibles())}")
+    d = tomllib.loads(resources.files(__package__).joinpath(f"{annee}.toml").read_text("utf-8"))
+    return Campagne(annee=d["annee"], statut=d["statut"], sources=d["sources"], donnees=d)

@@ -1,0 +1,470 @@
+"""Completeness and validity of a deposit folder against a profile (pieces.md, "checklist").
+
+Pure library: ``verifier_dossier`` returns a ``ResultatChecklist``; ``afficher_checklist`` is the
+only function that prints (a rich table for the CLI).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from rich.markup import escape
+
+from dossier.errors import DossierError
+from dossier.profiles import FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet
+
+EXTENSIONS_ACCEPTEES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".png", ".jpg", ".gif")
+EXTENSIONS_MODIFIABLES = (".doc", ".docx", ".xls", ".xlsx")
+MARQUEURS = ("[a completer", "{{", "{%")  # compared with accent-free, lower-case text
+
+ERREUR, ALERTE = "erreur", "alerte"
+PRESENT, MANQUANT, INVALIDE, NON_REQUIS, INDETERMINE = (
+    "present", "manquant", "invalide", "non_requis", "indetermine")
+
+_SIGNATURES = {  # magic bytes -> detected content
+    b"%PDF": "pdf", b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0": "ole",
+    b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif",
+}
+_CONTENU_ATTENDU = {
+    ".pdf": "pdf", ".docx": "zip", ".xlsx": "zip", ".doc": "ole", ".xls": "ole",
+    ".png": "png", ".jpg": "jpeg", ".gif": "gif",
+}
+_NOMS_CONTENUS = {
+    "pdf": "PDF", "zip": "archive ZIP", "ole": "document Office 97-2003", "png": "image PNG",
+    "jpeg": "image JPEG", "gif": "image GIF", "docx": "document Word", "xlsx": "classeur Excel",
+}
+_PARTIE_ZIP = {".docx": ("word/document.xml", "docx"), ".xlsx": ("xl/workbook.xml", "xlsx")}
+
+
+# --- results -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Constat:
+    """A problem found on a piece: ``niveau`` is "erreur" (blocking) or "alerte"."""
+
+    niveau: str
+    message: str
+
+
+@dataclass(frozen=True)
+class EtatPiece:
+    """The verdict on one piece of the profile; ``requis`` is None when it cannot be decided."""
+
+    piece: Piece
+    statut: str
+    requis: bool | None
+    condition: str | None
+    fichiers: tuple[Path, ...]
+    problemes: tuple[Constat, ...]
+
+
+@dataclass(frozen=True)
+class NonReconnu:
+    fichier: str
+    probleme: str
+
+
+@dataclass(frozen=True)
+class ResultatChecklist:
+    profil: Profil
+    dossier: Path
+    pieces: tuple[EtatPiece, ...]
+    non_reconnus: tuple[NonReconnu, ...]
+
+    @property
+    def complet(self) -> bool:
+        """Every required piece is present and valid (alertes do not count)."""
+        return all(e.statut == PRESENT for e in self.pieces if e.requis)
+
+    def nom_fichier(self, chemin: Path) -> str:
+        """A file as shown to the user: relative to the folder when inside it."""
+        try:
+            return chemin.relative_to(self.dossier).as_posix()
+        except ValueError:
+            return str(chemin)
+
+    def to_json(self) -> dict:
+        """The ``checklist --json`` document of pieces.md (a dict ready for ``json.dumps``)."""
+        return {
+            "profil": self.profil.nom,
+            "complet": self.complet,
+            "pieces": [
+                {"slug": e.piece.slug, "libelle": e.piece.libelle, "statut": e.statut,
+                 "requis": e.requis, "condition": e.condition,
+                 "fichiers": [self.nom_fichier(f) for f in e.fichiers],
+                 "problemes": [{"niveau": c.niveau, "message": c.message} for c in e.problemes]}
+                for e in self.pieces
+            ],
+            "non_reconnus": [{"fichier": n.fichier, "probleme": n.probleme} for n in self.non_reconnus],
+        }
+
+
+# --- recognising files ---------------------------------------------------------------------
+
+def normaliser_nom(nom: str) -> str:
+    """Lower case, accents removed, every run of separators as a single ``-``."""
+    sans_accents = "".join(c for c in unicodedata.normalize("NFKD", nom) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", sans_accents.lower()).strip("-")
+
+
+def _score(nom: str, piece: Piece) -> tuple[int, bool]:
+    """Length of the longest key of ``piece`` the normalised stem matches, and whether that key
+    is the slug of the covering workbook (so the piece's sheet must be checked)."""
+    meilleur = (0, False)
+    prefixes = [(piece.slug, False)]
+    if piece.fichier and piece.fichier != piece.slug:
+        prefixes.append((piece.fichier, True))
+    for cle, par_classeur in prefixes:
+        if (nom == cle or nom.startswith(cle + "-")) and len(cle) > meilleur[0]:
+            meilleur = (len(cle), par_classeur)
+    for synonyme in piece.synonymes:
+        if f"-{synonyme}-" in f"-{nom}-" and len(synonyme) > meilleur[0]:
+            meilleur = (len(synonyme), False)
+    return meilleur
+
+
+def reconnaitre(nom_fichier: str, profil: Profil) -> list[tuple[Piece, bool]]:
+    """Pieces a file name stands for (the longest match wins; a workbook may cover several),
+    each with whether it is covered through a sheet of the workbook."""
+    nom = re.sub(r"^\d{1,2}-", "", normaliser_nom(Path(nom_fichier).stem))
+    scores = [(piece, *_score(nom, piece)) for piece in profil.pieces]
+    meilleur = max((s for _, s, _ in scores), default=0)
+    if meilleur == 0:
+        return []
+    return [(piece, par_classeur) for piece, s, par_classeur in scores if s == meilleur]
+
+
+# --- checking one file ---------------------------------------------------------------------
+
+@dataclass
+class ControleFichier:
+    """What opening a file found: its problems and, for a workbook, which sheets are filled."""
+
+    constats: list[Constat] = field(default_factory=list)
+    feuilles: dict[str, bool] | None = None
+
+    def erreur(self, nom: str, message: str) -> None:
+        self.constats.append(Constat(ERREUR, f"{nom} : {message}"))
+
+
+def controler_fichier(chemin: Path) -> ControleFichier:
+    """Open a file with an accepted extension and report what would make GALIS reject it."""
+    controle = ControleFichier()
+    nom, extension = chemin.name, chemin.suffix.lower()
+    if chemin.stat().st_size == 0:
+        controle.erreur(nom, "fichier vide")
+        return controle
+    contenu = _contenu_detecte(chemin)
+    if contenu != _CONTENU_ATTENDU[extension]:
+        detecte = _NOMS_CONTENUS.get(contenu, "non reconnu")
+        controle.erreur(nom, f"contenu incohérent avec l'extension {extension} (contenu : {detecte})")
+        return controle
+    if extension == ".pdf":
+        _controler_pdf(chemin, controle)
+    elif extension in _PARTIE_ZIP:
+        _controler_office(chemin, extension, controle)
+    return controle
+
+
+def _contenu_detecte(chemin: Path) -> str | None:
+    with chemin.open("rb") as f:
+        debut = f.read(1024)
+    if b"%PDF-" in debut:
+        return "pdf"
+    return next((c for magie, c in _SIGNATURES.items() if debut.startswith(magie)), None)
+
+
+@contextmanager
+def _pypdf_silencieux():
+    """pypdf logs warnings on damaged files; the checklist reports them itself."""
+    journal = logging.getLogger("pypdf")
+    niveau = journal.level
+    journal.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        journal.setLevel(niveau)
+
+
+def _controler_pdf(chemin: Path, controle: ControleFichier) -> None:
+    from pypdf import PdfReader
+
+    with chemin.open("rb") as f:
+        f.seek(max(0, chemin.stat().st_size - 1024))
+        fin = f.read()
+    if b"%%EOF" not in fin:
+        controle.erreur(chemin.name, "PDF tronqué (marqueur de fin absent)")
+        return
+    try:
+        with _pypdf_silencieux():
+            lecteur = PdfReader(chemin)
+            if lecteur.is_encrypted and not lecteur.decrypt(""):
+                controle.erreur(chemin.name, "PDF protégé par mot de passe")
+                return
+            if len(lecteur.pages) == 0:
+                controle.erreur(chemin.name, "PDF sans aucune page")
+    except Exception:  # pypdf raises many kinds of errors on damaged files
+        controle.erreur(chemin.name, "PDF illisible ou corrompu")
+
+
+def _controler_office(chemin: Path, extension: str, controle: ControleFichier) -> None:
+    partie, genre = _PARTIE_ZIP[extension]
+    try:
+        with zipfile.ZipFile(chemin) as archive:
+            noms = set(archive.namelist())
+            if partie not in noms:
+                autre = next((g for p, g in _PARTIE_ZIP.values() if p in noms), "zip")
+                controle.erreur(chemin.name, f"n'est pas un {_NOMS_CONTENUS[genre]} "
+                                             f"(contenu : {_NOMS_CONTENUS[autre]})")
+                return
+            textes = _textes_docx(archive) if genre == "docx" else _textes_xlsx(chemin, controle)
+    except Exception:  # zipfile, XML and openpyxl errors all mean a damaged file
+        controle.erreur(chemin.name, f"{_NOMS_CONTENUS[genre]} corrompu ou illisible")
+        return
+    _signaler_marqueurs(chemin.name, textes, controle)
+
+
+def _textes_docx(archive: zipfile.ZipFile) -> list[str]:
+    """Text of every paragraph of every XML part of a Word file (body, headers, footers, notes)."""
+    textes = []
+    for nom in sorted(archive.namelist()):
+        if nom.startswith("word/") and nom.endswith(".xml"):
+            racine = ElementTree.fromstring(archive.read(nom))
+            for paragraphe in racine.iter("{*}p"):
+                textes.append("".join(t.text or "" for t in paragraphe.iter("{*}t")))
+    return textes
+
+
+def _textes_xlsx(chemin: Path, controle: ControleFichier) -> list[str]:
+    """Text cells of a workbook; records on ``controle`` which sheets have data below the header."""
+    from openpyxl import load_workbook
+
+    classeur = load_workbook(chemin, read_only=True)
+    try:
+        textes, controle.feuilles = [], {}
+        for feuille in classeur.worksheets:
+            remplie = False
+            for numero, ligne in enumerate(feuille.iter_rows(values_only=True), start=1):
+                valeurs = [v for v in ligne if v not in (None, "")]
+                remplie = remplie or (numero > 1 and bool(valeurs))
+                textes.extend(v for v in valeurs if isinstance(v, str))
+            controle.feuilles[feuille.title] = remplie
+    finally:
+        classeur.close()
+    if not any(controle.feuilles.values()):
+        controle.erreur(chemin.name, "classeur sans aucune donnée")
+    return textes
+
+
+def _signaler_marqueurs(nom: str, textes: list[str], controle: ControleFichier) -> None:
+    restants = [t.strip() for t in textes if any(m in normaliser_texte(t) for m in MARQUEURS)]
+    if restants:
+        exemple = restants[0] if len(restants[0]) <= 60 else restants[0][:57] + "…"
+        controle.erreur(nom, f"{len(restants)} passage(s) non complété(s), par exemple « {exemple} »")
+
+
+def normaliser_texte(texte: str) -> str:
+    """Lower case without accents, for marker detection."""
+    return "".join(c for c in unicodedata.normalize("NFKD", texte) if not unicodedata.combining(c)).lower()
+
+
+# --- the folder ----------------------------------------------------------------------------
+
+@dataclass
+class _Collecte:
+    """Files gathered for each piece slug while scanning the folder."""
+
+    fichiers: dict[str, list[tuple[Path, bool]]] = field(default_factory=dict)
+    constats: dict[str, list[Constat]] = field(default_factory=dict)
+    non_reconnus: list[NonReconnu] = field(default_factory=list)
+
+    def ajouter(self, slug: str, chemin: Path, par_classeur: bool) -> None:
+        self.fichiers.setdefault(slug, []).append((chemin, par_classeur))
+
+    def signaler(self, slug: str, constat: Constat) -> None:
+        self.constats.setdefault(slug, []).append(constat)
+
+
+def verifier_dossier(dossier: Path, profil: Profil, projet=None,
+                     projet_dir: Path | None = None) -> ResultatChecklist:
+    """Check a deposit folder against a profile; ``projet`` (a ``dossier.model.Projet``) decides
+    conditional pieces and may name user files in its ``pieces`` map, relative to ``projet_dir``."""
+    dossier = Path(dossier).resolve()
+    if not dossier.is_dir():
+        raise DossierError(f"dossier introuvable : {dossier}")
+    collecte = _Collecte()
+    explicites = _pieces_du_projet(projet, Path(projet_dir or "."), profil, collecte)
+    for chemin in _fichiers_candidats(dossier, explicites, collecte):
+        _classer(chemin, dossier, profil, explicites, collecte)
+    faits = faits_du_projet(projet) if projet is not None else None
+    controles: dict[Path, ControleFichier] = {}
+    etats = tuple(_etat_piece(piece, faits, collecte, controles) for piece in profil.pieces)
+    return ResultatChecklist(profil=profil, dossier=dossier, pieces=etats,
+                             non_reconnus=tuple(collecte.non_reconnus))
+
+
+def _pieces_du_projet(projet, projet_dir: Path, profil: Profil, collecte: _Collecte) -> dict[Path, str]:
+    """Files the project's ``pieces`` map assigns explicitly, resolved path -> piece slug."""
+    explicites = {}
+    for slug, relatif in (getattr(projet, "pieces", None) or {}).items():
+        chemin = (projet_dir / relatif).resolve()
+        if profil.piece(slug) is None:
+            collecte.non_reconnus.append(NonReconnu(
+                str(relatif), f"pièce « {slug} » inconnue du profil {profil.nom} (clé pieces du projet)"))
+        elif not chemin.is_file():
+            collecte.signaler(slug, Constat(ERREUR, f"{relatif} : fichier indiqué par le projet introuvable"))
+        else:
+            explicites[chemin] = slug
+    return explicites
+
+
+def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _Collecte) -> list[Path]:
+    """Visible files of the folder, sorted, then the project's files kept outside it."""
+    candidats = []
+    for chemin in sorted(dossier.iterdir()):
+        if chemin.name.startswith((".", "~$")):
+            continue
+        if chemin.is_dir():
+            collecte.non_reconnus.append(NonReconnu(chemin.name, "sous-dossier ignoré"))
+        else:
+            candidats.append(chemin)
+    return candidats + sorted(c for c in explicites if c.parent != dossier)
+
+
+def _classer(chemin: Path, dossier: Path, profil: Profil, explicites: dict[Path, str],
+             collecte: _Collecte) -> None:
+    """Attach a file to the pieces it stands for, or report it as not recognised."""
+    if chemin in explicites:
+        pieces = [(profil.piece(explicites[chemin]), False)]
+    else:
+        pieces = reconnaitre(chemin.name, profil)
+    nom = chemin.name if chemin.parent == dossier else str(chemin)
+    extension = chemin.suffix.lower()
+    if extension not in EXTENSIONS_ACCEPTEES:
+        _refuser(nom, extension, [p for p, _ in pieces], collecte)
+    elif not pieces:
+        collecte.non_reconnus.append(NonReconnu(nom, f"ne correspond à aucune pièce du profil {profil.nom}"))
+    else:
+        for piece, par_classeur in pieces:
+            collecte.ajouter(piece.slug, chemin, par_classeur)
+
+
+def _refuser(nom: str, extension: str, pieces: list[Piece], collecte: _Collecte) -> None:
+    """A file GALIS would not accept: reported, with the pieces it would cover."""
+    motif = f"extension non acceptée par GALIS ({extension or 'aucune'})"
+    couvertes = f" ; couvrirait : {', '.join(p.slug for p in pieces)}" if pieces else ""
+    collecte.non_reconnus.append(NonReconnu(nom, motif + couvertes))
+    for piece in pieces:
+        collecte.signaler(piece.slug, Constat(ERREUR, f"{nom} : {motif}"))
+
+
+def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
+                controles: dict[Path, ControleFichier]) -> EtatPiece:
+    requis, condition = _exigence(piece, faits)
+    fichiers = collecte.fichiers.get(piece.slug, [])
+    constats = list(collecte.constats.get(piece.slug, []))
+    if fichiers:
+        constats = [Constat(ALERTE, c.message) for c in constats]  # a valid file is there anyway
+    for chemin, par_classeur in fichiers:
+        if chemin not in controles:
+            controles[chemin] = controler_fichier(chemin)
+        controle = controles[chemin]
+        constats += controle.constats + _constats_de_piece(piece, chemin, par_classeur, controle)
+    if any(c.niveau == ERREUR for c in constats):
+        statut = INVALIDE
+    elif fichiers:
+        statut = PRESENT
+    elif requis:
+        statut = MANQUANT
+        constats.append(Constat(ERREUR, "pièce obligatoire absente"))
+    else:
+        statut = INDETERMINE if requis is None else NON_REQUIS
+    return EtatPiece(piece=piece, statut=statut, requis=requis, condition=condition,
+                     fichiers=tuple(c for c, _ in fichiers), problemes=tuple(constats))
+
+
+def _exigence(piece: Piece, faits: FaitsProjet | None) -> tuple[bool | None, str | None]:
+    """Whether the piece is required (None: cannot tell without the project) and why."""
+    if piece.condition is None:
+        return piece.requis, None
+    if faits is None:
+        return None, f"{decrire_condition(piece.condition)} (indéterminé sans projet)"
+    return evaluer_condition(piece.condition, faits)
+
+
+def _constats_de_piece(piece: Piece, chemin: Path, par_classeur: bool,
+                       controle: ControleFichier) -> list[Constat]:
+    """Checks that depend on the piece: its sheet in the workbook, its signature."""
+    constats = []
+    if piece.feuille and par_classeur and controle.feuilles is not None:
+        if piece.feuille not in controle.feuilles:
+            constats.append(Constat(ERREUR, f"{chemin.name} : feuille « {piece.feuille} » absente"))
+        elif not controle.feuilles[piece.feuille]:
+            constats.append(Constat(ERREUR, f"{chemin.name} : feuille « {piece.feuille} » vide"))
+    if piece.signee and chemin.suffix.lower() in EXTENSIONS_MODIFIABLES:
+        constats.append(Constat(ALERTE, f"{chemin.name} : pièce à signer, encore au format "
+                                        f"{chemin.suffix.lower()} ; déposer le scan signé (PDF)"))
+    return constats
+
+
+# --- display -------------------------------------------------------------------------------
+
+_STATUTS_AFFICHES = {
+    PRESENT: ("présente", "green"), MANQUANT: ("manquante", "bold red"), INVALIDE: ("invalide", "bold red"),
+    NON_REQUIS: ("non requise", "dim"), INDETERMINE: ("indéterminée", "yellow"),
+}
+
+
+def afficher_checklist(resultat: ResultatChecklist, console) -> None:
+    """Print the checklist as a rich table (one row per piece), the files not recognised and a
+    one-line summary; ``console`` is a ``rich.console.Console``."""
+    from rich.table import Table
+
+    table = Table(title=f"Pièces du dépôt — profil {resultat.profil.nom}", show_lines=False)
+    for colonne in ("N°", "Pièce", "Statut", "Fichier(s)", "Problème / condition"):
+        table.add_column(colonne, overflow="fold")
+    for etat in resultat.pieces:
+        libelle, style = _STATUTS_AFFICHES[etat.statut]
+        fichiers = "\n".join(escape(resultat.nom_fichier(f)) for f in etat.fichiers) or "—"
+        table.add_row(f"{etat.piece.numero:02d}", escape(etat.piece.libelle), f"[{style}]{libelle}[/]",
+                      fichiers, _detail(etat))
+    console.print(table)
+    for non_reconnu in resultat.non_reconnus:
+        console.print(f"[yellow]fichier non reconnu[/] {escape(non_reconnu.fichier)} : "
+                      f"{escape(non_reconnu.probleme)}", highlight=False)
+    style = "green" if resultat.complet else "bold red"
+    console.print(f"[{style}]{escape(resume_checklist(resultat))}[/]", highlight=False)
+
+
+def _detail(etat: EtatPiece) -> str:
+    lignes = [f"[red]{escape(c.message)}[/]" if c.niveau == ERREUR else f"[yellow]alerte : {escape(c.message)}[/]"
+              for c in etat.problemes]
+    if etat.condition:
+        lignes.append(f"[dim]{escape(etat.condition)}[/]")
+    return "\n".join(lignes)
+
+
+def resume_checklist(resultat: ResultatChecklist) -> str:
+    """One French line: complete or not, with the counts that matter."""
+    compte = {s: sum(e.statut == s for e in resultat.pieces) for s in _STATUTS_AFFICHES}
+    alertes = sum(c.niveau == ALERTE for e in resultat.pieces for c in e.problemes)
+    parties = [f"{compte[PRESENT]} présente(s)"]
+    if compte[MANQUANT]:
+        parties.append(f"{compte[MANQUANT]} manquante(s)")
+    if compte[INVALIDE]:
+        parties.append(f"{compte[INVALIDE]} invalide(s)")
+    if alertes:
+        parties.append(f"{alertes} alerte(s)")
+    if compte[INDETERMINE]:
+        parties.append(f"{compte[INDETERMINE]} indéterminée(s) : indiquer --projet pour les évaluer")
+    if resultat.non_reconnus:
+        parties.append(f"{len(resultat.non_reconnus)} fichier(s) non reconnu(s)")
+    etat = "dossier complet" if resultat.complet else "dossier incomplet"
+    return f"{etat} : {', '.join(parties)}"

@@ -1,0 +1,48 @@
+"""Error types of dossier; every message is in French and meant for the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Probleme:
+    """One problem of a project file: the path of the faulty field and a French message."""
+
+    chemin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.chemin} : {self.message}" if self.chemin else self.message
+
+
+class DossierError(Exception):
+    """An error that stops a command: printed as one French message, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ProjetInvalide(DossierError):
+    """The project file is unreadable or rejected by the model; carries every problem at once."""
+
+    def __init__(self, fichier: str, problemes: list[Probleme]):
+        self.fichier = fichier
+        self.problemes = problemes
+        n = len(problemes)
+        super().__init__(f"projet invalide ({fichier}) : {n} problème{'s' if n > 1 else ''}")
+
+
+class MontantsInconnus(DossierError):
+    """The campaign data has no amount for the case: the tool refuses rather than guess."""
+
+
+class SortieExistante(DossierError):
+    """The output already exists and ``--force`` was not given."""
+
+
+class LibreOfficeIndisponible(DossierError):
+    """PDF conversion asked for, but LibreOffice is missing, hangs or fails."""
