@@ -237,8 +237,8 @@ def _textes_docx(archive: zipfile.ZipFile) -> list[str]:
     for nom in sorted(archive.namelist()):
         if nom.startswith("word/") and nom.endswith(".xml"):
             racine = ElementTree.fromstring(archive.read(nom))
-            for paragraphe in racine.iter("{*}p"):
-                textes.append("".join(t.text or "" for t in paragraphe.iter("{*}t")))
+            for paragraphe in racine.iterfind(".//{*}p"):
+                textes.append("".join(t.text or "" for t in paragraphe.iterfind(".//{*}t")))
     return textes
 
 

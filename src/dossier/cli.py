@@ -1,0 +1,204 @@
+"""Command line of dossier: parse, call the library, print, exit code (0 done, 1 problems found, 2 cannot do)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import traceback
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from . import __version__
+from .campaigns import charger_campagne
+from .errors import DossierError, ProjetInvalide, SortieExistante
+from .fichiers import ecrire_atomique
+from .model import Projet, charger_projet
+from .rules import calculer_financement, recevable, verifier_recevabilite
+from .sorties import afficher_campagnes, afficher_check, afficher_financement, afficher_problemes, check_json, financement_json
+
+sortie = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+erreurs = Console(stderr=True, highlight=False)
+
+
+class FormateurAide(click.HelpFormatter):
+    """Click help in French."""
+
+    TITRES = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="Utilisation : ")
+
+    def write_heading(self, heading: str) -> None:
+        super().write_heading(self.TITRES.get(heading, heading))
+
+
+class Contexte(click.Context):
+    formatter_class = FormateurAide
+
+
+class Commande(click.Command):
+    context_class = Contexte
+
+
+class Groupe(click.Group):
+    context_class = Contexte
+    command_class = Commande
+
+
+AIDE = {"help_option_names": ["-h", "--help"]}
+option_aide = click.help_option("-h", "--help", help="Afficher cette aide et quitter.")
+
+
+def _imprimer_json(donnees: dict) -> None:
+    click.echo(json.dumps(donnees, ensure_ascii=False, indent=2))
+
+
+def _projet(chemin: str) -> Projet:
+    return charger_projet(chemin)
+
+
+def _niveau_taille(projet: Projet) -> str:
+    from .profiles import charger_profil
+
+    return getattr(charger_profil(projet.depot.profil), "taille_minimale_niveau", "erreur")
+
+
+@click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet JSON.")
+@click.version_option(__version__, "--version", message="dossier %(version)s", help="Afficher la version et quitter.")
+@click.option("--debug", is_flag=True, help="Afficher la trace complète des erreurs inattendues.")
+@option_aide
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    ctx.obj = {"debug": debug}
+
+
+@cli.command(help="Écrire un squelette de projet à remplir (ou l'exemple de référence avec --exemple). N'écrase jamais un fichier existant.")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+@click.option("--exemple", is_flag=True, help="Écrire l'exemple de référence (Normandie 2023, 17 ESSMS) au lieu du squelette.")
+@option_aide
+def init(fichier: str, exemple: bool) -> None:
+    from .squelette import squelette_json
+
+    chemin = Path(fichier)
+    if chemin.exists():
+        raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
+    ecrire_atomique(chemin, squelette_json(exemple).encode("utf-8"))
+    sortie.print(f"projet écrit : {chemin} — le compléter puis lancer « dossier validate {chemin} »", markup=False)
+
+
+@cli.command(help="Valider le fichier projet : structure, types, identifiants FINESS/SIRET, cohérence.")
+@click.argument("projet", type=click.Path(dir_okay=False))
+@option_aide
+@click.pass_context
+def validate(ctx: click.Context, projet: str) -> None:
+    try:
+        p = _projet(projet)
+    except ProjetInvalide as e:
+        sortie.print(e.message, style="bold red", markup=False)
+        afficher_problemes(sortie, e.problemes)
+        ctx.exit(1)
+    sortie.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
+                 style="green", markup=False)
+
+
+@cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")
+@click.argument("projet", type=click.Path(dir_okay=False))
+@click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
+@option_aide
+@click.pass_context
+def check(ctx: click.Context, projet: str, en_json: bool) -> None:
+    p = _projet(projet)
+    controles = verifier_recevabilite(p, charger_campagne(p.campagne), dt.date.today(), _niveau_taille(p))
+    if en_json:
+        _imprimer_json(check_json(controles))
+    else:
+        afficher_check(sortie, controles)
+    ctx.exit(0 if recevable(controles) else 1)
+
+
+@cli.command(help="Calculer le guichet et les montants (forfaits, petits OG, proratisation SAAD, avance et solde).")
+@click.argument("projet", type=click.Path(dir_okay=False))
+@click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
+@option_aide
+def financement(projet: str, en_json: bool) -> None:
+    p = _projet(projet)
+    fin = calculer_financement(p, charger_campagne(p.campagne))
+    if en_json:
+        _imprimer_json(financement_json(fin))
+    else:
+        afficher_financement(sortie, fin)
+
+
+@cli.command(help="Lister les campagnes connues, l'état de leurs données et leurs sources.")
+@option_aide
+def campagnes() -> None:
+    afficher_campagnes(sortie)
+
+
+# --------------------------------------------------------------------------- entry point
+
+_MESSAGES_CLICK = {
+    "NoSuchOption": lambda e: f"option inconnue « {e.option_name} »"
+    + (f" (vouliez-vous dire « {e.possibilities[0]} » ?)" if e.possibilities else ""),
+    "MissingParameter": lambda e: f"paramètre manquant : {(e.param.human_readable_name if e.param else '').upper()}",
+    "BadOptionUsage": lambda e: f"option « {e.option_name} » mal employée",
+    "NoArgsIsHelpError": None,
+}
+
+
+def _message_usage(e: click.UsageError) -> str:
+    fabrique = _MESSAGES_CLICK.get(type(e).__name__)
+    if fabrique:
+        return fabrique(e)
+    if isinstance(e, click.BadParameter):
+        nom = e.param.human_readable_name if e.param else "paramètre"
+        return f"valeur invalide pour {nom} : {e.message}"
+    texte = e.format_message()
+    if texte.startswith("No such command"):
+        return f"commande inconnue {texte.split(' ', 3)[-1]} ; voir « dossier --help »"
+    if texte.startswith("Got unexpected extra argument"):
+        return "argument en trop : " + texte.split("(", 1)[-1].rstrip(")")
+    return f"utilisation incorrecte : {texte}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; never a traceback (unless --debug), French messages, exit codes 0/1/2."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        code = cli.main(args=args, prog_name="dossier", standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help())
+        return 2
+    except click.UsageError as e:
+        erreurs.print(f"erreur : {_message_usage(e)}", style="red", markup=False)
+        if e.ctx is not None:
+            erreurs.print(f"aide : {e.ctx.command_path} --help", markup=False)
+        return 2
+    except ProjetInvalide as e:
+        erreurs.print(e.message, style="bold red", markup=False)
+        afficher_problemes(erreurs, e.problemes)
+        return e.exit_code
+    except DossierError as e:
+        erreurs.print(f"erreur : {e.message}", style="red", markup=False)
+        return e.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        erreurs.print("interrompu : aucun fichier partiel n'a été laissé", style="red", markup=False)
+        return 2
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except BrokenPipeError:
+        return 2
+    except Exception as e:  # noqa: BLE001 - last resort: one French line, never a traceback
+        if debug:
+            traceback.print_exc()
+        erreurs.print(f"erreur inattendue : {type(e).__name__} : {e} (relancer avec --debug pour la trace)", style="red", markup=False)
+        return 2
+
+
+def run() -> None:
+    sys.exit(main())

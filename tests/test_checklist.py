@@ -1,0 +1,328 @@
+"""checklist: recognising files by name, opening them, deciding each piece's status."""
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from checklist_fixtures import (
+    classeur_rempli, docx, pdf, pdf_tronque, pieces_generees, projet_exemple, xlsx, zip_quelconque,
+)
+from dossier.checklist import afficher_checklist, normaliser_nom, reconnaitre, verifier_dossier
+from dossier.errors import DossierError
+from dossier.profiles import charger_profil
+
+CNSA = charger_profil("cnsa-2023")
+NORMANDIE = charger_profil("normandie-2023")
+
+
+def statuts(resultat) -> dict[str, str]:
+    return {e.piece.slug: e.statut for e in resultat.pieces}
+
+
+def etat(resultat, slug):
+    return next(e for e in resultat.pieces if e.piece.slug == slug)
+
+
+def messages(resultat, slug) -> str:
+    return " | ".join(c.message for c in etat(resultat, slug).problemes)
+
+
+@pytest.fixture
+def depot(tmp_path) -> Path:
+    dossier = tmp_path / "depot"
+    dossier.mkdir()
+    return dossier
+
+
+@pytest.fixture
+def depot_normandie(depot) -> Path:
+    pieces_generees(depot, NORMANDIE)
+    return depot
+
+
+@pytest.fixture
+def depot_cnsa(depot) -> Path:
+    pieces_generees(depot, CNSA)
+    pdf(depot / "RIB Association Tilleuls.PDF")
+    return depot
+
+
+# --- recognising names ---------------------------------------------------------------------
+
+def test_normaliser_nom():
+    assert normaliser_nom("RIB Association Tilleuls") == "rib-association-tilleuls"
+    assert normaliser_nom("Lettre d'engagement – CCAS de Vire") == "lettre-d-engagement-ccas-de-vire"
+    assert normaliser_nom("Étude_de  couverture DPI") == "etude-de-couverture-dpi"
+
+
+@pytest.mark.parametrize("nom, profil, attendus", [
+    ("RIB Association Tilleuls.PDF", CNSA, ["rib"]),
+    ("Relevé d'identité bancaire.pdf", CNSA, ["rib"]),
+    ("Publication Journal Officiel 2012.pdf", CNSA, ["publication-jo"]),
+    ("Autodiagnostic ANAP Tilleuls.pdf", CNSA, ["autodiagnostic-anap"]),
+    ("Lettre d'engagement CCAS.pdf", CNSA, ["lettre-engagement"]),
+    ("05-planning.xlsx", CNSA, ["planning"]),
+    ("06-plan-de-financement.xlsx", CNSA, ["plan-de-financement"]),
+    ("11-materiels.xlsx", CNSA, ["liste-materiels"]),
+    ("06-planning.xlsx", NORMANDIE, ["planning-projet", "planning-deploiement", "planning-conduite"]),
+    ("Planning projet.xlsx", NORMANDIE, ["planning-projet"]),
+    ("09-plan-de-financement.xlsx", NORMANDIE, ["plan-de-financement"]),
+    ("14-materiels.xlsx", NORMANDIE, ["plan-implantation-materiel"]),
+    ("01-note-de-presentation.docx", NORMANDIE, ["note-de-presentation"]),
+    ("05-conduite-du-changement.docx", NORMANDIE, ["conduite-du-changement"]),
+    ("Note de présentation générale.pdf", NORMANDIE, ["note-de-presentation"]),
+    ("distribution des tâches.pdf", CNSA, []),
+    ("scan0001.pdf", CNSA, []),
+])
+def test_reconnaitre(nom, profil, attendus):
+    assert [p.slug for p, _ in reconnaitre(nom, profil)] == attendus
+
+
+def test_le_classeur_planning_couvre_ses_feuilles():
+    assert all(par_classeur for _, par_classeur in reconnaitre("06-planning.xlsx", NORMANDIE))
+    assert not any(par_classeur for _, par_classeur in reconnaitre("planning-projet.xlsx", NORMANDIE))
+
+
+# --- complete folders ----------------------------------------------------------------------
+
+def test_dossier_cnsa_complet_avec_projet(depot_cnsa, tmp_path):
+    projet, dossier_projet = projet_exemple(tmp_path)
+    resultat = verifier_dossier(depot_cnsa, CNSA, projet, dossier_projet)
+    assert statuts(resultat) == {
+        "note-de-presentation": "present", "gouvernance": "present", "convention": "present",
+        "lettre-engagement": "present", "planning": "present", "plan-de-financement": "present",
+        "strategie-deploiement": "present", "conduite-du-changement": "present", "rib": "present",
+        "declaration-heures-saad": "present", "liste-materiels": "present",
+        "autorisation-entite-nationale": "non_requis", "autodiagnostic-anap": "non_requis",
+        "statuts": "non_requis", "publication-jo": "non_requis",
+    }
+    assert resultat.complet
+    assert etat(resultat, "rib").fichiers == (depot_cnsa / "RIB Association Tilleuls.PDF",)
+    assert resultat.non_reconnus == ()
+
+
+def test_piece_a_signer_en_docx_est_une_alerte(depot_cnsa):
+    resultat = verifier_dossier(depot_cnsa, CNSA)
+    convention = etat(resultat, "convention")
+    assert convention.statut == "present"
+    assert [c.niveau for c in convention.problemes] == ["alerte"]
+    assert "scan signé" in convention.problemes[0].message
+    assert resultat.complet
+
+
+def test_piece_signee_en_pdf_sans_alerte(depot_cnsa):
+    (depot_cnsa / "03-convention.docx").unlink()
+    pdf(depot_cnsa / "03-convention-signee.pdf")
+    convention = etat(verifier_dossier(depot_cnsa, CNSA), "convention")
+    assert convention.statut == "present" and convention.problemes == ()
+
+
+def test_dossier_normandie_json(depot_normandie, tmp_path):
+    projet, dossier_projet = projet_exemple(tmp_path)
+    document = verifier_dossier(depot_normandie, NORMANDIE, projet, dossier_projet).to_json()
+    assert document["profil"] == "normandie-2023" and document["complet"] is True
+    pieces = {p["slug"]: p for p in document["pieces"]}
+    assert [p["slug"] for p in document["pieces"]] == [p.slug for p in NORMANDIE.pieces]
+    assert {s: p["statut"] for s, p in pieces.items()} == {
+        "note-de-presentation": "present", "gouvernance": "present",
+        "attestation-mutualisation": "present", "strategie-deploiement": "present",
+        "conduite-du-changement": "present", "planning-projet": "present",
+        "planning-deploiement": "present", "planning-conduite": "present",
+        "plan-de-financement": "present", "lettre-engagement": "present",
+        "declaration-heures-saad": "present", "autorisation-entite-nationale": "non_requis",
+        "etude-couverture-dpi": "non_requis", "plan-implantation-materiel": "present",
+        "autres": "non_requis",
+    }
+    assert pieces["planning-deploiement"]["fichiers"] == ["06-planning.xlsx"]
+    saad = pieces["declaration-heures-saad"]
+    assert saad["requis"] is True
+    assert saad["condition"].startswith("le projet compte 3 ESSMS d'aide à domicile")
+    assert pieces["etude-couverture-dpi"]["requis"] is False
+    assert pieces["gouvernance"] == {
+        "slug": "gouvernance", "libelle": "Gouvernance du projet", "statut": "present",
+        "requis": True, "condition": None, "fichiers": ["02-gouvernance.docx"], "problemes": [],
+    }
+    assert document["non_reconnus"] == []
+
+
+def test_gouvernance_absente_rend_le_dossier_incomplet(depot_normandie):
+    (depot_normandie / "02-gouvernance.docx").unlink()
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert not resultat.complet
+    gouvernance = etat(resultat, "gouvernance")
+    assert gouvernance.statut == "manquant"
+    assert [(c.niveau, c.message) for c in gouvernance.problemes] == [("erreur", "pièce obligatoire absente")]
+    console = Console(record=True, width=200)
+    afficher_checklist(resultat, console)
+    sortie = console.export_text()
+    assert "Gouvernance du projet" in sortie and "manquante" in sortie
+    assert "dossier incomplet" in sortie
+
+
+def test_sans_projet_les_pieces_conditionnelles_sont_indeterminees(depot):
+    pieces_generees(depot, NORMANDIE)
+    (depot / "11-declaration-heures-saad.xlsx").unlink()
+    resultat = verifier_dossier(depot, NORMANDIE)
+    for slug in ("declaration-heures-saad", "autorisation-entite-nationale", "etude-couverture-dpi"):
+        e = etat(resultat, slug)
+        assert e.statut == "indetermine" and e.requis is None
+        assert "indéterminé sans projet" in e.condition
+    assert etat(resultat, "plan-implantation-materiel").statut == "present"
+    assert resultat.complet
+    console = Console(record=True, width=200)
+    afficher_checklist(resultat, console)
+    assert "indiquer --projet" in console.export_text()
+
+
+def test_piece_conditionnelle_requise_absente(depot_normandie, tmp_path):
+    (depot_normandie / "11-declaration-heures-saad.xlsx").unlink()
+    projet, dossier_projet = projet_exemple(tmp_path)
+    resultat = verifier_dossier(depot_normandie, NORMANDIE, projet, dossier_projet)
+    assert etat(resultat, "declaration-heures-saad").statut == "manquant"
+    assert not resultat.complet
+
+
+def test_fichiers_caches_ignores(depot_normandie):
+    (depot_normandie / ".DS_Store").write_bytes(b"\0\0")
+    (depot_normandie / "~$02-gouvernance.docx").write_bytes(b"verrou")
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert resultat.non_reconnus == () and resultat.complet
+
+
+def test_dossier_introuvable(tmp_path):
+    with pytest.raises(DossierError, match="dossier introuvable"):
+        verifier_dossier(tmp_path / "absent", NORMANDIE)
+
+
+# --- files that GALIS would reject ---------------------------------------------------------
+
+def _vide(chemin):
+    chemin.write_bytes(b"")
+
+
+def _pdf_chiffre(chemin):
+    pdf(chemin, mot_de_passe="x")
+
+
+def _pdf_nomme_docx(chemin):
+    pdf(chemin)
+
+
+def _docx_a_completer(chemin):
+    docx(chemin, "Contexte du projet", "[À COMPLÉTER : contexte]")
+
+
+def _docx_entete_jinja(chemin):
+    docx(chemin, "Gouvernance", entete="{{ porteur.raison_sociale }}")
+
+
+def _xlsx_nomme_docx(chemin):
+    classeur_rempli(chemin, ["Feuil1"])
+
+
+@pytest.mark.parametrize("nom, fabrique, attendu", [
+    ("02-gouvernance.docx", _vide, "02-gouvernance.docx : fichier vide"),
+    ("02-gouvernance.pdf", pdf_tronque, "PDF tronqué"),
+    ("02-gouvernance.pdf", _pdf_chiffre, "02-gouvernance.pdf : PDF protégé par mot de passe"),
+    ("02-gouvernance.docx", zip_quelconque, "n'est pas un document Word (contenu : archive ZIP)"),
+    ("02-gouvernance.docx", _xlsx_nomme_docx, "n'est pas un document Word (contenu : classeur Excel)"),
+    ("02-gouvernance.docx", _pdf_nomme_docx, "contenu incohérent avec l'extension .docx (contenu : PDF)"),
+    ("02-gouvernance.docx", _docx_a_completer, "« [À COMPLÉTER : contexte] »"),
+    ("02-gouvernance.docx", _docx_entete_jinja, "« {{ porteur.raison_sociale }} »"),
+])
+def test_fichier_invalide(depot_normandie, nom, fabrique, attendu):
+    (depot_normandie / "02-gouvernance.docx").unlink()
+    fabrique(depot_normandie / nom)
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    gouvernance = etat(resultat, "gouvernance")
+    assert gouvernance.statut == "invalide"
+    assert attendu in messages(resultat, "gouvernance")
+    assert all(c.niveau == "erreur" for c in gouvernance.problemes)
+    assert not resultat.complet
+
+
+def test_docx_corrompu(depot_normandie):
+    chemin = depot_normandie / "02-gouvernance.docx"
+    chemin.write_bytes(chemin.read_bytes()[:2000])
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert "document Word corrompu ou illisible" in messages(resultat, "gouvernance")
+
+
+def test_marqueur_dans_un_classeur(depot_normandie):
+    xlsx(depot_normandie / "09-plan-de-financement.xlsx",
+         {"Coûts du projet": [["Poste", "Montant"], ["[À COMPLÉTER : poste]", 1000]]})
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert etat(resultat, "plan-de-financement").statut == "invalide"
+    assert "1 passage(s) non complété(s)" in messages(resultat, "plan-de-financement")
+
+
+def test_feuille_absente_ou_vide_du_planning(depot_normandie):
+    xlsx(depot_normandie / "06-planning.xlsx", {
+        "Projet": [["Tâche", "Début"], ["Lancement", "2023-09-01"]],
+        "Conduite du changement": [["Tâche", "Début"]],
+    })
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert statuts(resultat)["planning-projet"] == "present"
+    assert statuts(resultat)["planning-deploiement"] == "invalide"
+    assert "06-planning.xlsx : feuille « Déploiement » absente" in messages(resultat, "planning-deploiement")
+    assert "feuille « Conduite du changement » vide" in messages(resultat, "planning-conduite")
+
+
+def test_classeur_vide(depot_normandie):
+    xlsx(depot_normandie / "09-plan-de-financement.xlsx", {"Coûts du projet": [["Poste", "Montant"]]})
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert "classeur sans aucune donnée" in messages(resultat, "plan-de-financement")
+
+
+def test_extensions_refusees(depot_cnsa):
+    (depot_cnsa / "RIB Association Tilleuls.PDF").unlink()
+    (depot_cnsa / "RIB Association Tilleuls.jpeg").write_bytes(b"\xff\xd8\xff\xe0")
+    (depot_cnsa / "photo.jpeg").write_bytes(b"\xff\xd8\xff\xe0")
+    (depot_cnsa / "Statuts.odt").write_bytes(b"PK\x03\x04")
+    resultat = verifier_dossier(depot_cnsa, CNSA)
+    assert {n.fichier: n.probleme for n in resultat.non_reconnus} == {
+        "RIB Association Tilleuls.jpeg": "extension non acceptée par GALIS (.jpeg) ; couvrirait : rib",
+        "Statuts.odt": "extension non acceptée par GALIS (.odt) ; couvrirait : statuts",
+        "photo.jpeg": "extension non acceptée par GALIS (.jpeg)",
+    }
+    assert etat(resultat, "rib").statut == "invalide" and etat(resultat, "rib").fichiers == ()
+    assert etat(resultat, "statuts").statut == "invalide"
+    assert not resultat.complet
+
+
+def test_jpg_accepte_et_controle(depot_cnsa):
+    (depot_cnsa / "Statuts.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 16)
+    (depot_cnsa / "Journal officiel.gif").write_bytes(b"%PDF-1.4 pas un gif")
+    resultat = verifier_dossier(depot_cnsa, CNSA)
+    assert etat(resultat, "statuts").statut == "present"
+    assert etat(resultat, "publication-jo").statut == "invalide"
+    assert resultat.complet  # optional pieces do not decide completeness
+
+
+def test_fichier_sans_piece(depot_normandie):
+    pdf(depot_normandie / "scan0001.pdf")
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert [(n.fichier, n.probleme) for n in resultat.non_reconnus] == [
+        ("scan0001.pdf", "ne correspond à aucune pièce du profil normandie-2023")]
+
+
+# --- the project's `pieces` map ------------------------------------------------------------
+
+def test_pieces_nommees_par_le_projet(depot_cnsa, tmp_path):
+    (depot_cnsa / "RIB Association Tilleuls.PDF").unlink()
+    pdf(depot_cnsa / "scan0001.pdf")
+    (tmp_path / "banque").mkdir()
+    pdf(tmp_path / "banque" / "releve.pdf")
+    projet, dossier_projet = projet_exemple(tmp_path, pieces={
+        "rib": "banque/releve.pdf", "statuts": "depot/scan0001.pdf",
+        "publication-jo": "absent.pdf", "kbis": "kbis.pdf",
+    })
+    resultat = verifier_dossier(depot_cnsa, CNSA, projet, dossier_projet)
+    assert etat(resultat, "rib").statut == "present"
+    assert etat(resultat, "rib").fichiers == ((tmp_path / "banque" / "releve.pdf").resolve(),)
+    assert etat(resultat, "statuts").fichiers == (depot_cnsa.resolve() / "scan0001.pdf",)
+    assert etat(resultat, "publication-jo").statut == "invalide"
+    assert "absent.pdf : fichier indiqué par le projet introuvable" in messages(resultat, "publication-jo")
+    assert [n.fichier for n in resultat.non_reconnus] == ["kbis.pdf"]
+    assert resultat.complet
