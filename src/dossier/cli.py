@@ -19,7 +19,7 @@ from .model import Projet, charger_projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
 from .sorties import afficher_campagnes, afficher_check, afficher_financement, afficher_problemes, check_json, financement_json
 
-sortie = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 erreurs = Console(stderr=True, highlight=False)
 
 
@@ -86,7 +86,7 @@ def init(fichier: str, exemple: bool) -> None:
     if chemin.exists():
         raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
     ecrire_atomique(chemin, squelette_json(exemple).encode("utf-8"))
-    sortie.print(f"projet écrit : {chemin} — le compléter puis lancer « dossier validate {chemin} »", markup=False)
+    console.print(f"projet écrit : {chemin} — le compléter puis lancer « dossier validate {chemin} »", markup=False)
 
 
 @cli.command(help="Valider le fichier projet : structure, types, identifiants FINESS/SIRET, cohérence.")
@@ -97,10 +97,10 @@ def validate(ctx: click.Context, projet: str) -> None:
     try:
         p = _projet(projet)
     except ProjetInvalide as e:
-        sortie.print(e.message, style="bold red", markup=False)
-        afficher_problemes(sortie, e.problemes)
+        console.print(e.message, style="bold red", markup=False)
+        afficher_problemes(console, e.problemes)
         ctx.exit(1)
-    sortie.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
+    console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
 
 
@@ -115,7 +115,7 @@ def check(ctx: click.Context, projet: str, en_json: bool) -> None:
     if en_json:
         _imprimer_json(check_json(controles))
     else:
-        afficher_check(sortie, controles)
+        afficher_check(console, controles)
     ctx.exit(0 if recevable(controles) else 1)
 
 
@@ -129,13 +129,42 @@ def financement(projet: str, en_json: bool) -> None:
     if en_json:
         _imprimer_json(financement_json(fin))
     else:
-        afficher_financement(sortie, fin)
+        afficher_financement(console, fin)
 
 
 @cli.command(help="Lister les campagnes connues, l'état de leurs données et leurs sources.")
 @option_aide
 def campagnes() -> None:
-    afficher_campagnes(sortie)
+    afficher_campagnes(console)
+
+
+@cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie.")
+@click.argument("projet", type=click.Path(dir_okay=False))
+@click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier où écrire les pièces.")
+@click.option("--pieces", "selection", help="Pièces à générer, séparées par des virgules (par défaut : toutes).")
+@click.option("--pdf", is_flag=True, help="Ajouter un PDF de chaque pièce (LibreOffice, une seule conversion).")
+@click.option("--force", is_flag=True, help="Remplacer les pièces déjà présentes.")
+@click.option("--templates", "modeles", type=click.Path(file_okay=False), help="Dossier de modèles modifiés (voir « dossier templates export »).")
+@option_aide
+@click.pass_context
+def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, pdf: bool, force: bool, modeles: str | None) -> None:
+    from rich.progress import Progress, SpinnerColumn, TextColumn
+
+    from .render.pieces import rendre_dossier
+    from .sorties import afficher_rendu
+
+    p = _projet(projet)
+    choix = [s.strip() for s in selection.split(",") if s.strip()] if selection else None
+    options = dict(selection=choix, pdf=pdf, force=force, modeles=Path(modeles) if modeles else None)
+    if erreurs.is_terminal:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=erreurs, transient=True) as barre:
+            tache = barre.add_task("rendu des pièces")
+            rapport = rendre_dossier(p, Path(sortie), **options,
+                                     progression=lambda nom: barre.update(tache, description=f"rendu : {nom}"))
+    else:
+        rapport = rendre_dossier(p, Path(sortie), **options)
+    afficher_rendu(console, rapport)
+    ctx.exit(1 if rapport.marqueurs else 0)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from rich.console import Console
+from babel.numbers import format_decimal
 from rich.table import Table
 
 from .campaigns import Campagne, campagnes_disponibles, charger_campagne
@@ -138,3 +139,27 @@ def afficher_campagnes(console: Console) -> None:
         statut = "complètes" if c.complete else "guichet et calendrier seulement (montants non renseignés)"
         table.add_row(annee, statut, "\n".join(c.sources.values()))
     console.print(table)
+
+
+def taille_lisible(octets: int) -> str:
+    """``12345`` -> ``12,1 ko``."""
+    if octets < 1024:
+        return f"{octets} o"
+    return f"{format_decimal(octets / 1024, format='#,##0.0', locale='fr_FR')} ko"
+
+
+def afficher_rendu(console: Console, rapport) -> None:
+    table = Table(title=f"Pièces écrites dans {rapport.dossier}", title_justify="left")
+    table.add_column("Fichier")
+    table.add_column("Taille", justify="right")
+    for f in rapport.fichiers:
+        table.add_row(f.nom, taille_lisible(f.taille))
+    console.print(table)
+    for c in rapport.alertes:
+        console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
+    if rapport.marqueurs:
+        console.print(f"{len(rapport.marqueurs)} texte(s) à compléter dans le projet :", style="bold yellow", markup=False)
+        for m in rapport.marqueurs:
+            console.print(f"  - {m}", markup=False, highlight=False)
+    else:
+        console.print(f"{len(rapport.fichiers)} fichier(s) écrit(s), aucun texte à compléter", style="green", markup=False)

@@ -1,0 +1,62 @@
+"""PDF conversion of the pieces: one headless LibreOffice batch per dossier."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import LibreOfficeIndisponible
+
+PAQUETS = "libreoffice-writer-nogui libreoffice-calc-nogui"
+DELAI_DEFAUT = 300
+
+
+def trouver_soffice() -> str:
+    """Path of LibreOffice's ``soffice``, or a French error naming the Debian packages."""
+    chemin = shutil.which("soffice") or shutil.which("libreoffice")
+    if chemin is None:
+        raise LibreOfficeIndisponible(
+            f"LibreOffice est introuvable : --pdf en a besoin (Debian : apt-get install {PAQUETS})"
+        )
+    return chemin
+
+
+def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = None) -> list[Path]:
+    """Convert ``fichiers`` to PDF into ``dossier`` with a single LibreOffice call and a private profile."""
+    if not fichiers:
+        return []
+    soffice = trouver_soffice()
+    delai = delai or float(os.environ.get("DOSSIER_DELAI_PDF", DELAI_DEFAUT))
+    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as profil:
+        commande = [
+            soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
+            f"-env:UserInstallation={Path(profil).as_uri()}",
+            "--convert-to", "pdf", "--outdir", str(dossier), *map(str, fichiers),
+        ]
+        try:
+            processus = subprocess.Popen(commande, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as e:
+            raise LibreOfficeIndisponible(f"LibreOffice ne démarre pas ({soffice}) : {e.strerror or e}") from None
+        try:
+            _, erreur = processus.communicate(timeout=delai)
+        except subprocess.TimeoutExpired:
+            os.killpg(processus.pid, signal.SIGKILL)
+            processus.wait()
+            raise LibreOfficeIndisponible(f"LibreOffice ne répond pas : conversion PDF abandonnée après {delai:g} s") from None
+        except BaseException:
+            os.killpg(processus.pid, signal.SIGKILL)
+            processus.wait()
+            raise
+    pdfs = [dossier / f"{f.stem}.pdf" for f in fichiers]
+    manquants = [p.name for p in pdfs if not p.is_file() or p.stat().st_size == 0]
+    if manquants:
+        detail = erreur.decode("utf-8", "replace").strip().splitlines()[-1:] if erreur else []
+        raise LibreOfficeIndisponible(
+            f"la conversion PDF a échoué (LibreOffice, code {processus.returncode}) pour : {', '.join(manquants)}"
+            + (f" — {detail[0]}" if detail else "")
+        )
+    return pdfs
