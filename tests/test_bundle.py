@@ -1,0 +1,173 @@
+"""bundle: the reproducible deposit archive, its manifest, its refusals and its atomic writing."""
+
+import hashlib
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from checklist_fixtures import docx, pdf, pieces_generees, projet_exemple
+from dossier.bundle import DossierIncomplet, construire_archive
+from dossier.errors import SortieExistante
+from dossier.profiles import charger_profil
+
+CNSA = charger_profil("cnsa-2023")
+NORMANDIE = charger_profil("normandie-2023")
+
+
+@pytest.fixture
+def depot(tmp_path) -> Path:
+    dossier = tmp_path / "depot"
+    dossier.mkdir()
+    pieces_generees(dossier, NORMANDIE)
+    return dossier
+
+
+@pytest.fixture
+def projet(tmp_path):
+    return projet_exemple(tmp_path)
+
+
+@pytest.fixture
+def sorties(tmp_path) -> Path:
+    dossier = tmp_path / "sorties"
+    dossier.mkdir()
+    return dossier
+
+
+def manifeste(archive: Path) -> dict:
+    with zipfile.ZipFile(archive) as z:
+        return json.loads(z.read("manifest.json"))
+
+
+def noms(archive: Path) -> list[str]:
+    with zipfile.ZipFile(archive) as z:
+        return z.namelist()
+
+
+def test_archive_complete(depot, projet, sorties):
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE, *projet)
+    assert noms(info.chemin) == [
+        "00-bordereau.txt", "01-note-de-presentation.docx", "02-gouvernance.docx",
+        "03-attestation-mutualisation.docx", "04-strategie-deploiement.docx",
+        "05-conduite-du-changement.docx", "06-planning.xlsx", "09-plan-de-financement.xlsx",
+        "10-lettre-engagement.docx", "11-declaration-heures-saad.xlsx",
+        "14-plan-implantation-materiel.xlsx", "manifest.json",
+    ]
+    document = manifeste(info.chemin)
+    assert document["profil"] == "normandie-2023" and "controles_en_echec" not in document
+    pieces = document["pieces"]
+    assert [p["slug"] for p in pieces[5:8]] == ["planning-projet", "planning-deploiement", "planning-conduite"]
+    assert {p["fichier"] for p in pieces[5:8]} == {"06-planning.xlsx"}
+    gouvernance = next(p for p in pieces if p["slug"] == "gouvernance")
+    contenu = (depot / "02-gouvernance.docx").read_bytes()
+    assert gouvernance == {
+        "slug": "gouvernance", "libelle": "Gouvernance du projet", "fichier": "02-gouvernance.docx",
+        "nom_original": "02-gouvernance.docx", "taille": len(contenu),
+        "sha256": hashlib.sha256(contenu).hexdigest(),
+    }
+    assert info.sha256 == hashlib.sha256(info.chemin.read_bytes()).hexdigest()
+
+
+def test_entrees_zip_deterministes(depot, sorties):
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE)
+    with zipfile.ZipFile(info.chemin) as z:
+        for entree in z.infolist():
+            assert entree.date_time == (1980, 1, 1, 0, 0, 0)
+            assert entree.compress_type == zipfile.ZIP_DEFLATED
+            assert entree.external_attr == 0o100644 << 16
+
+
+def test_deux_executions_identiques(depot, projet, sorties):
+    premiere = construire_archive(depot, sorties / "a.zip", NORMANDIE, *projet)
+    for fichier in depot.iterdir():
+        os.utime(fichier, (1_700_000_000, 1_700_000_000))
+    seconde = construire_archive(depot, sorties / "b.zip", NORMANDIE, *projet)
+    assert premiere.sha256 == seconde.sha256
+    assert premiere.chemin.read_bytes() == seconde.chemin.read_bytes()
+
+
+def test_bordereau_lisible(depot, projet, sorties):
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE, *projet)
+    with zipfile.ZipFile(info.chemin) as z:
+        texte = z.read("00-bordereau.txt").decode("utf-8")
+    assert "Projet : DUI partagé des ESSMS du Bocage normand" in texte
+    assert "02. Gouvernance du projet\n    02-gouvernance.docx (original : 02-gouvernance.docx" in texte
+    assert "13. Étude de couverture des besoins du DUI par un DPI\n    non requise" in texte
+
+
+def test_refus_si_incomplet_rien_n_est_ecrit(depot, sorties):
+    (depot / "02-gouvernance.docx").unlink()
+    with pytest.raises(DossierIncomplet) as exc:
+        construire_archive(depot, sorties / "depot.zip", NORMANDIE)
+    assert "gouvernance : pièce obligatoire absente" in exc.value.message
+    assert exc.value.exit_code == 2
+    assert list(sorties.iterdir()) == []
+
+
+def test_force_enregistre_les_controles_en_echec(depot, sorties):
+    (depot / "02-gouvernance.docx").unlink()
+    docx(depot / "04-strategie-deploiement.docx", "[À COMPLÉTER : stratégie]")
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE, force=True)
+    assert "04-strategie-deploiement.docx" in noms(info.chemin)
+    echecs = {c["slug"]: c for c in manifeste(info.chemin)["controles_en_echec"]}
+    assert echecs["gouvernance"] == {"slug": "gouvernance", "statut": "manquant", "requis": True,
+                                     "problemes": ["pièce obligatoire absente"], "dans_archive": False}
+    assert echecs["strategie-deploiement"]["dans_archive"] is True
+
+
+def test_piece_facultative_invalide_ecartee(depot, sorties):
+    (depot / "autres-autodiagnostic.pdf").write_bytes(b"")
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE)
+    assert not any("autres" in n for n in noms(info.chemin))
+    assert manifeste(info.chemin)["controles_en_echec"] == [{
+        "slug": "autres", "statut": "invalide", "requis": False,
+        "problemes": ["autres-autodiagnostic.pdf : fichier vide"], "dans_archive": False}]
+
+
+def test_plusieurs_fichiers_pour_une_piece_et_rib(tmp_path, sorties):
+    depot = tmp_path / "cnsa"
+    depot.mkdir()
+    pieces_generees(depot, CNSA)
+    (depot / "04-lettre-engagement.docx").unlink()
+    pdf(depot / "Lettre d'engagement CCAS.pdf")
+    pdf(depot / "Lettre d'engagement Tilleuls.pdf")
+    pdf(depot / "RIB Association Tilleuls.PDF")
+    info = construire_archive(depot, sorties / "depot.zip", CNSA)
+    assert {"04-lettre-engagement.pdf", "04-lettre-engagement-2.pdf", "09-rib.pdf"} <= set(noms(info.chemin))
+    rib = next(p for p in manifeste(info.chemin)["pieces"] if p["slug"] == "rib")
+    assert rib["nom_original"] == "RIB Association Tilleuls.PDF"
+
+
+def test_archive_existante_refusee_sans_force(depot, sorties):
+    sortie = sorties / "depot.zip"
+    sortie.write_bytes(b"ancienne")
+    with pytest.raises(SortieExistante, match="existe déjà"):
+        construire_archive(depot, sortie, NORMANDIE)
+    assert sortie.read_bytes() == b"ancienne"
+    construire_archive(depot, sortie, NORMANDIE, force=True)
+    assert zipfile.is_zipfile(sortie)
+
+
+def _echec(*args, **kwargs):
+    raise OSError("disque plein")
+
+
+@pytest.mark.parametrize("cible", ["os.fsync", "zipfile.ZipFile.writestr", "os.replace"])
+def test_echec_pendant_l_ecriture_ne_laisse_rien(depot, sorties, monkeypatch, cible):
+    monkeypatch.setattr(cible, _echec)
+    with pytest.raises(OSError, match="disque plein"):
+        construire_archive(depot, sorties / "depot.zip", NORMANDIE)
+    assert list(sorties.iterdir()) == []
+
+
+def test_echec_en_remplacant_conserve_l_ancienne_archive(depot, sorties, monkeypatch):
+    sortie = sorties / "depot.zip"
+    sortie.write_bytes(b"ancienne")
+    monkeypatch.setattr("os.fsync", _echec)
+    with pytest.raises(OSError):
+        construire_archive(depot, sortie, NORMANDIE, force=True)
+    assert [p.name for p in sorties.iterdir()] == ["depot.zip"]
+    assert sortie.read_bytes() == b"ancienne"
