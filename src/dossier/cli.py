@@ -167,6 +167,107 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
     ctx.exit(1 if rapport.marqueurs else 0)
 
 
+def _projet_et_profil(projet: str | None, profil: str | None):
+    """Optional project (with its folder) and the profile: --profil, else the project's, else cnsa-2023."""
+    from .profiles import charger_profil
+
+    p = _projet(projet) if projet else None
+    nom = profil or (p.depot.profil if p else "cnsa-2023")
+    return p, Path(projet).resolve().parent if projet else None, charger_profil(nom)
+
+
+@cli.command(help="Vérifier qu'un dossier de dépôt est complet et valide (pièces du profil, fichiers lisibles).")
+@click.argument("dossier", type=click.Path(file_okay=False))
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
+@click.option("--profil", help="Profil de dépôt (cnsa-2023, normandie-2023) ; par défaut celui du projet.")
+@click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
+@option_aide
+@click.pass_context
+def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str | None, en_json: bool) -> None:
+    from .checklist import afficher_checklist, verifier_dossier
+
+    p, rep, prof = _projet_et_profil(projet, profil)
+    resultat = verifier_dossier(Path(dossier), prof, p, rep)
+    if en_json:
+        _imprimer_json(resultat.to_json())
+    else:
+        afficher_checklist(resultat, console)
+    ctx.exit(0 if resultat.complet else 1)
+
+
+@cli.command(help="Construire l'archive de dépôt (pièces numérotées, manifeste, bordereau) ; refusée tant que le dossier est incomplet, sauf --force.")
+@click.argument("dossier", type=click.Path(file_okay=False))
+@click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Archive .zip à écrire.")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
+@click.option("--profil", help="Profil de dépôt ; par défaut celui du projet.")
+@click.option("--force", is_flag=True, help="Remplacer l'archive existante, ou archiver malgré une checklist en échec (consigné dans le manifeste).")
+@option_aide
+def bundle(dossier: str, sortie: str, projet: str | None, profil: str | None, force: bool) -> None:
+    from .bundle import construire_archive
+    from .checklist import afficher_checklist
+    from .sorties import taille_lisible
+
+    p, rep, prof = _projet_et_profil(projet, profil)
+    try:
+        info = construire_archive(Path(dossier), Path(sortie), prof, p, rep, force)
+    except DossierError as e:
+        resultat = getattr(e, "resultat", None)
+        if resultat is not None:
+            afficher_checklist(resultat, console)
+        raise
+    console.print(f"archive écrite : {info.chemin} ({taille_lisible(info.taille)}, {len(info.entrees)} pièce(s), sha256 {info.sha256})",
+                  markup=False)
+    if info.controles_en_echec:
+        console.print(f"{len(info.controles_en_echec)} contrôle(s) en échec consigné(s) dans le manifeste (--force)", style="yellow", markup=False)
+
+
+@cli.group(cls=Groupe, help="Modèles Word et Excel : lister, exporter pour les modifier, vérifier.")
+@option_aide
+def templates() -> None:
+    pass
+
+
+@templates.command("list", help="Lister les modèles livrés.")
+@option_aide
+def templates_list() -> None:
+    from rich.table import Table
+
+    from .render.modeles import lister_modeles
+
+    table = Table(title="Modèles livrés", title_justify="left")
+    table.add_column("Modèle")
+    table.add_column("Pièce")
+    for nom, description in lister_modeles():
+        table.add_row(nom, description)
+    console.print(table)
+
+
+@templates.command("export", help="Copier les modèles dans REP pour les modifier (logo, formulation).")
+@click.argument("rep", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Remplacer les fichiers existants.")
+@option_aide
+def templates_export(rep: str, force: bool) -> None:
+    from .render.modeles import exporter_modeles
+
+    copies = exporter_modeles(Path(rep), force)
+    console.print(f"{len(copies) if copies else 'modèles'} copié(s) dans {rep} ; les utiliser avec « dossier render … --templates {rep} »", markup=False)
+
+
+@templates.command("check", help="Vérifier des modèles (par défaut ceux livrés) : syntaxe Jinja, champs inconnus, balises coupées.")
+@click.argument("rep", required=False, type=click.Path(file_okay=False))
+@option_aide
+@click.pass_context
+def templates_check(ctx: click.Context, rep: str | None) -> None:
+    from .render.modeles import verifier_modeles
+
+    problemes = verifier_modeles(Path(rep) if rep else None)
+    if problemes:
+        console.print(f"{len(problemes)} problème(s) dans les modèles :", style="bold red", markup=False)
+        afficher_problemes(console, problemes)
+        ctx.exit(1)
+    console.print("modèles valides", style="green", markup=False)
+
+
 # --------------------------------------------------------------------------- entry point
 
 _MESSAGES_CLICK = {
