@@ -10,7 +10,7 @@ import pytest
 
 from checklist_fixtures import docx, pdf, pieces_generees, projet_exemple
 from dossier.bundle import DossierIncomplet, construire_archive
-from dossier.errors import SortieExistante
+from dossier.errors import DossierError, SortieExistante
 from dossier.profiles import charger_profil
 
 CNSA = charger_profil("cnsa-2023")
@@ -152,13 +152,23 @@ def test_archive_existante_refusee_sans_force(depot, sorties):
 
 
 def _echec(*args, **kwargs):
-    raise OSError("disque plein")
+    raise OSError(28, "disque plein")
 
 
-@pytest.mark.parametrize("cible", ["os.fsync", "zipfile.ZipFile.writestr", "os.replace"])
-def test_echec_pendant_l_ecriture_ne_laisse_rien(depot, sorties, monkeypatch, cible):
-    monkeypatch.setattr(cible, _echec)
-    with pytest.raises(OSError, match="disque plein"):
+def _ecriture_interrompue(self, donnees):
+    with open(self, "wb") as f:
+        f.write(donnees[: len(donnees) // 2])
+    raise OSError(28, "disque plein")
+
+
+@pytest.mark.parametrize("cible, remplacement", [
+    ("zipfile.ZipFile.writestr", _echec),
+    ("pathlib.Path.write_bytes", _ecriture_interrompue),
+    ("os.replace", _echec),
+])
+def test_echec_pendant_l_ecriture_ne_laisse_rien(depot, sorties, monkeypatch, cible, remplacement):
+    monkeypatch.setattr(cible, remplacement)
+    with pytest.raises((OSError, DossierError), match="disque plein"):
         construire_archive(depot, sorties / "depot.zip", NORMANDIE)
     assert list(sorties.iterdir()) == []
 
@@ -166,8 +176,8 @@ def test_echec_pendant_l_ecriture_ne_laisse_rien(depot, sorties, monkeypatch, ci
 def test_echec_en_remplacant_conserve_l_ancienne_archive(depot, sorties, monkeypatch):
     sortie = sorties / "depot.zip"
     sortie.write_bytes(b"ancienne")
-    monkeypatch.setattr("os.fsync", _echec)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("pathlib.Path.write_bytes", _ecriture_interrompue)
+    with pytest.raises(DossierError, match="écriture impossible"):
         construire_archive(depot, sortie, NORMANDIE, force=True)
     assert [p.name for p in sorties.iterdir()] == ["depot.zip"]
     assert sortie.read_bytes() == b"ancienne"

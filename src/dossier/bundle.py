@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.checklist import INVALIDE, MANQUANT, PRESENT, EtatPiece, ResultatChecklist, verifier_dossier
 from dossier.errors import DossierError, SortieExistante
+from dossier.fichiers import ecrire_atomique
 from dossier.profiles import Profil
 
 DATE_ZIP = (1980, 1, 1, 0, 0, 0)
@@ -75,8 +74,6 @@ def construire_archive(dossier: Path, sortie: Path, profil: Profil, projet=None,
         raise DossierError(f"{sortie} est un dossier : indiquer le chemin du fichier .zip à écrire")
     if sortie.exists() and not force:
         raise SortieExistante(f"l'archive {sortie} existe déjà ; utiliser --force pour la remplacer")
-    if not sortie.parent.is_dir():
-        raise DossierError(f"dossier de destination introuvable : {sortie.parent}")
     resultat = verifier_dossier(dossier, profil, projet, projet_dir)
     if not resultat.complet and not force:
         raise DossierIncomplet(resultat)
@@ -85,7 +82,7 @@ def construire_archive(dossier: Path, sortie: Path, profil: Profil, projet=None,
     contenus[MANIFESTE] = _manifeste(profil, entrees, controles)
     contenus[BORDEREAU] = _bordereau(resultat, entrees, controles, projet).encode("utf-8")
     donnees = _zip(contenus)
-    _ecrire_atomiquement(sortie, donnees)
+    ecrire_atomique(sortie, donnees)
     return InfoArchive(chemin=sortie, taille=len(donnees), sha256=hashlib.sha256(donnees).hexdigest(),
                        entrees=tuple(entrees), controles_en_echec=controles, resultat=resultat)
 
@@ -200,17 +197,3 @@ def _zip(contenus: dict[str, bytes]) -> bytes:
             info.create_system = UNIX
             archive.writestr(info, contenus[nom])
     return tampon.getvalue()
-
-
-def _ecrire_atomiquement(sortie: Path, donnees: bytes) -> None:
-    """Write to a temporary file next to ``sortie`` then rename it; never leave a partial file."""
-    temporaire = sortie.with_name(f".{sortie.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temporaire.open("xb") as f:
-            f.write(donnees)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporaire, sortie)
-    except BaseException:
-        temporaire.unlink(missing_ok=True)
-        raise
