@@ -127,3 +127,8 @@ def test_domicile_par_saad_ou_heures():
 
 def test_decrire_condition():
     assert decrire_condition("saad") == "requise si le projet compte un ESSMS d'aide à domicile"
+
+
+def test_niveau_de_la_taille_minimale_par_profil():
+    assert charger_profil("cnsa-2023").taille_minimale_niveau == "erreur"
+    assert charger_profil("normandie-2023").taille_minimale_niveau == "alerte"

@@ -14,6 +14,7 @@ from importlib import resources
 from dossier.errors import DossierError
 
 FORMATS_GENERES = ("docx", "xlsx")
+NIVEAUX_REGLE = ("erreur", "alerte")
 CATEGORIES_DOMICILE = ("460", "209")
 SECTEURS_DPI = ("PDE", "PDS")
 
@@ -50,12 +51,14 @@ class FichierGenere:
 
 @dataclass(frozen=True)
 class Profil:
-    """The ordered list of pieces of one call for projects."""
+    """The ordered list of pieces of one call for projects, and the level of the ``taille-minimale``
+    rule (rules.md §2) under that call: "erreur" or "alerte"."""
 
     nom: str
     libelle: str
     source: str
     pieces: tuple[Piece, ...]
+    taille_minimale_niveau: str = "erreur"
 
     def fichiers_generes(self) -> list[FichierGenere]:
         """One entry per generated file, numbered after the first piece it covers."""
@@ -101,8 +104,11 @@ def charger_profil(nom: str) -> Profil:
     donnees = tomllib.loads(_dossier_profils().joinpath(f"{nom}.toml").read_text("utf-8"))
     pieces = tuple(_piece(d, numero) for numero, d in enumerate(donnees["pieces"], start=1))
     _verifier_unicite(nom, pieces)
+    niveau = donnees.get("taille_minimale_niveau", "erreur")
+    if niveau not in NIVEAUX_REGLE:
+        raise ValueError(f"profil {nom} : niveau de taille-minimale inconnu « {niveau} »")
     return Profil(nom=donnees["nom"], libelle=donnees["libelle"], source=donnees["source"],
-                  pieces=pieces)
+                  pieces=pieces, taille_minimale_niveau=niveau)
 
 
 def _piece(d: dict, numero: int) -> Piece:
