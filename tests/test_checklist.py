@@ -300,6 +300,14 @@ def test_jpg_accepte_et_controle(depot_cnsa):
     assert resultat.complet  # optional pieces do not decide completeness
 
 
+def test_lien_casse_illisible(depot_normandie):
+    (depot_normandie / "02-gouvernance.docx").unlink()
+    (depot_normandie / "02-gouvernance.pdf").symlink_to(depot_normandie / "absent.pdf")
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert etat(resultat, "gouvernance").statut == "invalide"
+    assert "02-gouvernance.pdf : fichier illisible" in messages(resultat, "gouvernance")
+
+
 def test_fichier_sans_piece(depot_normandie):
     pdf(depot_normandie / "scan0001.pdf")
     resultat = verifier_dossier(depot_normandie, NORMANDIE)

@@ -156,6 +156,15 @@ class ControleFichier:
 
 def controler_fichier(chemin: Path) -> ControleFichier:
     """Open a file with an accepted extension and report what would make GALIS reject it."""
+    try:
+        return _controler_contenu(chemin)
+    except OSError as e:  # broken link, no permission...
+        controle = ControleFichier()
+        controle.erreur(chemin.name, f"fichier illisible ({e.strerror or e})")
+        return controle
+
+
+def _controler_contenu(chemin: Path) -> ControleFichier:
     controle = ControleFichier()
     nom, extension = chemin.name, chemin.suffix.lower()
     if chemin.stat().st_size == 0:
