@@ -63,7 +63,7 @@ def _projet(chemin: str) -> Projet:
 def _niveau_taille(projet: Projet) -> str:
     from .profiles import charger_profil
 
-    return getattr(charger_profil(projet.depot.profil), "taille_minimale_niveau", "erreur")
+    return charger_profil(projet.depot.profil).taille_minimale_niveau
 
 
 @click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet JSON.")
