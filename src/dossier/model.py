@@ -682,7 +682,7 @@ def _coherence(d: dict) -> list[Probleme]:
     planning = d.get("planning")
     vagues = _dicts(planning.get("vagues")) if isinstance(planning, dict) else []
     if vagues:
-        numeros = {v.get("numero") for _, v in vagues}
+        numeros = {v.get("numero") for _, v in vagues if isinstance(v.get("numero"), int)}
         for i, e in essms:
             if isinstance(e.get("vague"), int) and e["vague"] not in numeros:
                 connus = ", ".join(str(n) for n in sorted(n for n in numeros if isinstance(n, int)))
