@@ -418,3 +418,62 @@ def test_init_exemple(tmp_path, capsys):
     assert "17 ESSMS" in texte
     assert json.loads(fichier.read_text("utf-8")) == EXEMPLE_DONNEES
     assert [p.name for p in tmp_path.iterdir()] == ["exemple.json"]
+
+
+NARRATIFS = {
+    "note": ["contexte", "objectifs", "enjeux", "points_attention"],
+    "deploiement": ["strategie", "reprise_donnees", "interfaces", "services_socles"],
+    "conduite_changement": ["groupe_travail", "communication", "formation", "sensibilisation", "risques"],
+    "gouvernance": ["chef_de_projet", "dpo", "rsi", "responsable_traitement", "instances", "referents", "amoa", "mutualisation"],
+}
+
+
+@pytest.mark.parametrize("nom", ["normandie-2023-acquisition.json", "mise-a-niveau-2022.json", "outre-mer-8-essms.json"])
+def test_exemples_narratifs_complets(nom):
+    """Every narrative text of the pieces is filled in, so that the examples render without markers."""
+    d = fabrique.charger(fabrique.RACINE / "examples" / nom)
+    for objet, cles in NARRATIFS.items():
+        for cle in cles:
+            assert d[objet].get(cle), f"{objet}.{cle}"
+    assert {r["organisme"] for r in d["gouvernance"]["referents"]} == {o["id"] for o in d["organismes"]}
+    assert d["gouvernance"]["amoa"].get("prestataire")
+    assert d["planning"]["jalons"] and d["planning"]["vagues"] and d["couts"]["postes"] and d["couts"]["rh"]
+
+
+def test_exemple_mise_a_niveau_2022(capsys):
+    fichier = fabrique.RACINE / "examples" / "mise-a-niveau-2022.json"
+    d = fabrique.charger(fichier)
+    assert (d["campagne"], d["type_projet"], d["solution"]["referencement_segur"]) == ("2022", "mise_a_niveau", "reference")
+    assert all(e["logiciel_actuel"] == d["solution"]["logiciel"] for e in d["essms"])
+    code, texte = lancer(capsys, "financement", fichier, "--json")
+    j = json.loads(texte)
+    assert code == 0 and j["nb_essms"] == 35 and len(j["regions"]) == 1 and j["guichet"] == "regional"
+    assert j["totaux"]["logiciel"] == 0
+    assert j["sons"]["prestation_segur_total"] == 35 * 2190  # every OG is small
+
+
+def test_exemple_outre_mer(capsys):
+    fichier = fabrique.RACINE / "examples" / "outre-mer-8-essms.json"
+    d = fabrique.charger(fichier)
+    assert d["depot"]["profil"] == "cnsa-2023"
+    assert len(d["essms"]) == 8 and all(e["finess_et"].startswith("9704") for e in d["essms"])
+    assert any("heures_saad" in e for e in d["essms"])
+    code, texte = lancer(capsys, "financement", fichier, "--json")
+    j = json.loads(texte)
+    assert code == 0 and j["ars"] == "La Réunion" and all(o["petit"] for o in j["organismes"])
+    assert j["totaux"]["amoa"] == 100_000 and j["totaux"]["materiel"] > 0
+
+
+def _rendu_disponible() -> bool:
+    import importlib.util
+
+    return "render" in cli.commands and all(
+        importlib.util.find_spec(f"dossier.render.{m}") is not None for m in ("contexte", "docx", "xlsx"))
+
+
+@pytest.mark.skipif(not _rendu_disponible(), reason="rendu des pièces pas encore disponible")
+@pytest.mark.parametrize("nom", ["normandie-2023-acquisition.json", "mise-a-niveau-2022.json", "outre-mer-8-essms.json"])
+def test_exemples_rendus_sans_marqueur(tmp_path, capsys, nom):
+    code, texte = lancer(capsys, "render", fabrique.RACINE / "examples" / nom, "-o", tmp_path / "pieces")
+    assert code == 0, texte
+    assert "[À COMPLÉTER" not in texte
