@@ -477,3 +477,17 @@ def test_exemples_rendus_sans_marqueur(tmp_path, capsys, nom):
     code, texte = lancer(capsys, "render", fabrique.RACINE / "examples" / nom, "-o", tmp_path / "pieces")
     assert code == 0, texte
     assert "[À COMPLÉTER" not in texte
+
+
+@pytest.mark.parametrize("profil", ["cnsa-2023", "normandie-2023"])
+@pytest.mark.parametrize("fichier", EXEMPLES, ids=fabrique.ids_de(EXEMPLES))
+def test_exemples_sans_marqueur_a_completer(fichier, profil):
+    contexte = pytest.importorskip("dossier.render.contexte")
+    from dossier.campaigns import charger_campagne
+    from dossier.model import charger_projet
+    from dossier.profiles import charger_profil
+    from dossier.rules import calculer_financement
+
+    p = charger_projet(fichier)
+    rendu = contexte.construire_contexte(p, calculer_financement(p, charger_campagne(p.campagne)), charger_profil(profil))
+    assert rendu.marqueurs == []
