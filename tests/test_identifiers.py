@@ -257,3 +257,15 @@ def test_table_des_categories_conforme_a_la_spec():
             assert c.eligible, code
             assert c.secteur == secteur, (code, c.secteur, secteur)
             assert c.libelle == libelle, (code, c.libelle, libelle)
+
+
+def test_siret_chiffres_non_ascii():
+    """python-stdnum reads full-width digits as digits: the stored SIRET must then be ASCII."""
+    saisie = "７７９１２３４５４００018"
+    if ids.erreur_siret(saisie) is None:
+        assert ids.normaliser_siret(saisie) == "77912345400018"
+
+
+@pytest.mark.parametrize("saisie", ["１４０１００１１６", "١٤٠١٠٠١١٦"])
+def test_finess_chiffres_non_ascii_refuses(saisie):
+    assert ids.erreur_finess(saisie) is not None

@@ -376,3 +376,26 @@ def test_fuzz_jamais_d_exception_inattendue(remplacements):
         valider(d)
     except ProjetInvalide as e:
         assert e.problemes and all(isinstance(p.message, str) and p.message for p in e.problemes)
+
+
+def test_siret_stocke_en_chiffres_ascii(donnees_exemple):
+    """A SIRET typed with full-width digits is refused, or stored as 14 ASCII digits (else the porteur's OG
+    is not recognised and the AMOA forfait moves to a separate line)."""
+    donnees_exemple["porteur"]["siret"] = "７７９１２３４５４００018"
+    try:
+        p = valider(donnees_exemple)
+    except ProjetInvalide as e:
+        assert [x.chemin for x in e.problemes] == ["porteur.siret"]
+    else:
+        assert p.porteur.siret == "77912345400018"
+
+
+@pytest.mark.parametrize("code", ["٥٠٠", "５００", "50O"])
+def test_categorie_chiffres_ascii(donnees_exemple, code):
+    donnees_exemple["essms"][0]["categorie"] = code
+    un_probleme(donnees_exemple, "essms[0].categorie", "3 chiffres")
+
+
+def test_date_chiffres_non_ascii(donnees_exemple):
+    donnees_exemple["depot"]["date"] = "２０２３-05-15"
+    un_probleme(donnees_exemple, "depot.date", "date")
