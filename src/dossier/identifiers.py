@@ -91,7 +91,7 @@ def corse_ou_outre_mer(finess: str) -> bool:
 
 
 def normaliser_siret(valeur: str) -> str:
-    return re.sub(r"\s+", "", valeur)
+    return _siret.compact(re.sub(r"\s+", "", valeur))
 
 
 def erreur_siret(valeur: str) -> str | None:

@@ -114,7 +114,7 @@ def _region(v: Any) -> str:
 
 
 def _categorie(v: Any) -> str:
-    if not re.fullmatch(r"\d{3}", _texte(v)):
+    if not re.fullmatch(r"[0-9]{3}", _texte(v)):
         raise _erreur(f"catégorie FINESS invalide « {v} » (code à 3 chiffres)")
     return v
 
