@@ -1,0 +1,603 @@
+"""Excel pieces (render/xlsx.py): content read back with openpyxl, formulas recalculated by LibreOffice."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+import fabrique
+import libreoffice
+from dossier.campaigns import charger_campagne
+from dossier.render.formatting import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT, FORMAT_EXCEL_POURCENT
+from dossier.render.xlsx import (
+    COLONNES_SAAD,
+    FEUILLE_MATERIELS,
+    FEUILLE_SAAD,
+    FEUILLES_FINANCEMENT,
+    FEUILLES_PLANNING,
+    FICHIERS_XLSX,
+    JALONS_CNSA,
+    jalons_cnsa_absents,
+    rendre_xlsx,
+)
+from dossier.rules import calculer_financement
+
+HOSTILE = 'Tâche & <b>gras</b> "guillemets" \'apostrophe\'\nligne 2 — é è ç œ 🚀'
+FORMULE = "=SUM(1,2) n'est pas une formule"
+CONTROLE = "Contrôle\x01caché"
+
+
+# --------------------------------------------------------------------------- variants of the example
+
+
+def _exemple() -> dict:
+    return copy.deepcopy(fabrique.charger())
+
+
+def _hostile() -> dict:
+    """The example with hostile texts everywhere, and one ESSMS whose quote has no lines."""
+    d = _exemple()
+    d["intitule"] = HOSTILE
+    d["porteur"]["raison_sociale"] = FORMULE
+    d["planning"]["jalons"][0]["libelle"] = HOSTILE
+    d["planning"]["jalons"][0]["responsable"] = FORMULE
+    d["planning"]["jalons"][9]["libelle"] = CONTROLE
+    d["couts"]["postes"][0]["libelle"] = HOSTILE
+    d["couts"]["rh"][0]["fonction"] = FORMULE
+    d["couts"]["ressources_autres"][0]["libelle"] = HOSTILE
+    d["essms"][0]["materiel"]["lignes"][0]["designation"] = HOSTILE
+    d["essms"][0]["materiel"]["lignes"][0]["emplacement"] = FORMULE
+    d["essms"][14]["nom"] = HOSTILE
+    d["essms"][14]["heures_saad"]["financement_autres"] = FORMULE
+    del d["essms"][9]["materiel"]["lignes"]  # EHPAD Les Hortensias: "Devis global" 9 800
+    return d
+
+
+def _grand_og() -> dict:
+    """Tilleuls manages 20 ESSMS: not a small OG, its equipment is not financed."""
+    d = _exemple()
+    d["organismes"][0]["nb_essms_total"] = 20
+    return d
+
+
+def _jalons_manquants() -> dict:
+    d = _exemple()
+    d["planning"]["jalons"] = [j for j in d["planning"]["jalons"]
+                               if "VSR" not in j["libelle"] and "usage" not in j["libelle"]]
+    return d
+
+
+def _nu() -> dict:
+    """No planning, no costs, no equipment, no home help."""
+    d = _exemple()
+    for cle in ("planning", "couts"):
+        del d[cle]
+    for e in d["essms"]:
+        e.pop("materiel", None)
+        e.pop("vague", None)
+    d["essms"] = [e for e in d["essms"] if "heures_saad" not in e]
+    return d
+
+
+VARIANTES = {"exemple": _exemple, "hostile": _hostile, "grand-og": _grand_og,
+             "jalons-manquants": _jalons_manquants, "nu": _nu}
+
+
+class Rendu:
+    def __init__(self, donnees: dict, dossier: Path, nom: str):
+        self.projet = fabrique.projet_de(donnees)
+        self.fin = calculer_financement(self.projet, charger_campagne(self.projet.campagne))
+        self.fichiers = {}
+        for slug in FICHIERS_XLSX:
+            chemin = dossier / f"{nom}-{slug}.xlsx"
+            rendre_xlsx(slug, self.projet, self.fin, chemin)
+            self.fichiers[slug] = chemin
+        self._classeurs = {}
+
+    def classeur(self, slug: str):
+        if slug not in self._classeurs:
+            self._classeurs[slug] = load_workbook(self.fichiers[slug])
+        return self._classeurs[slug]
+
+
+@pytest.fixture(scope="module")
+def rendus(tmp_path_factory) -> dict[str, Rendu]:
+    dossier = tmp_path_factory.mktemp("xlsx")
+    return {nom: Rendu(fabrique_variante(), dossier, nom) for nom, fabrique_variante in VARIANTES.items()}
+
+
+@pytest.fixture(scope="module")
+def recalcules(rendus, tmp_path_factory) -> dict[tuple[str, str], object]:
+    """Every rendered workbook recalculated by one LibreOffice process: (variant, slug) -> values."""
+    if not libreoffice.SOFFICE:
+        pytest.skip(libreoffice.RAISON_ABSENT)
+    base = tmp_path_factory.mktemp("recalcul")
+    fichiers = {(nom, slug): chemin for nom, r in rendus.items() for slug, chemin in r.fichiers.items()}
+    convertis = libreoffice.recalculer(list(fichiers.values()), base / "sortie", base / "profil")
+    return {cle: load_workbook(convertis[chemin], data_only=True) for cle, chemin in fichiers.items()}
+
+
+def lignes(ws) -> list[tuple]:
+    return [tuple(c.value for c in ligne) for ligne in ws.iter_rows()]
+
+
+def ligne_de(ws, texte: str, colonne: int = 1) -> int:
+    """Row number of the first cell of ``colonne`` whose value is ``texte`` (or starts with it)."""
+    for r in range(1, ws.max_row + 1):
+        v = ws.cell(r, colonne).value
+        if isinstance(v, str) and (v == texte or v.startswith(texte)):
+            return r
+    raise AssertionError(f"« {texte} » absent de la colonne {colonne} de la feuille {ws.title}")
+
+
+def ligne_entete(ws, premier: str) -> int:
+    r = ligne_de(ws, premier)
+    assert ws.cell(r, 1).style == "entete"
+    return r
+
+
+def en_date(v) -> dt.date:
+    return v.date() if isinstance(v, dt.datetime) else v
+
+
+def proche(a, b, tol=0.005) -> bool:
+    return abs(float(a) - float(b)) <= tol
+
+
+# --------------------------------------------------------------------------- all workbooks
+
+
+def test_noms_des_feuilles(rendus):
+    r = rendus["exemple"]
+    assert r.classeur("planning").sheetnames == list(FEUILLES_PLANNING)
+    assert r.classeur("plan-de-financement").sheetnames == list(FEUILLES_FINANCEMENT)
+    assert r.classeur("declaration-heures-saad").sheetnames == [FEUILLE_SAAD]
+    assert r.classeur("materiels").sheetnames == [FEUILLE_MATERIELS]
+
+
+def test_les_feuilles_attendues_par_les_profils(rendus):
+    """The checklist looks for these sheets (profiles' `feuille`)."""
+    from dossier.profiles import charger_profil
+
+    for profil in ("cnsa-2023", "normandie-2023"):
+        for piece in charger_profil(profil).pieces:
+            if piece.format == "xlsx" and piece.feuille:
+                assert piece.feuille in rendus["exemple"].classeur(piece.fichier).sheetnames
+
+
+@pytest.mark.parametrize("slug", FICHIERS_XLSX)
+def test_titre_porteur_et_date_en_tete_de_chaque_feuille(rendus, slug):
+    r = rendus["exemple"]
+    for ws in r.classeur(slug).worksheets:
+        assert isinstance(ws["A1"].value, str) and ws["A1"].value.strip()
+        assert (ws["A2"].value, ws["B2"].value) == ("Projet", r.projet.intitule)
+        assert (ws["A3"].value, ws["B3"].value) == ("Porteur", r.projet.porteur.raison_sociale)
+        assert ws["A4"].value == "Date"
+        assert en_date(ws["B4"].value) == dt.date(2023, 5, 15)
+        assert ws["B4"].is_date and ws["B4"].number_format.endswith(FORMAT_EXCEL_DATE)
+
+
+def test_date_du_jour_sans_date_de_depot(tmp_path):
+    d = _exemple()
+    del d["depot"]["date"]
+    projet = fabrique.projet_de(d)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    rendre_xlsx("materiels", projet, fin, tmp_path / "m.xlsx")
+    assert en_date(load_workbook(tmp_path / "m.xlsx").active["B4"].value) == dt.date.today()
+
+
+@pytest.mark.parametrize("slug", FICHIERS_XLSX)
+def test_mise_en_page(rendus, slug):
+    for ws in rendus["exemple"].classeur(slug).worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.freeze_panes is not None
+        assert ws.print_title_rows
+        assert ws.column_dimensions["A"].width >= 25
+
+
+def test_classeur_inconnu(rendus, tmp_path):
+    r = rendus["exemple"]
+    with pytest.raises(ValueError, match="classeur inconnu"):
+        rendre_xlsx("note-de-presentation", r.projet, r.fin, tmp_path / "x.xlsx")
+
+
+@pytest.mark.parametrize("chemin", fabrique.fichiers_exemples(), ids=fabrique.ids_de(fabrique.fichiers_exemples()))
+def test_tous_les_exemples_se_rendent(chemin, tmp_path):
+    from dossier.model import charger_projet
+
+    projet = charger_projet(chemin)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    for slug in FICHIERS_XLSX:
+        rendre_xlsx(slug, projet, fin, tmp_path / f"{slug}.xlsx")
+        assert load_workbook(tmp_path / f"{slug}.xlsx").worksheets
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@pytest.mark.parametrize("phase, feuille", [("projet", "Projet"), ("deploiement", "Déploiement"),
+                                            ("conduite_changement", "Conduite du changement")])
+def test_une_ligne_par_jalon_avec_duree_en_formule(rendus, phase, feuille):
+    r = rendus["exemple"]
+    ws = r.classeur("planning")[feuille]
+    jalons = sorted((j for j in r.projet.planning.jalons if j.phase == phase), key=lambda j: (j.debut, j.fin))
+    assert jalons
+    premiere = ligne_entete(ws, "Tâche / jalon") + 1
+    for i, j in enumerate(jalons):
+        ligne = premiere + i
+        assert ws.cell(ligne, 1).value == j.libelle
+        assert en_date(ws.cell(ligne, 2).value) == j.debut and ws.cell(ligne, 2).is_date
+        assert en_date(ws.cell(ligne, 3).value) == j.fin
+        assert ws.cell(ligne, 4).value == f"=C{ligne}-B{ligne}+1"
+        assert ws.cell(ligne, 5).value == j.responsable
+
+
+def test_bandeau_mensuel_sur_toute_la_duree(rendus):
+    ws_s = rendus["exemple"].classeur("planning")
+    for ws in ws_s.worksheets:
+        entete = ligne_entete(ws, "Tâche / jalon")
+        mois = [en_date(c.value) for c in ws[entete][5:]]
+        assert mois[0] == dt.date(2023, 9, 1) and mois[-1] == dt.date(2025, 6, 1)
+        assert len(mois) == 22 and all(m.day == 1 for m in mois)
+        assert ws.cell(entete, 6).number_format.endswith("mmm yy")
+        regles = [(str(plage.sqref), regle) for plage in ws.conditional_formatting for regle in plage.rules]
+        assert len(regles) == 1
+        plage, regle = regles[0]
+        assert plage.startswith(f"F{entete + 1}:AA")  # 22 months: F to AA
+        assert "$B" in regle.formula[0] and "$C" in regle.formula[0] and regle.dxf.fill is not None
+
+
+def test_deploiement_une_ligne_par_essms_aux_dates_de_sa_vague(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("planning")["Déploiement"]
+    vagues = {v.numero: v for v in r.projet.planning.vagues}
+    for e in r.projet.essms:
+        ligne = ligne_de(ws, f"{e.nom} ({e.finess_et}) — vague {e.vague}")
+        assert en_date(ws.cell(ligne, 2).value) == vagues[e.vague].debut
+        assert en_date(ws.cell(ligne, 3).value) == vagues[e.vague].fin
+        assert ws.cell(ligne, 4).value == f"=C{ligne}-B{ligne}+1"
+        assert ws.cell(ligne, 5).value == r.projet.organisme(e.organisme).raison_sociale
+
+
+def test_jalons_cnsa_tous_presents_dans_l_exemple(rendus):
+    r = rendus["exemple"]
+    assert jalons_cnsa_absents(r.projet.planning.jalons) == []
+    ws = r.classeur("planning")["Projet"]
+    note = ws.cell(ligne_de(ws, "Jalons CNSA"), 1).value
+    assert f"les {len(JALONS_CNSA)} jalons attendus figurent au planning" in note
+
+
+def test_jalons_cnsa_manquants_listes_sans_dates_inventees(rendus):
+    r = rendus["jalons-manquants"]
+    absents = [j.cle for j in jalons_cnsa_absents(r.projet.planning.jalons)]
+    assert absents == ["vsr", "usages"]
+    ws = r.classeur("planning")["Projet"]
+    ligne = ligne_de(ws, "Jalons CNSA absents")
+    note = ws.cell(ligne, 1).value
+    assert "vérification de service régulier (VSR)" in note and "mesure des usages" in note
+    assert all(ws.cell(ligne, c).value is None for c in range(2, 5))  # no invented dates
+    textes = [v for ligne in lignes(ws) for v in ligne if isinstance(v, str)]
+    assert not any("VSR" in t for t in textes if not t.startswith("Jalons CNSA"))
+
+
+def test_jalons_cnsa_reconnus_par_mots_cles(projet_de, donnees_exemple):
+    jalons = [
+        {"phase": "projet", "libelle": libelle, "debut": "2024-01-01", "fin": "2024-01-31"}
+        for libelle in ("Démarrage", "Sélection de l'éditeur", "Contractualisation", "Configuration",
+                        "Recette", "Plan de formation", "Vérification de service régulier",
+                        "Suivi des indicateurs d'usage", "Clôture")
+    ]
+    donnees_exemple["planning"]["jalons"] = jalons
+    projet = projet_de(donnees_exemple)
+    assert [j.cle for j in jalons_cnsa_absents(projet.planning.jalons)] == ["deploiement"]
+    jalons.append({"phase": "deploiement", "libelle": "Bascule", "debut": "2024-02-01", "fin": "2024-02-28"})
+    # "usager" (dossier usager) is not a usage measure
+    jalons[7]["libelle"] = "Paramétrage du dossier usager"
+    projet = projet_de(donnees_exemple)
+    assert [j.cle for j in jalons_cnsa_absents(projet.planning.jalons)] == ["usages"]
+
+
+def test_planning_sans_donnees(rendus):
+    wb = rendus["nu"].classeur("planning")
+    assert wb.sheetnames == list(FEUILLES_PLANNING)
+    assert ligne_de(wb["Projet"], "Aucun jalon")
+    assert ligne_de(wb["Projet"], "Jalons CNSA absents")
+    assert ligne_de(wb["Déploiement"], "Déploiement par ESSMS")
+    ws = wb["Déploiement"]
+    ligne = ligne_de(ws, "EHPAD Les Tilleuls")
+    assert "vague non renseignée" in ws.cell(ligne, 1).value
+    assert ws.cell(ligne, 2).value is None and ws.cell(ligne, 4).value is None
+
+
+# --------------------------------------------------------------------------- plan de financement
+
+
+def test_couts_du_projet_et_totaux_sumif(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("plan-de-financement")["Coûts du projet"]
+    premiere = ligne_entete(ws, "Poste") + 1
+    postes = r.projet.couts.postes
+    for i, p in enumerate(postes):
+        assert ws.cell(premiere + i, 1).value == p.libelle
+        assert ws.cell(premiere + i, 3).value == p.annee
+        assert ws.cell(premiere + i, 4).value == p.montant
+        assert ws.cell(premiere + i, 4).number_format.endswith(FORMAT_EXCEL_MONTANT)
+    annee = ligne_de(ws, "Total par année") + 1
+    assert ws.cell(annee, 1).value == 2023
+    assert ws.cell(annee, 4).value.startswith("=SUMIF($C$")
+    nature = ligne_de(ws, "Total par nature") + 1
+    assert ws.cell(nature, 1).value == "Logiciel"
+    assert ws.cell(nature, 4).value.startswith("=SUMIF($B$")
+
+
+def test_couts_rh_formules(rendus):
+    ws = rendus["exemple"].classeur("plan-de-financement")["Coûts RH"]
+    ligne = ligne_de(ws, "Chef de projet DUI")
+    assert [ws.cell(ligne, c).value for c in range(2, 5)] == [0.8, 52000, "2023, 2024, 2025"]
+    assert ws.cell(ligne_entete(ws, "Fonction"), 5).value == 2023
+    assert ws.cell(ligne, 5).value.startswith("=IF(ISNUMBER(SEARCH(")
+
+
+def test_plan_pluriannuel_aides_egales_au_financement(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("plan-de-financement")["Plan pluriannuel"]
+    col = ws.max_column
+    attendus = {
+        "Aide ESMS numérique — forfait usages": r.fin.totaux["usages"],
+        "Aide ESMS numérique — forfait logiciel": r.fin.totaux["logiciel"],
+        "Aide ESMS numérique — matériel": r.fin.totaux["materiel"],
+        "Aide ESMS numérique — pilotage / AMOA": r.fin.totaux["amoa"],
+        "Aide ESMS numérique — aide à l'achat via le SAD": r.fin.totaux["sad"],
+        "dont avance": r.fin.avance,
+        "dont solde": r.fin.solde,
+        "Fonds propres des organismes": Decimal(120000),
+    }
+    for libelle, valeur in attendus.items():
+        cellule = ws.cell(ligne_de(ws, libelle), col)
+        assert isinstance(cellule.value, int | float) and Decimal(str(cellule.value)) == valeur, libelle
+    assert ws.cell(ligne_de(ws, "Autofinancement"), col).value.startswith("=")
+    assert ws.cell(ligne_de(ws, "Contrôle : emplois − ressources"), col).value.startswith("=")
+    rh = r.classeur("plan-de-financement")["Coûts RH"]
+    total_rh = ligne_de(rh, "Total des coûts RH")
+    assert ws.cell(ligne_de(ws, "Coûts des ressources humaines"), 2).value == f"='Coûts RH'!E{total_rh}"
+
+
+@pytest.mark.slow
+def test_plan_de_financement_recalcule(rendus, recalcules):
+    r = rendus["exemple"]
+    wb = recalcules[("exemple", "plan-de-financement")]
+    ws = wb["Plan pluriannuel"]
+    col = ws.max_column
+    valeur = lambda libelle, c=col: ws.cell(ligne_de(ws, libelle), c).value  # noqa: E731
+    assert proche(valeur("Total de l'aide ESMS numérique"), r.fin.totaux["total"], 0.001)
+    assert proche(valeur("Total de l'aide ESMS numérique"), 508583.16, 0.001)
+    assert valeur("Contrôle : emplois − ressources") == pytest.approx(0, abs=1e-6)
+    postes = sum(p.montant for p in r.projet.couts.postes)
+    rh = sum(x.cout_annuel * len(x.annees) for x in r.projet.couts.rh)
+    assert proche(valeur("Total des emplois"), postes + rh)
+    assert proche(valeur("Autofinancement"), postes + rh - r.fin.totaux["total"] - 120000)
+    # per year: 2024 = 114 000 + 18 700 + 36 200 + 63 700 (projet) and 52 000 + 61 500 (RH)
+    assert valeur("Coûts du projet (hors RH)", 3) == pytest.approx(232600)
+    assert valeur("Coûts des ressources humaines", 3) == pytest.approx(113500)
+    couts = wb["Coûts du projet"]
+    assert couts.cell(ligne_de(couts, "Total des coûts du projet"), 4).value == pytest.approx(float(postes))
+    nature = ligne_de(couts, "Total par nature")
+    assert couts.cell(nature + 1, 4).value == pytest.approx(266000)  # Logiciel
+    assert couts.cell(nature + 8, 4).value == pytest.approx(float(postes))
+
+
+# --------------------------------------------------------------------------- déclaration des heures SAAD
+
+
+def test_saad_colonnes_de_l_annexe_et_formules(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("declaration-heures-saad")[FEUILLE_SAAD]
+    entete = ligne_entete(ws, "Nom de la structure")
+    assert tuple(c.value for c in ws[entete]) == COLONNES_SAAD
+    assert ws.cell(entete, 7).value == "Heures dépendance hors APA/PCH"  # col. G of annexe 1
+    assert ws.cell(ligne_de(ws, "Année des heures déclarées (N-1)"), 2).value == 2022
+    declarants = [e for e in r.projet.essms if e.heures_saad]
+    assert len(declarants) == 3
+    for i, e in enumerate(declarants):
+        ligne = entete + 1 + i
+        h = e.heures_saad
+        assert [ws.cell(ligne, c).value for c in range(1, 9)] == [
+            e.nom, e.finess_ej, e.finess_et, h.total, h.apa, h.pch, h.dependance_autres, h.financement_autres]
+        assert ws.cell(ligne, 3).data_type == "s"
+        assert ws.cell(ligne, 9).value == f"=IF(D{ligne}>0,(E{ligne}+F{ligne}+G{ligne})/D{ligne},\"\")"
+        assert ws.cell(ligne, 10).value.startswith(f"=IF(D{ligne}>0,")
+        assert ws.cell(ligne, 9).number_format.endswith(FORMAT_EXCEL_POURCENT)
+    assert ws.cell(entete + 4, 1).value == "Total"
+
+
+@pytest.mark.slow
+def test_saad_pourcentages_recalcules_egaux_a_part_ms(rendus, recalcules):
+    r = rendus["exemple"]
+    ws = recalcules[("exemple", "declaration-heures-saad")][FEUILLE_SAAD]
+    entete = ligne_de(ws, "Nom de la structure")
+    lignes_saad = [le for le in r.fin.essms if le.essms.heures_saad]
+    for i, le in enumerate(lignes_saad):
+        ligne = entete + 1 + i
+        assert ws.cell(ligne, 1).value == le.essms.nom
+        assert ws.cell(ligne, 9).value == pytest.approx(float(le.part_ms), abs=1e-12)
+        assert ws.cell(ligne, 10).value == pytest.approx(1 - float(le.part_ms), abs=1e-12)
+    assert ws.cell(entete + 1, 9).value == pytest.approx(42000 / 52000)
+
+
+def test_saad_sans_declarant(rendus):
+    ws = rendus["nu"].classeur("declaration-heures-saad")[FEUILLE_SAAD]
+    assert ligne_de(ws, "Aucun ESSMS ne déclare d'heures")
+
+
+def test_saad_annee_autre_que_n_moins_1_signalee(tmp_path, donnees_exemple, projet_de):
+    donnees_exemple["essms"][15]["heures_saad"]["annee"] = 2021
+    projet = projet_de(donnees_exemple)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    rendre_xlsx("declaration-heures-saad", projet, fin, tmp_path / "s.xlsx")
+    ws = load_workbook(tmp_path / "s.xlsx").active
+    assert "SAA Aide & Domicile Coutances (2021)" in ws.cell(ligne_de(ws, "Heures d'une autre année"), 1).value
+
+
+# --------------------------------------------------------------------------- matériels
+
+
+def _bloc(ws, nom: str) -> dict[str, int]:
+    """Rows of the block of one ESSMS: group title, first item, subtotal, financed amount."""
+    titre = ligne_de(ws, f"{nom} — FINESS ET")
+    sous_total = next(r for r in range(titre, ws.max_row + 1) if ws.cell(r, 1).value == "Sous-total du devis")
+    return {"titre": titre, "premiere": titre + 1, "sous_total": sous_total, "finance": sous_total + 1}
+
+
+def test_materiels_lignes_et_formules(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("materiels")[FEUILLE_MATERIELS]
+    entete = ligne_entete(ws, "Désignation")
+    assert [c.value for c in ws[entete]] == ["Désignation", "Quantité", "Prix unitaire", "Total",
+                                             "Référence du devis", "Emplacement"]
+    equipes = [e for e in r.projet.essms if e.materiel]
+    assert len(equipes) == 4
+    for e in equipes:
+        b = _bloc(ws, e.nom)
+        for i, l in enumerate(e.materiel.lignes):
+            ligne = b["premiere"] + i
+            assert [ws.cell(ligne, c).value for c in (1, 2, 3, 5, 6)] == [
+                l.designation, l.quantite, l.prix_unitaire, e.materiel.reference_devis, l.emplacement]
+            assert ws.cell(ligne, 4).value == f"=B{ligne}*C{ligne}"
+        assert b["sous_total"] == b["premiere"] + len(e.materiel.lignes)
+        assert ws.cell(b["sous_total"], 4).value == f"=SUM(D{b['premiere']}:D{b['sous_total'] - 1})"
+        assert ws.cell(b["finance"], 4).value.startswith("=MIN($D$")
+    plafond = ligne_de(ws, "Plafond par ESSMS")
+    assert ws.cell(plafond, 4).value == r.fin.campagne.valeur("petits_og.materiel_plafond") == 20000
+
+
+@pytest.mark.slow
+def test_materiels_recalcules_egaux_au_financement(rendus, recalcules):
+    for variante in ("exemple", "hostile", "grand-og"):
+        r = rendus[variante]
+        ws = recalcules[(variante, "materiels")][FEUILLE_MATERIELS]
+        for le in r.fin.essms:
+            if le.essms.materiel is None:
+                continue
+            b = _bloc(ws, le.essms.nom)
+            assert ws.cell(b["sous_total"], 4).value == pytest.approx(float(le.essms.materiel.devis)), variante
+            assert ws.cell(b["finance"], 4).value == pytest.approx(float(le.materiel)), (variante, le.essms.nom)
+        total = ws.cell(ligne_de(ws, "Total financé"), 4).value
+        assert total == pytest.approx(float(r.fin.totaux["materiel"]))
+    ws = recalcules[("exemple", "materiels")][FEUILLE_MATERIELS]
+    parc = _bloc(ws, "EHPAD Résidence du Parc")
+    assert ws.cell(parc["sous_total"], 4).value == pytest.approx(23500)
+    assert ws.cell(parc["finance"], 4).value == pytest.approx(20000)
+    assert ws.cell(parc["finance"], 5).value == "plafond appliqué"
+    tilleuls = _bloc(ws, "EHPAD Les Tilleuls")
+    assert ws.cell(tilleuls["finance"], 5).value == "dans la limite du plafond"
+
+
+def test_devis_global_sans_lignes(rendus):
+    ws = rendus["hostile"].classeur("materiels")[FEUILLE_MATERIELS]
+    b = _bloc(ws, "EHPAD Les Hortensias")
+    assert [ws.cell(b["premiere"], c).value for c in (1, 2, 3, 5)] == ["Devis global", 1, 9800, "DV-2023-121"]
+    assert b["sous_total"] == b["premiere"] + 1
+
+
+def test_organisme_non_petit_materiel_non_finance(rendus):
+    r = rendus["grand-og"]
+    ws = r.classeur("materiels")[FEUILLE_MATERIELS]
+    b = _bloc(ws, "EHPAD Résidence du Parc")
+    assert ws.cell(b["finance"], 4).value == 0
+    assert "non financé" in ws.cell(b["finance"], 5).value
+    assert ws.cell(_bloc(ws, "EHPAD Les Hortensias")["finance"], 4).value.startswith("=MIN(")
+
+
+# --------------------------------------------------------------------------- texts, numbers, dates
+
+
+def _textes(wb) -> list[str]:
+    return [v for ws in wb.worksheets for ligne in lignes(ws) for v in ligne if isinstance(v, str)]
+
+
+def _verifier_textes_hostiles(classeurs: dict[str, object]) -> None:
+    plan, materiels, planning, saad = (classeurs[s] for s in
+                                       ("plan-de-financement", "materiels", "planning", "declaration-heures-saad"))
+    for wb in classeurs.values():
+        for ws in wb.worksheets:
+            assert ws["B2"].value == HOSTILE and ws["B3"].value == FORMULE
+    assert HOSTILE in _textes(plan["Coûts du projet"].parent)
+    assert FORMULE in [ligne[0] for ligne in lignes(plan["Coûts RH"])]
+    assert HOSTILE in [ligne[0] for ligne in lignes(plan["Plan pluriannuel"])]
+    assert HOSTILE in [ligne[0] for ligne in lignes(materiels[FEUILLE_MATERIELS])]
+    assert FORMULE in [ligne[5] for ligne in lignes(materiels[FEUILLE_MATERIELS])]
+    assert HOSTILE in [ligne[0] for ligne in lignes(planning["Projet"])]
+    assert FORMULE in [ligne[4] for ligne in lignes(planning["Projet"])]
+    assert "Contrôle\ufffdcaché" in [ligne[0] for ligne in lignes(planning["Conduite du changement"])]
+    assert HOSTILE in [ligne[0] for ligne in lignes(saad[FEUILLE_SAAD])]
+    assert FORMULE in [ligne[7] for ligne in lignes(saad[FEUILLE_SAAD])]
+
+
+def test_textes_hostiles_intacts(rendus):
+    r = rendus["hostile"]
+    _verifier_textes_hostiles({slug: r.classeur(slug) for slug in FICHIERS_XLSX})
+    ws = r.classeur("materiels")[FEUILLE_MATERIELS]
+    cellule = next(c for ligne in ws.iter_rows() for c in ligne if c.value == FORMULE)
+    assert cellule.data_type == "s"  # a text starting with "=" stays a text
+
+
+@pytest.mark.slow
+def test_textes_hostiles_intacts_apres_libreoffice(recalcules):
+    _verifier_textes_hostiles({slug: recalcules[("hostile", slug)] for slug in FICHIERS_XLSX})
+
+
+def test_nombres_et_dates_restent_des_nombres_et_des_dates(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("materiels")[FEUILLE_MATERIELS]
+    for ligne in ws.iter_rows(min_row=ligne_entete(ws, "Désignation") + 1):
+        for c in ligne:
+            if c.column in (2, 3, 4) and c.value is not None:
+                assert isinstance(c.value, int | float) or str(c.value).startswith("="), c.coordinate
+    for ws in r.classeur("planning").worksheets:
+        for ligne in ws.iter_rows(min_row=ligne_entete(ws, "Tâche / jalon") + 1, max_col=3, min_col=2):
+            for c in ligne:
+                assert c.value is None or c.is_date, c.coordinate
+    ws = r.classeur("declaration-heures-saad")[FEUILLE_SAAD]
+    entete = ligne_entete(ws, "Nom de la structure")
+    assert all(isinstance(ws.cell(entete + 1, c).value, int | float) for c in range(4, 8))
+
+
+def test_classeurs_sans_donnees(rendus):
+    r = rendus["nu"]
+    plan = r.classeur("plan-de-financement")
+    assert ligne_de(plan["Coûts du projet"], "Aucun poste de coût")
+    assert ligne_de(plan["Coûts RH"], "Aucun coût de ressources humaines")
+    ws = r.classeur("materiels")[FEUILLE_MATERIELS]
+    assert ligne_de(ws, "Aucun financement de matériel demandé")
+
+
+@pytest.mark.slow
+def test_plan_sans_couts_recalcule(rendus, recalcules):
+    """Without costs the aid is balanced by a negative self-financing, and the check stays at 0."""
+    r = rendus["nu"]
+    ws = recalcules[("nu", "plan-de-financement")]["Plan pluriannuel"]
+    col = ws.max_column
+    assert ws.cell(ligne_de(ws, "Contrôle : emplois − ressources"), col).value == pytest.approx(0, abs=1e-6)
+    assert ws.cell(ligne_de(ws, "Autofinancement"), col).value == pytest.approx(-float(r.fin.totaux["total"]))
+
+
+# --------------------------------------------------------------------------- performance
+
+
+def test_rendu_de_50_essms_rapide(generer_projet, projet_de, tmp_path):
+    donnees = generer_projet(50, materiel=12000, amoa=False)
+    projet = projet_de(donnees)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    rendre_xlsx("planning", projet, fin, tmp_path / "chauffe.xlsx")
+    debut = time.perf_counter()
+    for slug in FICHIERS_XLSX:
+        rendre_xlsx(slug, projet, fin, tmp_path / f"{slug}.xlsx")
+    assert time.perf_counter() - debut < 1.5
