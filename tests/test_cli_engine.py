@@ -491,3 +491,23 @@ def test_exemples_sans_marqueur_a_completer(fichier, profil):
     p = charger_projet(fichier)
     rendu = contexte.construire_contexte(p, calculer_financement(p, charger_campagne(p.campagne)), charger_profil(profil))
     assert rendu.marqueurs == []
+
+
+def test_erreur_inattendue_sans_trace(monkeypatch, capsys, exemple):
+    import dossier.cli
+
+    def panne(*args, **kwargs):
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(dossier.cli, "calculer_financement", panne)
+    code, texte = lancer(capsys, "financement", exemple)
+    assert code == 2
+    assert "erreur inattendue" in texte and "panne simulée" in plat(texte) and "--debug" in texte
+    assert "Traceback" not in texte
+    code, texte = lancer(capsys, "--debug", "financement", exemple)
+    assert code == 2 and "Traceback" in texte
+
+
+def test_version(capsys):
+    code, texte = lancer(capsys, "--version")
+    assert code == 0 and texte.startswith("dossier ")
