@@ -38,9 +38,15 @@ def _erreur(message: str) -> PydanticCustomError:
     return PydanticCustomError("dossier", message)
 
 
+_INTERDITS_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _texte(v: Any) -> Any:
     if not isinstance(v, str):
         raise _erreur("doit être un texte (entre guillemets)")
+    interdit = _INTERDITS_XML.search(v)
+    if interdit:
+        raise _erreur(f"caractère de contrôle interdit (U+{ord(interdit.group()):04X}) : Word et Excel ne peuvent pas l'enregistrer")
     return v
 
 
