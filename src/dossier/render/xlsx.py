@@ -161,6 +161,7 @@ _CENTRE = Alignment(horizontal="center", vertical="top")
 _ENTETE_ALIGNEMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _MOIS_ALIGNEMENT = Alignment(horizontal="center", vertical="center", text_rotation=90)
 _GAUCHE = Alignment(horizontal="left", vertical="top")
+_HAUT_SEUL = Alignment(vertical="top")
 
 #: Gantt bar colours per phase.
 _BARRES = {
@@ -172,8 +173,8 @@ _BARRES = {
 # name: (font, fill, border, alignment, number format)
 _STYLES: dict[str, tuple] = {
     "titre": (_TITRE, None, None, None, None),
-    "etiquette": (_GRAS, None, None, None, None),
-    "valeur": (_NORMAL, None, None, None, None),
+    "etiquette": (_GRAS, None, None, _HAUT_SEUL, None),
+    "valeur": (_NORMAL, None, None, _HAUT, None),
     "valeur-date": (_NORMAL, None, None, _GAUCHE, DATE),
     "valeur-annee": (_NORMAL, None, None, _GAUCHE, ANNEE),
     "valeur-montant": (_GRAS, None, None, _GAUCHE, MONTANT),
@@ -191,10 +192,10 @@ _STYLES: dict[str, tuple] = {
     "annee-gauche": (_NORMAL, None, _BORDURE, Alignment(horizontal="left", vertical="top"), ANNEE),
     "nombre": (_NORMAL, None, _BORDURE, _CENTRE, NOMBRE),
     "etp": (_NORMAL, None, _BORDURE, _CENTRE, ETP),
-    "heures": (_NORMAL, None, _BORDURE, None, NOMBRE),
-    "heures-decimales": (_NORMAL, None, _BORDURE, None, HEURES_DECIMALES),
-    "montant": (_NORMAL, None, _BORDURE, None, MONTANT),
-    "montant-retrait": (_ITALIQUE, None, _BORDURE, None, MONTANT),
+    "heures": (_NORMAL, None, _BORDURE, _HAUT_SEUL, NOMBRE),
+    "heures-decimales": (_NORMAL, None, _BORDURE, _HAUT_SEUL, HEURES_DECIMALES),
+    "montant": (_NORMAL, None, _BORDURE, _HAUT_SEUL, MONTANT),
+    "montant-retrait": (_ITALIQUE, None, _BORDURE, _HAUT_SEUL, MONTANT),
     "pourcent": (_NORMAL, None, _BORDURE, _CENTRE, POURCENT),
     "vide": (_NORMAL, None, _BORDURE, None, None),
     "gantt": (_NORMAL, None, _BORDURE_GANTT, None, None),
@@ -203,11 +204,11 @@ _STYLES: dict[str, tuple] = {
     "synthese-date": (_ITALIQUE, _FOND_GROUPE, _BORDURE, _CENTRE, DATE),
     "synthese-jours": (_ITALIQUE, _FOND_GROUPE, _BORDURE, _CENTRE, JOURS),
     "total": (_GRAS, _FOND_TOTAL, _BORDURE_TOTAL, Alignment(vertical="top", wrap_text=True), None),
-    "total-montant": (_GRAS, _FOND_TOTAL, _BORDURE_TOTAL, None, MONTANT),
-    "total-heures": (_GRAS, _FOND_TOTAL, _BORDURE_TOTAL, None, NOMBRE),
+    "total-montant": (_GRAS, _FOND_TOTAL, _BORDURE_TOTAL, _HAUT_SEUL, MONTANT),
+    "total-heures": (_GRAS, _FOND_TOTAL, _BORDURE_TOTAL, _HAUT_SEUL, NOMBRE),
     "total-pourcent": (_GRAS, _FOND_TOTAL, _BORDURE_TOTAL, _CENTRE, POURCENT),
     "controle": (_GRAS, _FOND_CONTROLE, _BORDURE_TOTAL, Alignment(vertical="top", wrap_text=True), None),
-    "controle-montant": (_GRAS, _FOND_CONTROLE, _BORDURE_TOTAL, None, MONTANT),
+    "controle-montant": (_GRAS, _FOND_CONTROLE, _BORDURE_TOTAL, _HAUT_SEUL, MONTANT),
 }
 
 
@@ -269,8 +270,10 @@ def _ligne_styles(ws: Worksheet, ligne: int, premiere: int, derniere: int, style
         ws.cell(ligne, colonne).style = style
 
 
-_STYLES_RENVOYES = frozenset({"texte", "texte-retrait", "synthese", "total", "controle", "note", "entete"})
+_STYLES_RENVOYES = frozenset({"valeur", "texte", "texte-retrait", "synthese", "total", "controle", "note", "entete"})
 _HAUTEUR_LIGNE = 13.0
+_CARACTERES_PAR_UNITE = 1.2  # Calibri 10 pt characters per unit of column width (a "0" of Calibri 11)
+_LARGEUR_VALEURS = 40  # minimum width of the merged header values
 
 
 def _largeur(ws: Worksheet, colonne: int) -> float:
@@ -281,7 +284,7 @@ def _largeur(ws: Worksheet, colonne: int) -> float:
 
 def _lignes(texte: str, largeur: float) -> int:
     """Lines a wrapped text needs in a column ``largeur`` wide (conservative: about one character per unit)."""
-    capacite = max(1, int(largeur * 1.05) - 1)
+    capacite = max(1, int(largeur * _CARACTERES_PAR_UNITE) - 1)
     return sum(max(1, -(-len(ligne) // capacite)) for ligne in texte.split("\n"))
 
 
@@ -333,10 +336,11 @@ def _date_dossier(projet: Projet) -> dt.date:
     return projet.depot.date or dt.date.today()
 
 
-def _entete(ws: Worksheet, titre: str, projet: Projet, derniere_colonne: int) -> int:
-    """Title, project, porteur and date at the top of a sheet; returns the next free row.
+def _entete(ws: Worksheet, titre: str, projet: Projet) -> int:
+    """Title, project, porteur and date at the top of a sheet (rows 1 to 4); returns the next free row.
 
-    Values are merged from column B to ``derniere_colonne`` so that the date never shows as "###".
+    ``_mise_en_page`` merges the values over the table's width, so that the date never shows as "###"
+    and a long title wraps instead of running off the page.
     """
     _ecrire(ws, 1, 1, titre, "titre")
     ws.row_dimensions[1].height = 22
@@ -347,13 +351,18 @@ def _entete(ws: Worksheet, titre: str, projet: Projet, derniere_colonne: int) ->
     ), start=2):
         _ecrire(ws, ligne, 1, etiquette, "etiquette")
         _ecrire(ws, ligne, 2, valeur, style)
-        if derniere_colonne > 2:
-            ws.merge_cells(start_row=ligne, start_column=2, end_row=ligne, end_column=derniere_colonne)
     return 5
 
 
-def _mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, colonne_figee: int = 1,
-                  lignes_titres: str | None = None) -> None:
+def _mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, derniere_colonne: int,
+                  colonne_figee: int = 1, lignes_titres: str | None = None) -> None:
+    """Print setup, frozen panes, header values merged, row heights; call once the widths are set."""
+    fin_fusion, largeur = 2, _largeur(ws, 2)
+    while fin_fusion < derniere_colonne or largeur < _LARGEUR_VALEURS:
+        fin_fusion += 1
+        largeur += _largeur(ws, fin_fusion)
+    for ligne in (2, 3, 4):
+        ws.merge_cells(start_row=ligne, start_column=2, end_row=ligne, end_column=fin_fusion)
     ws.freeze_panes = ws.cell(premiere_donnee, colonne_figee)
     ws.print_title_rows = lignes_titres or f"{ligne_entete}:{ligne_entete}"
     ws.page_setup.orientation = "landscape"
@@ -368,7 +377,7 @@ def _mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, colonn
     ws.page_margins.footer = 0.3
     ws.oddFooter.left.text = "&A"
     ws.oddFooter.right.text = "Page &P / &N"
-    _ajuster_hauteurs(ws, 5)
+    _ajuster_hauteurs(ws, 2)
 
 
 def _en_tetes(ws: Worksheet, ligne: int, titres: Sequence[str], premiere: int = 1) -> None:
@@ -501,14 +510,15 @@ def _planning(wb: Workbook, projet: Projet, fin: Financement) -> None:
 
 def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_Tache], mois: list[dt.date],
                       phase: str, periode: tuple[dt.date, dt.date] | None, notes: list[str]) -> None:
-    ligne = _entete(ws, titre, projet, len(_COLONNES_PLANNING))
+    ligne = _entete(ws, titre, projet)
     pl = projet.planning
     _ecrire(ws, ligne, 1, "Période du projet", "etiquette")
     if periode:
         _ecrire(ws, ligne, 2, periode[0], "valeur-date")
         _ecrire(ws, ligne, 3, periode[1], "valeur-date")
     else:
-        _ecrire(ws, ligne, 2, "planning non renseigné (planning.debut, planning.jalons)", "valeur")
+        _ecrire(ws, ligne, 2, "non renseignée (planning.debut, planning.jalons)", "valeur")
+        ws.merge_cells(start_row=ligne, start_column=2, end_row=ligne, end_column=len(_COLONNES_PLANNING))
     if pl and pl.fin_deploiement:
         ligne += 1
         _ecrire(ws, ligne, 1, "Fin du déploiement", "etiquette")
@@ -558,7 +568,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
     })
     for i in range(len(mois)):
         ws.column_dimensions[get_column_letter(_PREMIER_MOIS + i)].width = 3.6
-    _mise_en_page(ws, entete, premiere, 2)
+    _mise_en_page(ws, entete, premiere, len(_COLONNES_PLANNING), 2)
 
 
 # --------------------------------------------------------------------------- plan de financement
@@ -591,7 +601,7 @@ class _PlageCouts:
 
 
 def _feuille_couts(ws: Worksheet, projet: Projet) -> _PlageCouts:
-    ligne = _entete(ws, "Plan de financement — coûts du projet", projet, 4)
+    ligne = _entete(ws, "Plan de financement — coûts du projet", projet)
     _note(ws, ligne, _libelle_tva(projet) + " Coûts de ressources humaines : feuille « Coûts RH ».", 4)
     entete = ligne + 1
     _en_tetes(ws, entete, ("Poste", "Nature", "Année", "Montant"))
@@ -637,13 +647,13 @@ def _feuille_couts(ws: Worksheet, projet: Projet) -> _PlageCouts:
 
     _largeurs(ws, {1: _largeur_texte([p.libelle for p in postes] + ["Total des coûts du projet"], 30, 60),
                    2: 20, 3: 9, 4: 16})
-    _mise_en_page(ws, entete, premiere)
+    _mise_en_page(ws, entete, premiere, 4)
     return _PlageCouts(premiere, derniere, total)
 
 
 def _feuille_rh(ws: Worksheet, projet: Projet, annees: list[int]) -> dict[int, str]:
     """Returns, per year, the cell (A1 reference) of that year's total of HR costs."""
-    ligne = _entete(ws, "Plan de financement — coûts des ressources humaines", projet, 5 + len(annees))
+    ligne = _entete(ws, "Plan de financement — coûts des ressources humaines", projet)
     _note(ws, ligne, _libelle_tva(projet) + " Le coût annuel est celui de la fonction à l'ETP indiqué "
           "(il n'est pas multiplié par l'ETP) ; il est compté pour chaque année listée.", 5 + len(annees))
     entete = ligne + 1
@@ -678,7 +688,7 @@ def _feuille_rh(ws: Worksheet, projet: Projet, annees: list[int]) -> dict[int, s
     _largeurs(ws, {1: _largeur_texte([p.fonction for p in postes] + ["Total des coûts RH"], 30, 55),
                    2: 7, 3: 16, 4: _largeur_texte([", ".join(map(str, p.annees)) for p in postes], 12, 30)})
     _largeurs(ws, {col: 15 for col in range(premiere_annee, col_total + 1)})
-    _mise_en_page(ws, entete, premiere)
+    _mise_en_page(ws, entete, premiere, col_total)
     return {annee: f"{get_column_letter(premiere_annee + i)}{total}" for i, annee in enumerate(annees)}
 
 
@@ -690,7 +700,7 @@ def _somme_ligne(r: int, premiere: int, derniere: int) -> str:
 
 def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[int], couts: _PlageCouts,
                   rh: dict[int, str]) -> None:
-    ligne = _entete(ws, "Plan de financement pluriannuel", projet, 2 + len(annees))
+    ligne = _entete(ws, "Plan de financement pluriannuel", projet)
     t = fin.totaux
     _note(ws, ligne, _libelle_tva(projet) + f" Aide ESMS numérique calculée selon les règles de la campagne "
           f"{fin.campagne.annee} : {montant(t['total'])}.", 2 + len(annees))
@@ -743,7 +753,7 @@ def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[
     r = r_aide
     for libelle, valeur in (
         (f"dont avance ({pct_avance} % à la signature de la convention avec l'ARS)", fin.avance),
-        (f"dont solde ({pct_solde} % en fin de projet, sous condition d'atteinte des cibles d'usage)", fin.solde),
+        (f"dont solde ({pct_solde} % en fin de projet, selon l'atteinte des cibles d'usage)", fin.solde),
     ):
         r += 1
         _ecrire(ws, r, 1, libelle, "texte-retrait")
@@ -775,7 +785,7 @@ def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[
     libelles = [libelle for libelle, _ in lignes_aide] + [x.libelle for x in autres]
     _largeurs(ws, {1: _largeur_texte(libelles + ["Contrôle : emplois − ressources (doit être nul)"], 40, 70)})
     _largeurs(ws, {col: 15 for col in range(2, col_total + 1)})
-    _mise_en_page(ws, entete, entete + 1, 2)
+    _mise_en_page(ws, entete, entete + 1, col_total, 2)
 
 
 # --------------------------------------------------------------------------- déclaration des heures SAAD
@@ -783,8 +793,7 @@ def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[
 
 def _declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
     ws = wb.create_sheet(FEUILLE_SAAD)
-    ligne = _entete(ws, "Déclaration des heures dédiées à l'activité médico-sociale (annexe 1 de l'AAP)", projet,
-                    len(COLONNES_SAAD))
+    ligne = _entete(ws, "Déclaration des heures dédiées à l'activité médico-sociale (annexe 1 de l'AAP)", projet)
     annee_n1 = int(fin.campagne.annee) - 1
     _ecrire(ws, ligne, 1, "Année des heures déclarées (N-1)", "etiquette")
     _ecrire(ws, ligne, 2, annee_n1, "valeur-annee")
@@ -837,7 +846,7 @@ def _declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
                    2: 12, 3: 12, 4: 14, 5: 12, 6: 12, 7: 14,
                    8: _largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 22, 40),
                    9: 12, 10: 12})
-    _mise_en_page(ws, entete, premiere, 2)
+    _mise_en_page(ws, entete, premiere, len(COLONNES_SAAD), 2)
 
 
 # --------------------------------------------------------------------------- matériels
@@ -845,7 +854,7 @@ def _declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
 
 def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
     ws = wb.create_sheet(FEUILLE_MATERIELS)
-    ligne = _entete(ws, "Liste chiffrée des matériels et plan d'implantation", projet, 6)
+    ligne = _entete(ws, "Liste chiffrée des matériels et plan d'implantation", projet)
     plafond = fin.campagne.valeur("petits_og.materiel_plafond", 20000)
     _ecrire(ws, ligne, 1, "Plafond par ESSMS (ESSMS d'un petit organisme gestionnaire)", "etiquette")
     _ecrire(ws, ligne, 4, Decimal(str(plafond)), "valeur-montant")
@@ -924,4 +933,4 @@ def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
     _ligne_styles(ws, r, 5, 6, "total")
     _largeurs(ws, {1: _largeur_texte(textes_a + ["Montant financé par l'aide ESMS numérique"], 36, 55),
                    2: 10, 3: 14, 4: 15, 5: 22, 6: _largeur_texte(textes_f + ["Emplacement"], 18, 40)})
-    _mise_en_page(ws, entete, entete + 1)
+    _mise_en_page(ws, entete, entete + 1, 6)
