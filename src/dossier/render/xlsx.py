@@ -271,6 +271,7 @@ def _ligne_styles(ws: Worksheet, ligne: int, premiere: int, derniere: int, style
 
 
 _STYLES_RENVOYES = frozenset({"valeur", "texte", "texte-retrait", "synthese", "total", "controle", "note", "entete"})
+_STYLES_GRAS = frozenset({"entete", "total", "controle"})
 _HAUTEUR_LIGNE = 13.0
 _CARACTERES_PAR_UNITE = 1.2  # Calibri 10 pt characters per unit of column width (a "0" of Calibri 11)
 _LARGEUR_VALEURS = 40  # minimum width of the merged header values
@@ -282,9 +283,9 @@ def _largeur(ws: Worksheet, colonne: int) -> float:
     return dimension.width if dimension is not None and dimension.width else 8.43
 
 
-def _lignes(texte: str, largeur: float) -> int:
-    """Lines a wrapped text needs in a column ``largeur`` wide (conservative: about one character per unit)."""
-    capacite = max(1, int(largeur * _CARACTERES_PAR_UNITE) - 1)
+def _lignes(texte: str, largeur: float, gras: bool = False) -> int:
+    """Lines a wrapped text needs in a column ``largeur`` wide (a conservative estimate)."""
+    capacite = max(1, int(largeur * (_CARACTERES_PAR_UNITE - (0.2 if gras else 0))) - 1)
     return sum(max(1, -(-len(ligne) // capacite)) for ligne in texte.split("\n"))
 
 
@@ -312,9 +313,10 @@ def _ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
             largeur = fusions.get((cellule.row, cellule.column))
             if largeur is None:
                 largeur = largeurs.get(cellule.column) or largeurs.setdefault(cellule.column, _largeur(ws, cellule.column))
-            besoin = max(besoin, _lignes(valeur, largeur))
+            besoin = max(besoin, _lignes(valeur, largeur, cellule.style in _STYLES_GRAS))
         if besoin > 1:
-            ws.row_dimensions[ligne[0].row].height = _HAUTEUR_LIGNE * besoin + 2
+            dimension = ws.row_dimensions[ligne[0].row]
+            dimension.height = max(dimension.height or 0, _HAUTEUR_LIGNE * besoin + 2)
 
 
 def _feuille_ref(nom: str) -> str:
@@ -459,7 +461,7 @@ def _taches_projet(projet: Projet) -> list[_Tache]:
         if phase == "deploiement" and projet.planning:
             dates += [d for v in projet.planning.vagues or [] for d in (v.debut, v.fin)]
         if dates:
-            taches.append(_Tache(f"Synthèse : {renvoi.lower()} (feuille « {renvoi} »)",
+            taches.append(_Tache(f"Synthèse : {renvoi.lower()} (détail dans la feuille dédiée)",
                                  min(dates), max(dates), "", "synthese"))
     return taches
 
@@ -806,7 +808,7 @@ def _declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
         ligne += 1
     entete = ligne + 1
     _en_tetes(ws, entete, COLONNES_SAAD)
-    ws.row_dimensions[entete].height = 54
+    ws.row_dimensions[entete].height = 56
     finess_ej_og = {og.id: og.finess_ej for og in projet.organismes}
     premiere = entete + 1
     for n, e in enumerate(declarants):
@@ -843,8 +845,8 @@ def _declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
         _note(ws, r, note, len(COLONNES_SAAD))
         r += 1
     _largeurs(ws, {1: _largeur_texte([e.nom for e in declarants] + ["Année des heures déclarées (N-1)"], 28, 50),
-                   2: 12, 3: 12, 4: 14, 5: 12, 6: 12, 7: 14,
-                   8: _largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 22, 40),
+                   2: 12, 3: 12, 4: 16, 5: 12, 6: 12, 7: 16,
+                   8: _largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 24, 48),
                    9: 12, 10: 12})
     _mise_en_page(ws, entete, premiere, len(COLONNES_SAAD), 2)
 
