@@ -926,7 +926,7 @@ def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
                      "texte")
         else:
             _ecrire(ws, r, 4, ligne_fin.materiel if ligne_fin else Decimal(0), "total-montant")
-            _ecrire(ws, r, 5, "non financé : l'organisme gestionnaire n'est pas un petit organisme", "texte")
+            _ecrire(ws, r, 5, "non financé : organisme gestionnaire non « petit »", "texte")
         ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=6)
         finances.append(f"D{r}")
     if not equipes:
