@@ -14,7 +14,10 @@ Choices a reader of the workbooks should know:
   holds the "heures dépendance hors APA/PCH" and the next column asks for the type of financing
   *of column G*;
 - aid figures (plan de financement) are written as numbers taken from ``Financement``; everything
-  derived from them or from the project's costs is a live formula.
+  derived from them or from the project's costs is a live formula;
+- number formats are those of ``formatting`` prefixed with the French locale tag ``[$-40C]``, so that
+  LibreOffice (and the PDF it makes) shows ``1 234,50 €`` and French month names whatever its locale;
+- row heights of wrapped texts are estimated here, since generated files are not re-measured on opening.
 """
 
 from __future__ import annotations
