@@ -72,7 +72,14 @@ MISES_EN_CONCURRENCE = {
     "appel_offres": "appel d'offres mutualisé",
     "autre": "procédure de mise en concurrence mutualisée",
 }
+ACHATS = {
+    "sad": "via le système d'acquisition dynamique (SAD)",
+    "appel_offres": "par appel d'offres",
+    "autre": "après mise en concurrence",
+}
 NIVEAUX_RISQUE = {"faible": "Faible", "moyen": "Moyen", "élevé": "Élevé"}
+#: Shading of the risk level cell (green, amber, red: light tints that print well in grey).
+COULEURS_RISQUE = {"faible": "E2EFDA", "moyen": "FFF2CC", "élevé": "F8CBAD"}
 #: Titles of the pieces whose wording depends on the call (the profile's label is used when present).
 TITRES = {
     "note": ("note-de-presentation", "Note de présentation générale du projet"),
@@ -145,6 +152,16 @@ def _periode(debut: dt.date | None, fin: dt.date | None) -> str:
     return "dates à préciser dans le planning"
 
 
+def premiere_majuscule(texte: str) -> str:
+    """Capitalise the first letter only (``"mode SaaS"`` -> ``"Mode SaaS"``; ``|capitalize`` would lower the rest)."""
+    return texte[:1].upper() + texte[1:]
+
+
+def pluriel(nombre_: int, singulier: str, pluriel_: str) -> str:
+    """``3|pluriel('vague', 'vagues')`` -> ``3 vagues``; 0 and 1 take the singular, as in French."""
+    return f"{nombre(nombre_)} {singulier if abs(nombre_) < 2 else pluriel_}"
+
+
 def _lignes(textes: list[str]) -> str:
     """Several values in one table cell, one per line (real line breaks in Word)."""
     return "\n".join(textes)
@@ -154,14 +171,14 @@ def personne(p: Personne | None) -> dict:
     """A person as the templates use it; every key always present."""
     if p is None:
         return {"civilite": "", "nom": "", "fonction": "", "email": "", "complet": "",
-                "avec_fonction": "", "soussigne": "soussigné(e)", "renseigne": False}
+                "avec_fonction": "", "soussigne": "soussigné(e)", "accord": "(e)", "renseigne": False}
     complet = f"{p.civilite} {p.nom}" if _present(p.civilite) else p.nom
     civ = (p.civilite or "").strip().lower().rstrip(".")
-    soussigne = {"mme": "soussignée", "madame": "soussignée", "mlle": "soussignée",
-                 "m": "soussigné", "monsieur": "soussigné"}.get(civ, "soussigné(e)")
+    accord = {"mme": "e", "madame": "e", "mlle": "e", "m": "", "monsieur": ""}.get(civ, "(e)")
     return {
         "civilite": p.civilite or "", "nom": p.nom, "fonction": p.fonction, "email": p.email or "",
-        "complet": complet, "avec_fonction": f"{complet}, {p.fonction}", "soussigne": soussigne,
+        "complet": complet, "avec_fonction": f"{complet}, {p.fonction}", "soussigne": f"soussigné{accord}",
+        "accord": accord,
         "renseigne": True,
     }
 
@@ -215,6 +232,9 @@ class _Constructeur:
             "type_projet": p.type_projet,
             "acquisition": p.type_projet == "acquisition",
             "libelle_type_projet": TYPES_PROJET[p.type_projet],
+            "nature_projet": premiere_majuscule(TYPES_PROJET[p.type_projet]),
+            "instruction": fin.sources[0] if fin.sources else "",
+            "pieces": [piece.slug for piece in self.profil.pieces],
             "regime_tva": p.porteur.regime_tva,
             "nb_essms": len(p.essms),
             "nb_organismes": len(p.organismes),
@@ -229,6 +249,7 @@ class _Constructeur:
             "financement": self._financement(),
             "guichet": self._guichet(),
         }
+        d["noms_parties"] = _lignes([o["raison_sociale"] for o in d["parties"]])
         d["note"] = self._note()
         d["gouvernance"] = self._gouvernance(organismes)
         d["planning"] = self._planning()
@@ -410,6 +431,7 @@ class _Constructeur:
             "hebergement": HEBERGEMENTS.get(s.hebergement, "mode d'hébergement non précisé"),
             "hebergement_code": s.hebergement or "",
             "mise_en_concurrence": MISES_EN_CONCURRENCE.get(s.mise_en_concurrence, "modalités d'achat non précisées"),
+            "achat": ACHATS.get(s.mise_en_concurrence, ""),
             "sad": s.mise_en_concurrence == "sad",
             "contrat": contrat,
             "dpi_ght": s.dpi_ght,
@@ -436,6 +458,7 @@ class _Constructeur:
             "usages": montant(t["usages"]), "logiciel": montant(t["logiciel"]),
             "materiel": montant(t["materiel"]), "amoa": montant(t["amoa"]), "sad": montant(t["sad"]),
             "pilotage": montant(t["amoa"] + t["sad"]), "total": montant(t["total"]),
+            "usages_logiciel_materiel": montant(t["usages"] + t["logiciel"] + t["materiel"]),
             "avance": montant(fin.avance), "solde": montant(fin.solde),
             "taux_avance": pourcentage(taux, 0), "taux_solde": pourcentage(1 - taux, 0),
             "a_materiel": t["materiel"] > 0, "a_amoa": t["amoa"] > 0, "a_sad": t["sad"] > 0,
@@ -569,13 +592,14 @@ class _Constructeur:
             risques.append({
                 "risque": r.risque,
                 "niveau": NIVEAUX_RISQUE[r.niveau],
+                "couleur": COULEURS_RISQUE[r.niveau],
                 "action": self.texte(r.action, f"conduite_changement.risques[{i}].action",
                                      f"actions préventives et correctives du risque « {r.risque} »"),
             })
         if not risques:
             risques = [{"risque": self.ctx.a_completer(
                 "conduite_changement.risques — cartographie des risques (risque, niveau, actions préventives et correctives)"),
-                "niveau": "—", "action": "—"}]
+                "niveau": "—", "couleur": "FFFFFF", "action": "—"}]
         return {
             "groupe_travail": self.texte(c and c.groupe_travail, "conduite_changement.groupe_travail",
                                          "groupe de travail des futurs utilisateurs"),
@@ -593,11 +617,16 @@ class _Constructeur:
     def _planning(self) -> dict:
         pl = self.projet.planning
         jalons: dict[str, list[dict]] = {"projet": [], "deploiement": [], "conduite_changement": []}
+        projet_deploiement = []
         for j in (pl and pl.jalons) or []:
-            jalons[j.phase].append({
+            ligne = {
                 "libelle": j.libelle, "debut": date_longue(j.debut), "fin": date_longue(j.fin),
                 "periode": _periode(j.debut, j.fin), "responsable": j.responsable or "—",
-            })
+            }
+            jalons[j.phase].append(ligne)
+            if j.phase != "conduite_changement":
+                projet_deploiement.append((j.debut, j.fin, ligne))
+        projet_deploiement.sort(key=lambda t: (t[0], t[1]))
         debut = pl.debut if pl else None
         fin = pl.fin_deploiement if pl else None
         duree = ""
@@ -613,6 +642,7 @@ class _Constructeur:
             "jalons_projet": jalons["projet"],
             "jalons_deploiement": jalons["deploiement"],
             "jalons_conduite": jalons["conduite_changement"],
+            "jalons_projet_deploiement": [ligne for _, _, ligne in projet_deploiement],
             "a_jalons": any(jalons.values()),
         }
 
