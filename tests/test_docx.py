@@ -498,3 +498,14 @@ def test_balises_dans_un_seul_segment():
     for slug in SLUGS:
         doc = Document(str(dossier_modeles() / f"{slug}.docx"))
         assert balises_coupees(doc.element) == [], slug
+
+
+def test_titre_tres_long(donnees_exemple, projet_de, tmp_path):
+    d = copy.deepcopy(donnees_exemple)
+    d["intitule"] = "Établissement " * 30
+    d["porteur"]["raison_sociale"] = "Association " * 30
+    chemins, _, _ = rendre_tout(projet_de(d), "cnsa-2023", tmp_path)
+    note = Document(str(chemins["note-de-presentation"]))
+    assert len(note.core_properties.title) <= 255
+    assert note.core_properties.author.startswith("Association Association")
+    assert ("Établissement " * 30).strip() in texte_de(chemins["note-de-presentation"])

@@ -18,6 +18,8 @@ from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxEr
 from ..errors import DossierError
 from .contexte import ContexteRendu, pluriel, premiere_majuscule
 
+PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
+LONGUEUR_PROPRIETE = 255
 FILTRES = {"pluriel": pluriel, "premiere_majuscule": premiere_majuscule}
 
 
@@ -74,6 +76,17 @@ def _classe_modele():
 
         def resolve_listing(self, xml: str) -> str:
             return _TEXTE_WORD.sub(_sauts_de_ligne, xml)
+
+        def render_properties(self, context, jinja_env=None) -> None:
+            """Document properties (title, author...) rendered like docxtpl does, cut to the
+            255 characters a core property may hold (a long project title must not fail)."""
+            env = jinja_env or environnement()
+            proprietes = self.docx.core_properties
+            for nom in PROPRIETES:
+                initial = getattr(proprietes, nom)
+                if initial and ("{{" in initial or "{%" in initial):
+                    rendu = env.from_string(initial).render(context)
+                    setattr(proprietes, nom, " ".join(rendu.split())[:LONGUEUR_PROPRIETE])
 
     return Modele
 
