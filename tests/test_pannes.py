@@ -1,0 +1,285 @@
+"""Faults during ``dossier render``: unwritable output, disk full, LibreOffice missing, hanging or
+crashing, interruption (SIGINT).
+
+Each must give a clear French message and exit 2, leave no partial file (no new piece, no hidden
+``.rendu-*`` temporary folder) and leave the previous outputs byte for byte intact (an ``out/``
+holding an older rendering is re-rendered with ``--force``).
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib.util
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import fabrique
+from dossier.cli import main
+
+pytestmark = pytest.mark.skipif(
+    any(importlib.util.find_spec(m) is None for m in ("dossier.render.docx", "dossier.render.xlsx", "dossier.render.contexte")),
+    reason="rendu Word/Excel pas encore disponible (dossier.render.docx/xlsx/contexte)",
+)
+
+EXEMPLE = str(fabrique.EXEMPLE)
+#: Two pieces, one Word and one Excel, are enough to exercise the writing and the PDF batch quickly.
+PIECES = "note-de-presentation,plan-de-financement"
+
+
+def executer(capsys, args: list[str]) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(args)
+    sortie = capsys.readouterr()
+    return code, sortie.out + sortie.err
+
+
+def instantane(dossier: Path) -> dict[str, bytes]:
+    """Every file below ``dossier`` (hidden ones included), with its bytes."""
+    return {str(p.relative_to(dossier)): p.read_bytes() for p in sorted(dossier.rglob("*")) if p.is_file()} | {
+        str(p.relative_to(dossier)) + "/": b"" for p in sorted(dossier.rglob("*")) if p.is_dir()}
+
+
+@pytest.fixture
+def ancien_rendu(tmp_path, capsys) -> tuple[Path, dict[str, bytes]]:
+    """An ``out/`` holding an older rendering of the two pieces (from an earlier version of the project,
+    so that old and new pieces differ), an older PDF of one of them, and a file of the user."""
+    out = tmp_path / "out"
+    ancien = fabrique.charger()
+    ancien["intitule"] += " (version de travail)"
+    ancien["essms"][0]["materiel"]["devis"] = 17000
+    ancien["essms"][0]["materiel"].pop("lignes")
+    fichier = fabrique.ecrire(tmp_path / "ancien-projet.json", ancien)
+    code, texte = executer(capsys, ["render", str(fichier), "-o", str(out), "--pieces", PIECES])
+    assert code == 0, texte
+    (out / "01-note-de-presentation.pdf").write_bytes(b"%PDF-1.4 ancienne version\n%%EOF\n")
+    (out / "notes-du-porteur.txt").write_text("fichier de l'utilisateur, à ne pas toucher", "utf-8")
+    return out, instantane(out)
+
+
+def faux_soffice(dossier: Path, corps: str) -> Path:
+    """A fake ``soffice`` (shell script) in ``dossier``; it writes its pid to $FAUX_SOFFICE_PID."""
+    dossier.mkdir(parents=True, exist_ok=True)
+    script = dossier / "soffice"
+    script.write_text("#!/bin/sh\necho $$ > \"$FAUX_SOFFICE_PID\"\n" + corps, "utf-8")
+    script.chmod(0o755)
+    return dossier
+
+
+def vivant(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead for our purpose
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def assert_echec_propre(code: int, texte: str, out: Path, avant: dict[str, bytes], *mots: str) -> None:
+    assert code == 2, texte
+    assert "Traceback" not in texte and "erreur inattendue" not in texte, texte
+    une_ligne = " ".join(texte.split()).lower()  # rich wraps long messages
+    for mot in mots:
+        assert mot.lower() in une_ligne, texte
+    apres = instantane(out)
+    assert not [n for n in apres if n.startswith(".rendu-") or "/.rendu-" in n], f"dossier temporaire laissé : {sorted(apres)}"
+    assert sorted(apres) == sorted(avant), f"fichiers ajoutés ou retirés : {sorted(set(apres) ^ set(avant))}"
+    modifies = [n for n in avant if apres[n] != avant[n]]
+    assert not modifies, f"sorties précédentes modifiées : {modifies}"
+
+
+# --------------------------------------------------------------------------- output folder
+
+
+def test_dossier_de_sortie_non_inscriptible(tmp_path, capsys):
+    """chmod 555 on the output folder; as root chmod does not block writes, so then use a path whose
+    parent is a regular FILE (mkdir fails) — both must be refused cleanly."""
+    fichier = tmp_path / "un-fichier"
+    fichier.write_text("je ne suis pas un dossier", "utf-8")
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(fichier / "out"), "--pieces", PIECES])
+    assert code == 2 and "Traceback" not in texte and "erreur inattendue" not in texte, texte
+    assert "impossible" in texte or "invalide" in texte, texte
+    assert fichier.read_text("utf-8") == "je ne suis pas un dossier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["un-fichier"]
+
+    # -o naming an existing regular file
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(fichier), "--pieces", PIECES])
+    assert code == 2 and "erreur inattendue" not in texte and ("invalide" in texte or "impossible" in texte), texte
+    assert fichier.read_text("utf-8") == "je ne suis pas un dossier"
+
+    protege = tmp_path / "protege"
+    protege.mkdir()
+    protege.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP)
+    try:
+        bloque = not os.access(protege, os.W_OK)
+        if bloque:  # not root: the permission really blocks the writing
+            code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(protege), "--pieces", PIECES])
+            assert_echec_propre(code, texte, protege, {}, "impossible")
+    finally:
+        protege.chmod(0o755)
+
+
+def test_sortie_existante_sans_force(ancien_rendu, capsys):
+    out, avant = ancien_rendu
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES])
+    assert_echec_propre(code, texte, out, avant, "--force")
+
+
+def test_disque_plein_pendant_l_ecriture(ancien_rendu, capsys, monkeypatch):
+    """ENOSPC while writing the second piece (into the temporary folder): nothing changes in out/."""
+    from dossier.render import pieces
+
+    vrai = pieces._rendre_fichier
+    appels = []
+
+    def rendre(f, dest, *args, **kwargs):
+        appels.append(f.nom)
+        if len(appels) == 2:
+            dest.write_bytes(b"PK\x03\x04 moitie")  # half a file, then the disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dest))
+        return vrai(f, dest, *args, **kwargs)
+
+    monkeypatch.setattr(pieces, "_rendre_fichier", rendre)
+    out, avant = ancien_rendu
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--force"])
+    assert len(appels) == 2
+    assert_echec_propre(code, texte, out, avant, "impossible")
+
+
+def test_disque_plein_pendant_les_renommages(ancien_rendu, capsys, monkeypatch):
+    """ENOSPC on the second rename (a directory that must grow can fail so): the run fails, and the
+    previous outputs must stay intact — not half old pieces, half new ones."""
+    from dossier.render import pieces
+
+    vrai = os.replace
+    appels = []
+
+    def remplacer(src, dst, *args, **kwargs):
+        appels.append(Path(dst).name)
+        if len(appels) == 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return vrai(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(pieces.os, "replace", remplacer)
+    out, avant = ancien_rendu
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--force"])
+    monkeypatch.setattr(pieces.os, "replace", vrai)
+    assert_echec_propre(code, texte, out, avant, "impossible")
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+def test_libreoffice_absent(ancien_rendu, capsys, monkeypatch, tmp_path):
+    vide = tmp_path / "bin-vide"
+    vide.mkdir()
+    monkeypatch.setenv("PATH", str(vide))
+    out, avant = ancien_rendu
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--pdf", "--force"])
+    assert_echec_propre(code, texte, out, avant, "LibreOffice", "apt-get install")
+    # and into a new folder: not even created
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(tmp_path / "neuf"), "--pdf"])
+    assert code == 2 and not (tmp_path / "neuf").exists(), texte
+
+
+def test_libreoffice_bloque(ancien_rendu, capsys, monkeypatch, tmp_path):
+    """A soffice that never answers: abandoned after DOSSIER_DELAI_PDF seconds, and killed."""
+    pid = tmp_path / "soffice.pid"
+    bin_ = faux_soffice(tmp_path / "bin", "exec sleep 120\n")
+    monkeypatch.setenv("PATH", f"{bin_}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    monkeypatch.setenv("FAUX_SOFFICE_PID", str(pid))
+    monkeypatch.setenv("DOSSIER_DELAI_PDF", "2")
+    out, avant = ancien_rendu
+    debut = time.monotonic()
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--pdf", "--force"])
+    duree = time.monotonic() - debut
+    assert_echec_propre(code, texte, out, avant, "LibreOffice", "2 s")
+    assert duree < 30
+    assert pid.exists() and not vivant(int(pid.read_text())), "le soffice bloqué n'a pas été tué"
+
+
+@pytest.mark.parametrize("corps, mots", [
+    ("echo 'Error: source file could not be loaded' >&2\nexit 1\n", ["échoué", "code 1", "could not be loaded"]),
+    ("kill -SEGV $$\n", ["échoué"]),
+    # exit 0 but only an empty PDF for the first file: still a failure
+    ('out=""\nwhile [ $# -gt 0 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
+     ': > "$out/01-note-de-presentation.pdf"\nexit 0\n', ["échoué", "01-note-de-presentation.pdf"]),
+], ids=["code-1", "segfault", "pdf-vide"])
+def test_libreoffice_plante(ancien_rendu, capsys, monkeypatch, tmp_path, corps, mots):
+    bin_ = faux_soffice(tmp_path / "bin", corps)
+    monkeypatch.setenv("PATH", f"{bin_}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    monkeypatch.setenv("FAUX_SOFFICE_PID", str(tmp_path / "soffice.pid"))
+    out, avant = ancien_rendu
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--pdf", "--force"])
+    assert_echec_propre(code, texte, out, avant, "LibreOffice", *mots)
+
+
+# --------------------------------------------------------------------------- interruption
+
+
+def _lancer_rendu_interrompu(tmp_path: Path, out: Path, sig: int) -> tuple[int, str, int]:
+    """``python -m dossier render … --pdf --force`` with a slow fake soffice; ``sig`` once soffice runs."""
+    pid = tmp_path / "soffice.pid"
+    bin_ = faux_soffice(tmp_path / "bin", "exec sleep 120\n")
+    env = dict(os.environ, PATH=f"{bin_}{os.pathsep}/usr/bin{os.pathsep}/bin", FAUX_SOFFICE_PID=str(pid),
+               DOSSIER_DELAI_PDF="100", PYTHONPATH=str(fabrique.RACINE / "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "dossier", "render", EXEMPLE, "-o", str(out), "--pieces", PIECES,
+                             "--pdf", "--force"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        limite = time.monotonic() + 60
+        while not (pid.exists() and pid.read_text().strip()):
+            assert proc.poll() is None, proc.stdout.read().decode()
+            assert time.monotonic() < limite, "le faux soffice n'a jamais démarré"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(sig)
+        sortie, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return proc.returncode, sortie.decode("utf-8", "replace"), int(pid.read_text())
+
+
+def test_interruption_sigint(ancien_rendu, tmp_path):
+    out, avant = ancien_rendu
+    code, texte, pid_soffice = _lancer_rendu_interrompu(tmp_path, out, signal.SIGINT)
+    assert code == 2 or "interrompu" in texte, (code, texte)
+    assert "interrompu" in texte, texte
+    assert_echec_propre(2, texte, out, avant)
+    time.sleep(0.2)
+    assert not vivant(pid_soffice), "soffice continue de tourner après l'interruption"
+
+
+def test_interruption_sigterm(ancien_rendu, tmp_path):
+    """SIGTERM (what CI runners, systemd and timeout send) must clean up like SIGINT."""
+    out, avant = ancien_rendu
+    code, texte, pid_soffice = _lancer_rendu_interrompu(tmp_path, out, signal.SIGTERM)
+    defauts = []
+    try:
+        if code == 0:
+            defauts.append(f"code de sortie 0 après SIGTERM ({texte})")
+        if "Traceback" in texte:
+            defauts.append(texte)
+        apres = instantane(out)
+        restes = sorted(n for n in apres if ".rendu-" in n)
+        if restes:
+            defauts.append(f"dossier temporaire laissé dans la sortie : {restes}")
+        if {n: apres.get(n) for n in avant} != avant:
+            defauts.append("sorties précédentes modifiées")
+        time.sleep(0.2)
+        if vivant(pid_soffice):
+            defauts.append(f"soffice (pid {pid_soffice}) toujours en marche, orphelin")
+    finally:
+        if vivant(pid_soffice):
+            os.kill(pid_soffice, signal.SIGKILL)
+    assert not defauts, "\n".join(defauts)
