@@ -1,16 +1,21 @@
 """Time ``dossier render`` as a fresh process on generated variants of the reference example.
 
-Usage: ``python benchmarks/render.py [--tailles 15,50,500,2000] [--repetitions 3] [--sans-pdf]``
+Usage: ``python benchmarks/render.py [--tailles 15,50,500,2000] [--repetitions 3] [--sans-pdf] [--pdf-max 2000]``
 
 For each size, a project with that many ESSMS is generated from the reference example (same OG,
-new valid FINESS numbers), then ``dossier render`` runs in a new process, without and with ``--pdf``;
-the table gives the median wall time and the peak memory (RSS) of the process.
+new valid FINESS numbers), then ``dossier render`` runs in a new process, without and with ``--pdf``
+(up to ``--pdf-max`` ESSMS); the table gives the median wall time and the peak memory (RSS) of the
+largest process of the run (``dossier`` itself, or LibreOffice with ``--pdf``: ``wait4`` reports the
+maximum over the process and its waited-for descendants). Runs from a source checkout without
+installation (``src/`` is put on ``PYTHONPATH`` when ``dossier`` is not importable); a run whose exit
+code is not 0 or 1 is flagged, since its time would measure a failure.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import importlib.util
 import json
 import os
 import shutil
@@ -56,10 +61,18 @@ def dossier_cmd() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "dossier"]
 
 
+def environnement() -> dict[str, str]:
+    """The environment of the measured processes: ``src/`` on PYTHONPATH when dossier is not installed."""
+    env = dict(os.environ)
+    if importlib.util.find_spec("dossier") is None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(RACINE / "src"), env.get("PYTHONPATH")]))
+    return env
+
+
 def mesurer(commande: list[str]) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MiB and exit code of one fresh process."""
     debut = time.perf_counter()
-    proc = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environnement())
     _, statut, usage = os.wait4(proc.pid, 0)
     duree = time.perf_counter() - debut
     proc.returncode = os.waitstatus_to_exitcode(statut)
@@ -71,6 +84,7 @@ def main() -> None:
     parser.add_argument("--tailles", default="15,50,500,2000")
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--sans-pdf", action="store_true", help="ne pas mesurer --pdf")
+    parser.add_argument("--pdf-max", type=int, default=2000, help="plus grande taille mesurée avec --pdf")
     args = parser.parse_args()
     tailles = [int(t) for t in args.tailles.split(",")]
     modes = [False] if args.sans_pdf or not shutil.which("soffice") else [False, True]
@@ -80,7 +94,7 @@ def main() -> None:
             projet = Path(tmp) / f"projet-{n}.json"
             projet.write_text(json.dumps(variante(n), ensure_ascii=False), "utf-8")
             for pdf in modes:
-                if pdf and n > 500:
+                if pdf and n > args.pdf_max:
                     continue
                 mesures = []
                 for k in range(args.repetitions):
@@ -90,10 +104,14 @@ def main() -> None:
                 codes = {m[2] for m in mesures}
                 lignes.append((n, pdf, statistics.median(m[0] for m in mesures), max(m[1] for m in mesures), codes))
                 print(f"  {n} ESSMS{' --pdf' if pdf else ''} : {lignes[-1][2]:.2f} s", file=sys.stderr)
+                if not codes <= {0, 1}:
+                    print(f"  ATTENTION : code(s) {sorted(codes)} : le rendu a échoué, la durée ne mesure pas un rendu",
+                          file=sys.stderr)
     print(f"{'ESSMS':>6} | {'PDF':>4} | {'médiane (s)':>11} | {'s / ESSMS':>9} | {'RSS max (Mio)':>13} | codes")
     print("-" * 66)
     for n, pdf, duree, rss, codes in lignes:
-        print(f"{n:>6} | {'oui' if pdf else 'non':>4} | {duree:>11.2f} | {duree / n:>9.4f} | {rss:>13.0f} | {sorted(codes)}")
+        echec = "" if codes <= {0, 1} else "  ÉCHEC"
+        print(f"{n:>6} | {'oui' if pdf else 'non':>4} | {duree:>11.2f} | {duree / n:>9.4f} | {rss:>13.0f} | {sorted(codes)}{echec}")
 
 
 if __name__ == "__main__":
