@@ -395,6 +395,7 @@ def verifier_sortie(bilan: Bilan, k: int, quoi: str, commande: str, code: int, t
         bilan.faute(k, quoi, commande, code, texte, "échec sans message français explicite")
 
 
+@pytest.mark.slow
 def test_fuzz_du_fichier_projet(tmp_path, capsys):
     rnd = random.Random(GRAINE)
     rendu = _render_disponible()
