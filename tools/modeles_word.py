@@ -473,6 +473,8 @@ class Modele:
             row = self._ligne(table, [cle, valeur], largeurs, "g" + alignement_valeur, "Tableau",
                               gras=i in gras_lignes)
             _fond_cellule(row.cells[0], FOND_CLE)
+            if i in gras_lignes:
+                _fond_cellule(row.cells[1], FOND_TOTAL)
             for run in row.cells[0].paragraphs[0].runs:
                 run.bold = True
             if condition:
@@ -674,7 +676,7 @@ def note_de_presentation() -> Modele:
         ("Équipement matériel (petits organismes gestionnaires)", "{{ financement.materiel }}"),
         ("Pilotage du projet / AMOA (petits organismes gestionnaires)", "{{ financement.amoa }}"),
         ("Aide à l'achat via le SAD", "{{ financement.sad }}"),
-        ("Aide ESMS numérique sollicitée", "**{{ financement.total }}**"),
+        ("Aide ESMS numérique sollicitée", "{{ financement.total }}"),
         ("Avance ({{ financement.taux_avance }}, à la signature de la convention)", "{{ financement.avance }}"),
         ("Solde ({{ financement.taux_solde }}, en fin de projet)", "{{ financement.solde }}"),
     ], largeur_cle=11.0, alignement_valeur="d", conditions={4: "financement.a_sad"}, gras_lignes=(5,))
@@ -724,7 +726,7 @@ def note_de_presentation() -> Modele:
     m.h1("Annexe – Liste des ESSMS parties au projet")
     m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 5.3, "g"), ("FINESS ET", 1.9, "c"),
                ("FINESS EJ", 1.9, "c"), ("Cat.", 0.9, "c"), ("Libellé de la catégorie", 4.5, "g"),
-               ("Secteur", 2.6, "g"), ("Dép.", 0.9, "c"), ("Région", 2.2, "g"), ("Organisme gestionnaire", 4.7, "g")],
+               ("Secteur", 2.6, "g"), ("Dép.", 1.1, "c"), ("Région", 2.2, "g"), ("Organisme gestionnaire", 4.5, "g")],
               ["{{ e.rang }}", "{{ e.nom }}", "{{ e.finess_et }}", "{{ e.finess_ej }}", "{{ e.categorie_code }}",
                "{{ e.categorie_libelle }}", "{{ e.secteur_libelle }}", "{{ e.departement }}", "{{ e.region }}",
                "{{ e.organisme }}"],

@@ -587,6 +587,16 @@ class _Constructeur:
 
     def _conduite(self) -> dict:
         c = self.projet.conduite_changement
+        textes = {
+            "groupe_travail": self.texte(c and c.groupe_travail, "conduite_changement.groupe_travail",
+                                         "groupe de travail des futurs utilisateurs"),
+            "communication": self.texte(c and c.communication, "conduite_changement.communication",
+                                        "plan de communication"),
+            "formation": self.texte(c and c.formation, "conduite_changement.formation",
+                                    "stratégie de formation"),
+            "sensibilisation": self.texte(c and c.sensibilisation, "conduite_changement.sensibilisation",
+                                          "actions de sensibilisation en amont du déploiement"),
+        }
         risques = []
         for i, r in enumerate((c and c.risques) or []):
             risques.append({
@@ -600,17 +610,7 @@ class _Constructeur:
             risques = [{"risque": self.ctx.a_completer(
                 "conduite_changement.risques — cartographie des risques (risque, niveau, actions préventives et correctives)"),
                 "niveau": "—", "couleur": "FFFFFF", "action": "—"}]
-        return {
-            "groupe_travail": self.texte(c and c.groupe_travail, "conduite_changement.groupe_travail",
-                                         "groupe de travail des futurs utilisateurs"),
-            "communication": self.texte(c and c.communication, "conduite_changement.communication",
-                                        "plan de communication"),
-            "formation": self.texte(c and c.formation, "conduite_changement.formation",
-                                    "stratégie de formation"),
-            "sensibilisation": self.texte(c and c.sensibilisation, "conduite_changement.sensibilisation",
-                                          "actions de sensibilisation en amont du déploiement"),
-            "risques": risques,
-        }
+        return {**textes, "risques": risques}
 
     # ----------------------------------------------------------------------- planning
 
