@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -294,10 +296,17 @@ def _message_usage(e: click.UsageError) -> str:
     return f"utilisation incorrecte : {texte}"
 
 
+def _interrompre(signum, frame) -> None:
+    """SIGTERM cleans up like Ctrl-C: temporary files removed, LibreOffice stopped."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; never a traceback (unless --debug), French messages, exit codes 0/1/2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrompre)
     try:
         code = cli.main(args=args, prog_name="dossier", standalone_mode=False)
         return code if isinstance(code, int) else 0

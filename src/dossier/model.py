@@ -70,9 +70,16 @@ def _date(v: Any) -> dt.date:
     if not isinstance(v, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
         raise _erreur(f"date invalide « {v} » (format attendu AAAA-MM-JJ)")
     try:
-        return dt.date.fromisoformat(v)
+        date = dt.date.fromisoformat(v)
     except ValueError:
         raise _erreur(f"date impossible « {v} »") from None
+    if not ANNEES_PLAUSIBLES[0] <= date.year <= ANNEES_PLAUSIBLES[1]:
+        raise _erreur(f"date invraisemblable « {v} » (attendue entre {ANNEES_PLAUSIBLES[0]} et {ANNEES_PLAUSIBLES[1]})")
+    return date
+
+
+#: Dates of a project of the programme (deposit, contract, planning) lie in this range of years.
+ANNEES_PLAUSIBLES = (2000, 2099)
 
 
 def _nombre(v: Any) -> Decimal:

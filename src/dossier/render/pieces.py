@@ -105,9 +105,29 @@ def rendre_dossier(
                 if progression:
                     progression("conversion PDF (LibreOffice)")
                 convertir_en_pdf([tmp / f.nom for f in a_rendre], tmp)
-            for nom in noms:
-                os.replace(tmp / nom, sortie / nom)
-                rapport.fichiers.append(FichierEcrit(nom, (sortie / nom).stat().st_size))
+            _remplacer(tmp, sortie, noms)
+            rapport.fichiers = [FichierEcrit(nom, (sortie / nom).stat().st_size) for nom in noms]
     except OSError as e:
         raise DossierError(f"écriture impossible dans {sortie} : {e.strerror or e}") from None
     return rapport
+
+
+def _remplacer(tmp: Path, sortie: Path, noms: list[str]) -> None:
+    """Move the rendered files into ``sortie`` all together: on failure, the previous pieces come back."""
+    sauvegarde = tmp / ".anciens"
+    sauvegarde.mkdir()
+    anciens = [nom for nom in noms if (sortie / nom).exists()]
+    places: list[str] = []
+    try:
+        for nom in anciens:
+            os.replace(sortie / nom, sauvegarde / nom)
+        for nom in noms:
+            os.replace(tmp / nom, sortie / nom)
+            places.append(nom)
+    except BaseException:
+        for nom in places:
+            (sortie / nom).unlink(missing_ok=True)
+        for nom in anciens:
+            if (sauvegarde / nom).exists():
+                os.replace(sauvegarde / nom, sortie / nom)
+        raise
