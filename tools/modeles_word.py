@@ -595,7 +595,7 @@ def note_de_presentation() -> Modele:
         "partenaires du parcours par la messagerie sécurisée de santé (MSSanté), alimentation du dossier médical "
         "partagé (DMP) de Mon espace santé, identification fiable des personnes par l'identité nationale de santé "
         "(INS) et authentification des professionnels par Pro Santé Connect.")
-    m.p("Le présent projet s'inscrit dans ce cadre : il s'agit de l'{{ libelle_type_projet }} pour "
+    m.p("Le présent projet s'inscrit dans ce cadre : il s'agit de {{ type_projet_article }} pour "
         "{{ nb_essms|pluriel('ESSMS', 'ESSMS') }}, dans le cadre de la campagne {{ campagne }} "
         "({{ instruction }}).")
     m.h2("2.1 Contexte du projet")
@@ -672,7 +672,8 @@ def note_de_presentation() -> Modele:
         "en euros {{ regime_tva }} (régime de TVA du porteur). Les forfaits forment une subvention unique.")
     m.cles_valeurs([
         ("Forfait développement des usages", "{{ financement.usages }}"),
-        ("Forfait équipement logiciel", "{{ financement.logiciel }}"),
+        ("Forfait équipement logiciel", "{% if financement.a_logiciel %}{{ financement.logiciel }}{% else %}"
+                                        "sans objet : mise à niveau financée par le dispositif SONS{% endif %}"),
         ("Équipement matériel (petits organismes gestionnaires)", "{{ financement.materiel }}"),
         ("Pilotage du projet / AMOA (petits organismes gestionnaires)", "{{ financement.amoa }}"),
         ("Aide à l'achat via le SAD", "{{ financement.sad }}"),

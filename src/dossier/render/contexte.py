@@ -233,6 +233,7 @@ class _Constructeur:
             "acquisition": p.type_projet == "acquisition",
             "libelle_type_projet": TYPES_PROJET[p.type_projet],
             "nature_projet": premiere_majuscule(TYPES_PROJET[p.type_projet]),
+            "type_projet_article": ("l'" if p.type_projet == "acquisition" else "la ") + TYPES_PROJET[p.type_projet],
             "instruction": fin.sources[0] if fin.sources else "",
             "pieces": [piece.slug for piece in self.profil.pieces],
             "regime_tva": p.porteur.regime_tva,
