@@ -509,3 +509,18 @@ def test_titre_tres_long(donnees_exemple, projet_de, tmp_path):
     assert len(note.core_properties.title) <= 255
     assert note.core_properties.author.startswith("Association Association")
     assert ("Établissement " * 30).strip() in texte_de(chemins["note-de-presentation"])
+
+
+def test_mise_a_niveau_et_sad_2022(generer_projet, projet_de, tmp_path):
+    d = generer_projet(20, campagne="2022", type_projet="mise_a_niveau", organismes=[8, 12], amoa=True)
+    chemins, _, fin = rendre_tout(projet_de(d), "cnsa-2023", tmp_path / "man")
+    note = texte_de(chemins["note-de-presentation"])
+    assert "il s'agit de la mise à niveau" in note
+    assert "sans objet : mise à niveau financée par le dispositif SONS" in note
+    assert montant(fin.sons.total) in note
+    assert "Aide à l'achat via le SAD" not in note
+    d = generer_projet(20, campagne="2022", organismes=[8, 12], amoa=True, sad=True, mise_en_concurrence="sad")
+    chemins, _, fin = rendre_tout(projet_de(d), "cnsa-2023", tmp_path / "sad")
+    synthese = tableau_avec(chemins["note-de-presentation"], "Forfait développement des usages")
+    assert ["Aide à l'achat via le SAD", montant(fin.totaux["sad"])] in synthese
+    assert fin.totaux["sad"] > 0
