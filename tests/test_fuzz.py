@@ -500,3 +500,13 @@ def test_entrees_limites(cas, tmp_path, capsys):
         if code != 0:
             assert any(m in texte.lower() for m in MOTS_FRANCAIS), texte
     assert not fautes, "\n".join(fautes)
+
+
+def test_entier_de_5000_chiffres(tmp_path, capsys):
+    """A 5 000-digit integer (beyond Python's int-string limit): refused in French, not Python's English."""
+    fichier = tmp_path / "projet.json"
+    fichier.write_text('{"version": ' + "9" * 5000 + "}", "utf-8")
+    code, texte = executer(capsys, ["validate", str(fichier)])
+    assert code == 1
+    assert "JSON invalide" in texte
+    assert "Exceeds the limit" not in texte and "sys.set_int_max_str_digits" not in texte, texte
