@@ -520,7 +520,8 @@ def lire_json(texte: str, fichier: str = "") -> Any:
         msg = _MESSAGES_JSON.get(e.msg, "syntaxe JSON invalide")
         raise ProjetInvalide(fichier, [Probleme("", f"JSON invalide ligne {e.lineno}, colonne {e.colno} : {msg}")]) from None
     except ValueError as e:
-        raise ProjetInvalide(fichier, [Probleme("", f"JSON invalide : {e}")]) from None
+        raison = "nombre démesuré (plus de 4 300 chiffres)" if "int_max_str_digits" in str(e) else str(e)
+        raise ProjetInvalide(fichier, [Probleme("", f"JSON invalide : {raison}")]) from None
     except RecursionError:
         raise ProjetInvalide(fichier, [Probleme("", "JSON invalide : imbrication trop profonde")]) from None
 
