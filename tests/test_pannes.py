@@ -155,9 +155,13 @@ def test_disque_plein_pendant_l_ecriture(ancien_rendu, capsys, monkeypatch):
     assert_echec_propre(code, texte, out, avant, "impossible")
 
 
-def test_disque_plein_pendant_les_renommages(ancien_rendu, capsys, monkeypatch):
-    """ENOSPC on the second rename (a directory that must grow can fail so): the run fails, and the
-    previous outputs must stay intact — not half old pieces, half new ones."""
+@pytest.mark.parametrize("echec", ["2", "4", "3+"], ids=["2e-renommage", "4e-renommage", "tous-des-le-3e"])
+def test_disque_plein_pendant_les_renommages(ancien_rendu, capsys, monkeypatch, echec):
+    """ENOSPC on a rename (a directory that must grow can fail so): the run fails, and the previous
+    outputs stay intact — never half old pieces, half new ones. With two pieces already in out/, the
+    2nd and 4th renames fall in the two halves of a "move the old ones aside, put the new ones in"
+    scheme; "3+" is a failing disk (EIO on every rename from the 3rd on, restoring ones included):
+    the previous pieces must not be lost with the temporary folder."""
     from dossier.render import pieces
 
     vrai = os.replace
@@ -165,7 +169,10 @@ def test_disque_plein_pendant_les_renommages(ancien_rendu, capsys, monkeypatch):
 
     def remplacer(src, dst, *args, **kwargs):
         appels.append(Path(dst).name)
-        if len(appels) == 2:
+        n = len(appels)
+        if echec.endswith("+") and n >= int(echec[:-1]):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        if str(n) == echec:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return vrai(src, dst, *args, **kwargs)
 
