@@ -155,12 +155,12 @@ def test_disque_plein_pendant_l_ecriture(ancien_rendu, capsys, monkeypatch):
     assert_echec_propre(code, texte, out, avant, "impossible")
 
 
-@pytest.mark.parametrize("echec", ["2", "4", "3+"], ids=["2e-renommage", "4e-renommage", "tous-des-le-3e"])
+@pytest.mark.parametrize("echec", ["1", "2", "2+"], ids=["1er-renommage", "2e-renommage", "tous-des-le-2e"])
 def test_disque_plein_pendant_les_renommages(ancien_rendu, capsys, monkeypatch, echec):
     """ENOSPC on a rename (a directory that must grow can fail so): the run fails, and the previous
-    outputs stay intact — never half old pieces, half new ones. With two pieces already in out/, the
-    2nd and 4th renames fall in the two halves of a "move the old ones aside, put the new ones in"
-    scheme; "3+" is a failing disk (EIO on every rename from the 3rd on, restoring ones included):
+    outputs stay intact — never half old pieces, half new ones. Two pieces are moved into out/, where
+    older versions of both exist: the 1st and 2nd renames fail before and after the first new piece is
+    in place; "2+" is a failing disk (EIO on every rename from the 2nd on, restoring ones included):
     the previous pieces must not be lost with the temporary folder."""
     from dossier.render import pieces
 

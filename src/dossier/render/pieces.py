@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,21 +114,35 @@ def rendre_dossier(
 
 
 def _remplacer(tmp: Path, sortie: Path, noms: list[str]) -> None:
-    """Move the rendered files into ``sortie`` all together: on failure, the previous pieces come back."""
+    """Move the rendered files into ``sortie`` all together: on failure, the previous pieces come back.
+
+    The previous pieces are kept as hard links (copies where links are impossible) until every new
+    file is in place, so a failing rename, even a failing disk, never leaves old and new pieces mixed.
+    """
     sauvegarde = tmp / ".anciens"
     sauvegarde.mkdir()
-    anciens = [nom for nom in noms if (sortie / nom).exists()]
+    anciens = {nom for nom in noms if (sortie / nom).exists()}
+    for nom in anciens:
+        try:
+            os.link(sortie / nom, sauvegarde / nom)
+        except OSError:
+            shutil.copy2(sortie / nom, sauvegarde / nom)
     places: list[str] = []
     try:
-        for nom in anciens:
-            os.replace(sortie / nom, sauvegarde / nom)
         for nom in noms:
             os.replace(tmp / nom, sortie / nom)
             places.append(nom)
     except BaseException:
         for nom in places:
-            (sortie / nom).unlink(missing_ok=True)
-        for nom in anciens:
-            if (sauvegarde / nom).exists():
-                os.replace(sauvegarde / nom, sortie / nom)
+            if nom in anciens:
+                _restaurer(sauvegarde / nom, sortie / nom)
+            else:
+                (sortie / nom).unlink(missing_ok=True)
         raise
+
+
+def _restaurer(copie: Path, cible: Path) -> None:
+    try:
+        os.replace(copie, cible)
+    except OSError:
+        shutil.copyfile(copie, cible)
