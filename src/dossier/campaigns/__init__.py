@@ -60,6 +60,27 @@ class Campagne:
         return p
 
 
+@dataclass(frozen=True)
+class CibleUsage:
+    """A usage target (condition of the balance, rules.md §8)."""
+
+    indicateur: str
+    calcul: str
+    cible: Parametre
+
+
+def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
+    """The usage targets of the campaign; MontantsInconnus when its data does not carry them."""
+    cibles = campagne.donnees.get("cibles_usage")
+    if not cibles:
+        raise MontantsInconnus(f"cibles d'usage de la campagne {campagne.annee} non renseignées")
+    return [
+        CibleUsage(c["indicateur"], c["calcul"],
+                   Parametre(c["cible"]["valeur"], campagne.sources.get(c["cible"]["source"], c["cible"]["source"])))
+        for c in cibles
+    ]
+
+
 def campagnes_disponibles() -> list[str]:
     dossier = resources.files(__package__)
     return sorted(f.name.removesuffix(".toml") for f in dossier.iterdir() if f.name[:4].isdigit() and f.name.endswith(".toml"))

@@ -23,6 +23,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from .. import identifiers as ids
+from ..campaigns import cibles_usage
 from ..model import Personne, Projet
 from ..profiles import Profil
 from ..rules import Financement, ars_pivot, og_du_porteur
@@ -30,28 +31,6 @@ from .formatting import ESPACE_FINE, ESPACE_INSECABLE, LOCALE, date_longue, mont
 
 MARQUEUR = "[À COMPLÉTER : {}]"
 NON_RENSEIGNE = "non renseigné"
-
-#: Usage targets of the programme (rules.md §8), condition of the balance. The campaign data does
-#: not carry them yet: instruction DGCS/DNS/CNSA/2023/13, AAP ARS Normandie 2023 (annexe 3),
-#: kit ARS Île-de-France (juin 2023).
-CIBLES_USAGE = (
-    ("Taux d'utilisation de la messagerie sécurisée de santé (MSSanté)",
-     "Nombre de messages envoyés via MSSanté / nombre de personnes accompagnées pouvant bénéficier "
-     "d'un projet d'accueil et d'accompagnement × 100", Decimal("0.70")),
-    ("Taux d'utilisation du DMP",
-     "Nombre de DMP alimentés avec au moins un document / nombre de personnes accompagnées pouvant "
-     "bénéficier d'un projet d'accueil et d'accompagnement × 100", Decimal("0.70")),
-    ("Taux de dossiers actifs",
-     "Nombre de dossiers actifs / nombre de personnes accompagnées dans la structure (file active) × 100",
-     Decimal("0.90")),
-    ("Taux de dossiers actifs avec un projet personnalisé",
-     "Nombre de dossiers actifs ayant un projet personnalisé en préparation ou actif / nombre de "
-     "dossiers actifs × 100", Decimal("0.90")),
-    ("Taux de dossiers actifs ayant au moins un événement dans l'agenda",
-     "Nombre de dossiers actifs ayant au moins un événement d'agenda / nombre de dossiers actifs × 100",
-     Decimal("0.90")),
-)
-SOURCE_CIBLES = "instruction DGCS/DNS/CNSA/2023/13 du 16 janvier 2023 ; AAP ESMS numérique (cibles d'usage)"
 
 TYPES_PROJET = {
     "acquisition": "acquisition d'une solution de dossier usager informatisé (DUI) référencée Ségur",
@@ -258,10 +237,12 @@ class _Constructeur:
         d["deploiement"] = self._deploiement()
         d["conduite"] = self._conduite()
         d["formation"] = self._formation(lignes_essms)
+        cibles = cibles_usage(self.fin.campagne)
         d["cibles_usage"] = [
-            {"indicateur": i, "calcul": c, "cible": pourcentage(v, 0)} for i, c, v in CIBLES_USAGE
+            {"indicateur": c.indicateur, "calcul": c.calcul, "cible": pourcentage(Decimal(str(c.cible.valeur)), 0)}
+            for c in cibles
         ]
-        d["source_cibles"] = SOURCE_CIBLES
+        d["source_cibles"] = " ; ".join(dict.fromkeys(c.cible.source for c in cibles))
         self.ctx.donnees = _nettoyer_tout(d)
         return self.ctx
 
