@@ -26,10 +26,12 @@ demo: install libreoffice
 	$(BIN)/dossier validate $(EXEMPLE)
 	$(BIN)/dossier check $(EXEMPLE)
 	$(BIN)/dossier financement $(EXEMPLE)
-	@if $(BIN)/dossier render --help >/dev/null 2>&1; then \
-	  $(BIN)/dossier render $(EXEMPLE) -o out --force --pdf; \
-	  $(BIN)/dossier checklist out --projet $(EXEMPLE) || echo "(pièces à ajouter par le porteur : voir ci-dessus)"; \
-	fi
+	$(BIN)/dossier render $(EXEMPLE) -o out --force --pdf
+	@echo "--- Dossier de dépôt : pièces présentes et pièces que le porteur doit encore ajouter ---"
+	-$(BIN)/dossier checklist out --projet $(EXEMPLE)
+	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : le RIB reste à fournir par le porteur ---"
+	$(BIN)/dossier render examples/outre-mer-8-essms.json -o out/outre-mer --force
+	-$(BIN)/dossier checklist out/outre-mer --projet examples/outre-mer-8-essms.json
 
 test: install libreoffice
 	$(BIN)/python -m pytest -q
