@@ -507,7 +507,7 @@ def c_materiel_petits_og(projet: Projet, campagne: Campagne) -> Controle:
     if grands:
         return Controle("materiel-petits-og", ERREUR, False, "matériel demandé pour des ESSMS d'organismes qui ne sont pas de petits OG : "
                         + _noms(grands), tuple(e.finess_et for e in grands))
-    if len(projet.essms) >= campagne.valeur("guichet.seuil_national", 50) and determiner_guichet(projet, campagne).guichet == "national":
+    if determiner_guichet(projet, campagne).guichet == "national":
         return Controle("materiel-petits-og", ALERTE, False, "projet national : le matériel des petits OG est apprécié au cas par cas")
     non_declares = _taille_non_declaree(projet, tailles, dict.fromkeys(e.organisme for e in avec))
     if non_declares:
