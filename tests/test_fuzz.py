@@ -321,7 +321,8 @@ def b_encodage(rnd, b):
 def b_remplacer(rnd, b):
     return rnd.choice([b"", b"   \n", b"[]", b"null", b"42", b'"texte"', b"{}", b"{", b"}", b"\x00" * 10,
                        b'{"version": NaN}', b'{"version": Infinity}', b'{"version": 1e400}',
-                       b'{"version": ' + b"9" * 5000 + b"}", b"\xff\xfe\x00", bytes(rnd.randrange(256) for _ in range(300))]), "remplacé"
+                       b'{"version": ' + b"9" * 5000 + b"}", b"\xff\xfe\x00", bytes(rnd.randrange(256) for _ in range(300)),
+                       b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 100_000 + b"1" + b"}" * 100_000]), "remplacé"
 
 
 def b_nan(rnd, b):
