@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-from pathlib import Path
 from typing import Any, Callable
 
 import pytest
