@@ -87,6 +87,8 @@ def vivant(pid: int) -> bool:
 def assert_echec_propre(code: int, texte: str, out: Path, avant: dict[str, bytes], *mots: str) -> None:
     assert code == 2, texte
     assert "Traceback" not in texte and "erreur inattendue" not in texte, texte
+    for anglais in ("No space left", "Permission denied", "Read-only file system", "Input/output error"):
+        assert anglais not in texte, f"raison système en anglais : {texte}"
     une_ligne = " ".join(texte.split()).lower()  # rich wraps long messages
     for mot in mots:
         assert mot.lower() in une_ligne, texte
@@ -152,7 +154,7 @@ def test_disque_plein_pendant_l_ecriture(ancien_rendu, capsys, monkeypatch):
     out, avant = ancien_rendu
     code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--force"])
     assert len(appels) == 2
-    assert_echec_propre(code, texte, out, avant, "impossible")
+    assert_echec_propre(code, texte, out, avant, "impossible", "plus d'espace disponible sur le disque")
 
 
 @pytest.mark.parametrize("echec", ["1", "2", "2+"], ids=["1er-renommage", "2e-renommage", "tous-des-le-2e"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -46,3 +47,30 @@ class SortieExistante(DossierError):
 
 class LibreOfficeIndisponible(DossierError):
     """PDF conversion asked for, but LibreOffice is missing, hangs or fails."""
+
+
+_RAISONS_SYSTEME = {
+    errno.ENOSPC: "plus d'espace disponible sur le disque",
+    errno.EDQUOT: "quota disque dépassé",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EEXIST: "existe déjà",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EXDEV: "déplacement impossible entre deux disques",
+    errno.EBUSY: "ressource occupée",
+}
+
+
+def raison_systeme(e: OSError) -> str:
+    """The reason of an operating-system error, in French (the errno name when not translated)."""
+    if e.errno in _RAISONS_SYSTEME:
+        return _RAISONS_SYSTEME[e.errno]
+    if e.errno:
+        return f"erreur système {errno.errorcode.get(e.errno, e.errno)}"
+    return "erreur système"

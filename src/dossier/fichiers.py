@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import DossierError
+from .errors import DossierError, raison_systeme
 
 
 @contextmanager
@@ -23,7 +23,7 @@ def fichier_temporaire(cible: Path) -> Iterator[Path]:
         os.replace(tmp, cible)
     except OSError as e:
         tmp.unlink(missing_ok=True)
-        raise DossierError(f"écriture impossible de {cible} : {e.strerror or e}") from None
+        raise DossierError(f"écriture impossible de {cible} : {raison_systeme(e)}") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

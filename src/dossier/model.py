@@ -29,7 +29,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from . import identifiers as ids
-from .errors import DossierError, Probleme, ProjetInvalide
+from .errors import DossierError, Probleme, ProjetInvalide, raison_systeme
 
 # --------------------------------------------------------------------------- field types
 
@@ -534,7 +534,7 @@ def charger_projet(chemin: str | Path) -> Projet:
     except FileNotFoundError:
         raise DossierError(f"fichier projet introuvable : {chemin}") from None
     except (IsADirectoryError, PermissionError, OSError) as e:
-        raise DossierError(f"fichier projet illisible : {chemin} ({e.strerror or e})") from None
+        raise DossierError(f"fichier projet illisible : {chemin} ({raison_systeme(e)})") from None
     try:
         texte = brut.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import LibreOfficeIndisponible
+from ..errors import LibreOfficeIndisponible, raison_systeme
 
 PAQUETS = "libreoffice-writer-nogui libreoffice-calc-nogui"
 DELAI_DEFAUT = 300
@@ -40,7 +40,7 @@ def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = 
         try:
             processus = subprocess.Popen(commande, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         except OSError as e:
-            raise LibreOfficeIndisponible(f"LibreOffice ne démarre pas ({soffice}) : {e.strerror or e}") from None
+            raise LibreOfficeIndisponible(f"LibreOffice ne démarre pas ({soffice}) : {raison_systeme(e)}") from None
         try:
             _, erreur = processus.communicate(timeout=delai)
         except subprocess.TimeoutExpired:
