@@ -13,7 +13,7 @@ from pypdf import PdfWriter
 
 from dossier.profiles import Profil
 
-EXEMPLE = Path("/work/shared/examples/normandie-2023-acquisition.json")
+EXEMPLE = Path(__file__).resolve().parent.parent / "examples" / "normandie-2023-acquisition.json"
 
 FEUILLES = {
     "planning": ["Projet", "Déploiement", "Conduite du changement"],

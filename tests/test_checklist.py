@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 from checklist_fixtures import (
-    classeur_rempli, docx, pdf, pdf_tronque, pieces_generees, projet_exemple, xlsx, zip_quelconque,
+    EXEMPLE, classeur_rempli, docx, pdf, pdf_tronque, pieces_generees, projet_exemple, xlsx, zip_quelconque,
 )
 from dossier.checklist import afficher_checklist, normaliser_nom, reconnaitre, verifier_dossier
 from dossier.errors import DossierError
@@ -255,6 +255,31 @@ def test_marqueur_dans_un_classeur(depot_normandie):
     resultat = verifier_dossier(depot_normandie, NORMANDIE)
     assert etat(resultat, "plan-de-financement").statut == "invalide"
     assert "1 passage(s) non complété(s)" in messages(resultat, "plan-de-financement")
+
+
+def test_phase_sans_jalon_du_planning_rendu_est_une_feuille_vide(depot_normandie, tmp_path):
+    """The planning written by ``render`` for a project without change-management jalons has the
+    title block (Projet, Porteur, Date, Période…), the table header and a marker, but no task: that
+    sheet is empty (and the marker is reported), while the two others are filled."""
+    import json
+
+    from dossier.model import charger_projet
+    from dossier.render.pieces import rendre_dossier
+
+    donnees = json.loads(EXEMPLE.read_text("utf-8"))
+    donnees["planning"]["jalons"] = [j for j in donnees["planning"]["jalons"] if j["phase"] != "conduite_changement"]
+    chemin = tmp_path / "projet.json"
+    chemin.write_text(json.dumps(donnees, ensure_ascii=False), "utf-8")
+    rendu = tmp_path / "rendu"
+    rendre_dossier(charger_projet(chemin), rendu, selection=["planning"])
+    (depot_normandie / "06-planning.xlsx").unlink()
+    (rendu / "06-planning.xlsx").rename(depot_normandie / "06-planning.xlsx")
+    resultat = verifier_dossier(depot_normandie, NORMANDIE)
+    assert statuts(resultat)["planning-conduite"] == "invalide"
+    assert "feuille « Conduite du changement » vide" in messages(resultat, "planning-conduite")
+    assert "1 passage(s) non complété(s)" in messages(resultat, "planning-conduite")
+    for slug, feuille in (("planning-projet", "Projet"), ("planning-deploiement", "Déploiement")):
+        assert f"« {feuille} » vide" not in messages(resultat, slug)
 
 
 def test_feuille_absente_ou_vide_du_planning(depot_normandie):

@@ -2,6 +2,7 @@
 
 import json
 import types
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from dossier.profiles import (
     profils_disponibles,
 )
 
-EXEMPLE = "/work/shared/examples/normandie-2023-acquisition.json"
+EXEMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "normandie-2023-acquisition.json")
 
 
 def test_profils_disponibles():

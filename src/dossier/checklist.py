@@ -17,7 +17,7 @@ from xml.etree import ElementTree
 
 from rich.markup import escape
 
-from dossier.errors import DossierError
+from dossier.errors import DossierError, raison_systeme
 from dossier.profiles import FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet
 
 EXTENSIONS_ACCEPTEES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".png", ".jpg", ".gif")
@@ -160,7 +160,7 @@ def controler_fichier(chemin: Path) -> ControleFichier:
         return _controler_contenu(chemin)
     except OSError as e:  # broken link, no permission...
         controle = ControleFichier()
-        controle.erreur(chemin.name, f"fichier illisible ({e.strerror or e})")
+        controle.erreur(chemin.name, f"fichier illisible ({raison_systeme(e)})")
         return controle
 
 
@@ -252,22 +252,33 @@ def _textes_docx(archive: zipfile.ZipFile) -> list[str]:
 
 
 def _textes_xlsx(chemin: Path, controle: ControleFichier) -> list[str]:
-    """Text cells of a workbook; records on ``controle`` which sheets have data below the header."""
+    """Text cells of a workbook; records on ``controle`` which sheets hold a filled table.
+
+    A sheet is filled when, apart from the title block written by ``render`` (« Projet »,
+    « Porteur », « Date »…), a table header is followed by a row of at least two values: a
+    planning sheet with its header and no task is empty. The workbook is empty when no
+    sheet has any value below its first row."""
     from openpyxl import load_workbook
+
+    from dossier.render.xlsx import ETIQUETTES_ENTETE
 
     classeur = load_workbook(chemin, read_only=True)
     try:
-        textes, controle.feuilles = [], {}
+        textes, controle.feuilles, donnees = [], {}, False
         for feuille in classeur.worksheets:
-            remplie = False
+            entete = remplie = False
             for numero, ligne in enumerate(feuille.iter_rows(values_only=True), start=1):
                 valeurs = [v for v in ligne if v not in (None, "")]
-                remplie = remplie or (numero > 1 and bool(valeurs))
                 textes.extend(v for v in valeurs if isinstance(v, str))
+                donnees = donnees or (numero > 1 and bool(valeurs))
+                if len(valeurs) < 2 or valeurs[0] in ETIQUETTES_ENTETE:
+                    continue
+                remplie = remplie or entete
+                entete = True
             controle.feuilles[feuille.title] = remplie
     finally:
         classeur.close()
-    if not any(controle.feuilles.values()):
+    if not donnees:
         controle.erreur(chemin.name, "classeur sans aucune donnée")
     return textes
 

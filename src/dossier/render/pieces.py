@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..campaigns import charger_campagne
-from ..errors import DossierError, SortieExistante
+from ..errors import DossierError, SortieExistante, raison_systeme
 from ..model import Projet
 from ..profiles import FichierGenere, Profil, charger_profil, evaluer_condition, faits_du_projet
 from ..rules import Controle, Financement, calculer_financement
@@ -92,6 +92,10 @@ def rendre_dossier(
 
         contexte = construire_contexte(projet, fin, profil)
         rapport.marqueurs = list(contexte.marqueurs)
+    if any(f.slug == "planning" for f in a_rendre):
+        from .xlsx import phases_sans_jalon
+
+        rapport.marqueurs += [m for m in phases_sans_jalon(projet).values() if m not in rapport.marqueurs]
     try:
         sortie.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp:
@@ -109,7 +113,7 @@ def rendre_dossier(
             _remplacer(tmp, sortie, noms)
             rapport.fichiers = [FichierEcrit(nom, (sortie / nom).stat().st_size) for nom in noms]
     except OSError as e:
-        raise DossierError(f"écriture impossible dans {sortie} : {e.strerror or e}") from None
+        raise DossierError(f"écriture impossible dans {sortie} : {raison_systeme(e)}") from None
     return rapport
 
 
