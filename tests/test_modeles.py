@@ -59,7 +59,7 @@ def test_lister_inclut_les_modeles_excel(tmp_path, monkeypatch):
 
 def test_exporter_puis_refuser_sans_force(tmp_path):
     copies = m.exporter_modeles(tmp_path / "mes-modeles", force=False)
-    assert sorted(p.name for p in copies) == sorted(f"{s}.docx" for s in SLUGS)
+    assert sorted(p.name for p in copies) == sorted([f"{s}.docx" for s in SLUGS] + ["classeurs.xlsx"])
     for p in copies:
         assert p.read_bytes() == (dossier_modeles() / p.name).read_bytes()
     modifie = tmp_path / "mes-modeles" / "gouvernance.docx"
@@ -164,10 +164,13 @@ def test_fichiers_illisibles_et_noms_inconnus(tmp_path):
     (tmp_path / "convention.docx").write_bytes(b"ceci n'est pas un docx")
     shutil.copy(dossier_modeles() / "gouvernance.docx", tmp_path / "gouvernance-v2.docx")
     (tmp_path / "planning.xlsx").write_bytes(b"pas un classeur")
+    (tmp_path / "classeurs.xlsx").write_bytes(b"pas un classeur")
     problemes = m.verifier_modeles(tmp_path)
     assert messages(problemes, "convention.docx") == ["fichier Word illisible ou corrompu"]
     assert messages(problemes, "gouvernance-v2.docx")[0].startswith("nom de modèle inconnu")
-    assert messages(problemes, "planning.xlsx") == ["classeur Excel illisible ou corrompu"]
+    assert messages(problemes, "planning.xlsx")[0].startswith("classeur ignoré par « dossier render »")
+    assert messages(problemes, "classeurs.xlsx") == [
+        "charte des classeurs illisible (ce n'est pas un classeur .xlsx valide)"]
 
 
 def test_dossier_absent_ou_vide(tmp_path):

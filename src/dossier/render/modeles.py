@@ -1,6 +1,8 @@
 """The Word and Excel templates: list them, export them for editing, lint them.
 
-``verifier_modeles`` reports, for each Word template of a folder (default: the packaged ones):
+``verifier_modeles`` reports, for the charter of the workbooks (``classeurs.xlsx``, see ``charte``): an
+unreadable file, a missing sheet, an unknown style name; for any other workbook: that ``render``
+ignores it; and for each Word template of a folder (default: the packaged ones):
 - a file Word cannot open;
 - a Jinja tag split by Word across several text segments (typing or formatting inside a tag);
 - a Jinja syntax error;
@@ -19,13 +21,12 @@ import os
 import re
 import shutil
 import tempfile
-import zipfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, Undefined, nodes
-from ..errors import DossierError, Probleme, SortieExistante
+from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
 from .docx import _classe_modele, dossier_modeles, environnement
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -42,6 +43,8 @@ DESCRIPTIONS = {
     "plan-de-financement": "Plan de financement pluriannuel (classeur Excel)",
     "declaration-heures-saad": "Déclaration des heures des services d'aide à domicile (classeur Excel)",
     "materiels": "Liste chiffrée et plan d'implantation des matériels (classeur Excel)",
+    "classeurs": "Charte des classeurs Excel (planning, plan de financement, heures SAAD, matériels) : "
+                 "polices, couleurs, bordures, en-tête et pied de page",
 }
 EXTENSIONS = (".docx", ".xlsx")
 _GLOBAUX_JINJA = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
@@ -83,7 +86,7 @@ def exporter_modeles(dest: Path, force: bool = False) -> list[Path]:
                     os.unlink(tmp)
             copies.append(dest / source.name)
     except OSError as e:
-        raise DossierError(f"écriture impossible dans {dest} : {e.strerror or e}") from None
+        raise DossierError(f"écriture impossible dans {dest} : {raison_systeme(e)}") from None
     return copies
 
 
@@ -91,7 +94,7 @@ def exporter_modeles(dest: Path, force: bool = False) -> list[Path]:
 
 
 def verifier_modeles(rep: Path | None = None) -> list[Probleme]:
-    """Problems of the Word templates of ``rep`` (default: the packaged templates)."""
+    """Problems of the templates of ``rep`` (default: the packaged templates)."""
     dossier = Path(rep) if rep is not None else dossier_modeles()
     if not dossier.is_dir():
         raise DossierError(f"dossier de modèles introuvable : {dossier}")
@@ -108,13 +111,16 @@ def verifier_modeles(rep: Path | None = None) -> list[Probleme]:
 
 
 def _verifier_classeur(chemin: Path) -> list[Probleme]:
-    try:
-        with zipfile.ZipFile(chemin) as z:
-            if "xl/workbook.xml" not in z.namelist():
-                return [Probleme(chemin.name, "classeur Excel invalide (xl/workbook.xml absent)")]
-    except (zipfile.BadZipFile, OSError):
-        return [Probleme(chemin.name, "classeur Excel illisible ou corrompu")]
-    return []
+    """The charter ``classeurs.xlsx`` is checked (sheet, style names); any other workbook is reported as
+    ignored: the workbooks are built in code, their appearance comes from the charter only."""
+    from .charte import NOM_CHARTE, verifier_charte
+    from .xlsx import _STYLES
+
+    if chemin.name != NOM_CHARTE:
+        return [Probleme(chemin.name, f"classeur ignoré par « dossier render » : les classeurs sont construits par "
+                                      f"le programme ; seule la charte {NOM_CHARTE} (polices, couleurs, en-tête, "
+                                      f"pied de page) est lue")]
+    return verifier_charte(chemin, frozenset(_STYLES))
 
 
 def verifier_modele_word(chemin: Path) -> list[Probleme]:

@@ -1,7 +1,7 @@
 """Excel pieces: planning, plan de financement, déclaration des heures SAAD, liste des matériels.
 
-Workbooks are built entirely in code (no template workbook): styles are a handful of named styles
-registered once per workbook, cells keep numbers, dates and formulas (French number formats), and
+Workbooks are built in code (their template is the charter ``classeurs.xlsx``, see ``charte``):
+styles are a handful of named styles registered once per workbook, cells keep numbers, dates and formulas (French number formats), and
 every sheet opens with the project title, the porteur and the date of the dossier.
 
 Choices a reader of the workbooks should know:
@@ -26,6 +26,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -40,6 +41,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Jalon, Projet
 from ..rules import Financement
+from .charte import PIED_DEFAUT, Charte, StyleCharte, charger_charte, ecrire_charte
+from .contexte import MARQUEUR
 from .formatting import (
     FORMAT_EXCEL_DATE,
     FORMAT_EXCEL_MONTANT,
@@ -215,17 +218,74 @@ _STYLES: dict[str, tuple] = {
 }
 
 
-def _classeur() -> Workbook:
+#: What each style is for, with the sample value the charter (``classeurs.xlsx``) shows in it.
+_EXEMPLES: dict[str, tuple[object, str]] = {
+    "titre": ("Planning du projet", "titre de chaque feuille (ligne 1)"),
+    "etiquette": ("Porteur", "étiquettes du bloc d'en-tête (Projet, Porteur, Date, Période)"),
+    "valeur": ("Association Les Tilleuls", "valeurs texte du bloc d'en-tête"),
+    "valeur-date": (dt.date(2023, 5, 15), "date du dossier et dates de période dans le bloc d'en-tête"),
+    "valeur-annee": (2024, "année dans le bloc d'en-tête"),
+    "valeur-montant": (508583.16, "montant mis en avant hors tableau"),
+    "note": ("Jalons CNSA : les 10 jalons attendus figurent au planning.", "notes sous les tableaux"),
+    "entete": ("Tâche / jalon", "en-têtes de colonnes des tableaux"),
+    "entete-annee": (2024, "en-têtes de colonnes des années (plan pluriannuel)"),
+    "entete-cout-annee": (2024, "en-têtes « Coût 2024 » (coûts RH)"),
+    "entete-mois": (dt.date(2023, 9, 1), "mois du bandeau du diagramme de Gantt"),
+    "texte": ("Paramétrage de la solution", "cellules texte des tableaux"),
+    "texte-retrait": ("dont avance (50 %)", "sous-lignes en retrait (avance, solde)"),
+    "code": ("140000011", "numéros FINESS et codes"),
+    "date": (dt.date(2024, 3, 1), "dates des tableaux"),
+    "jours": (92, "durées en jours (formules)"),
+    "annee": (2024, "années des tableaux"),
+    "annee-gauche": (2024, "années alignées à gauche"),
+    "nombre": (12, "nombres (quantités, ESSMS)"),
+    "etp": (0.5, "équivalents temps plein"),
+    "heures": (35000, "heures (déclaration SAAD)"),
+    "heures-decimales": (1250.5, "heures avec décimales"),
+    "montant": (12000, "montants en euros"),
+    "montant-retrait": (6000, "montants des sous-lignes en retrait"),
+    "pourcent": (0.85, "pourcentages (formules)"),
+    "vide": ("", "cellules vides encadrées d'un tableau"),
+    "gantt": ("", "cases du diagramme de Gantt (la barre est une mise en forme conditionnelle)"),
+    "groupe": ("Déploiement par ESSMS", "lignes de regroupement"),
+    "synthese": ("Synthèse : déploiement", "lignes de synthèse du planning projet"),
+    "synthese-date": (dt.date(2024, 3, 1), "dates des lignes de synthèse"),
+    "synthese-jours": (337, "durées des lignes de synthèse"),
+    "total": ("Total", "libellés des lignes de total"),
+    "total-montant": (508583.16, "montants des lignes de total"),
+    "total-heures": (42000, "heures des lignes de total"),
+    "total-pourcent": (1, "pourcentages des lignes de total"),
+    "controle": ("Contrôle : emplois − ressources", "libellé de la ligne de contrôle"),
+    "controle-montant": (0, "montant de la ligne de contrôle (doit valoir 0)"),
+}
+
+
+def styles_par_defaut() -> dict[str, StyleCharte]:
+    """The appearance of every cell style as ``dossier`` ships it (what the charter starts from)."""
+    return {nom: StyleCharte(police, fond, bordure, alignement)
+            for nom, (police, fond, bordure, alignement, _) in _STYLES.items()}
+
+
+def ecrire_charte_par_defaut(dest: Path) -> None:
+    """Write the shipped charter ``classeurs.xlsx`` (see ``charte``)."""
+    exemples = {nom: (valeur, usage, _STYLES[nom][4]) for nom, (valeur, usage) in _EXEMPLES.items()}
+    ecrire_charte(dest, styles_par_defaut(), exemples)
+
+
+def _classeur(charte: Charte | None) -> Workbook:
+    """An empty workbook with the named styles, as the charter (``--templates``) changes them."""
     wb = Workbook()
     wb.remove(wb.active)
-    for nom, (police, fond, bordure, alignement, format_) in _STYLES.items():
-        style = NamedStyle(name=nom, font=police)
-        if fond is not None:
-            style.fill = fond
-        if bordure is not None:
-            style.border = bordure
-        if alignement is not None:
-            style.alignment = alignement
+    defauts = styles_par_defaut()
+    for nom, (*_, format_) in _STYLES.items():
+        apparence = charte.styles.get(nom, defauts[nom]) if charte else defauts[nom]
+        style = NamedStyle(name=nom, font=copy(apparence.police))
+        if apparence.fond is not None:
+            style.fill = copy(apparence.fond)
+        if apparence.bordure is not None:
+            style.border = copy(apparence.bordure)
+        if apparence.alignement is not None:
+            style.alignment = copy(apparence.alignement)
         if format_ is not None:
             style.number_format = format_
         wb.add_named_style(style)
@@ -341,6 +401,10 @@ def _date_dossier(projet: Projet) -> dt.date:
     return projet.depot.date or dt.date.today()
 
 
+ETIQUETTES_ENTETE = ("Projet", "Porteur", "Date", "Période du projet", "Fin du déploiement")
+"""Labels of the title block above a sheet's table (the checklist does not count these rows as data)."""
+
+
 def _entete(ws: Worksheet, titre: str, projet: Projet) -> int:
     """Title, project, porteur and date at the top of a sheet (rows 1 to 4); returns the next free row.
 
@@ -349,11 +413,9 @@ def _entete(ws: Worksheet, titre: str, projet: Projet) -> int:
     """
     _ecrire(ws, 1, 1, titre, "titre")
     ws.row_dimensions[1].height = 22
-    for ligne, (etiquette, valeur, style) in enumerate((
-        ("Projet", projet.intitule, "valeur"),
-        ("Porteur", projet.porteur.raison_sociale, "valeur"),
-        ("Date", _date_dossier(projet), "valeur-date"),
-    ), start=2):
+    valeurs = ((projet.intitule, "valeur"), (projet.porteur.raison_sociale, "valeur"),
+               (_date_dossier(projet), "valeur-date"))
+    for ligne, (etiquette, (valeur, style)) in enumerate(zip(ETIQUETTES_ENTETE, valeurs), start=2):
         _ecrire(ws, ligne, 1, etiquette, "etiquette")
         _ecrire(ws, ligne, 2, valeur, style)
     return 5
@@ -380,8 +442,7 @@ def _mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, dernie
     ws.page_margins.top = 0.5
     ws.page_margins.bottom = 0.75
     ws.page_margins.footer = 0.3
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P / &N"
+    ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text = PIED_DEFAUT
     _ajuster_hauteurs(ws, 2)
 
 
@@ -396,7 +457,8 @@ def _en_tetes(ws: Worksheet, ligne: int, titres: Sequence[str], premiere: int = 
 def rendre_xlsx(fichier_slug: str, projet: Projet, fin: Financement, dest: Path, modeles: Path | None = None) -> None:
     """Write the workbook ``fichier_slug`` (one of FICHIERS_XLSX) of ``projet`` to ``dest``.
 
-    ``modeles`` is accepted for symmetry with the Word pieces; the workbooks are built in code.
+    The workbooks are built in code; the charter ``classeurs.xlsx`` of ``modeles`` (``--templates``),
+    when there is one, sets the appearance of their cell styles and their header and footer.
     """
     constructeurs = {
         "planning": _planning,
@@ -406,11 +468,16 @@ def rendre_xlsx(fichier_slug: str, projet: Projet, fin: Financement, dest: Path,
     }
     if fichier_slug not in constructeurs:
         raise ValueError(f"classeur inconnu « {fichier_slug} » ; classeurs : {', '.join(FICHIERS_XLSX)}")
-    wb = _classeur()
+    charte = charger_charte(modeles, frozenset(_STYLES))
+    wb = _classeur(charte)
     wb.properties.title = f"{projet.intitule} — {fichier_slug}"
     wb.properties.creator = projet.porteur.raison_sociale
     wb.properties.language = "fr-FR"
     constructeurs[fichier_slug](wb, projet, fin)
+    if charte:
+        for ws in wb.worksheets:
+            ws.oddHeader.left.text, ws.oddHeader.center.text, ws.oddHeader.right.text = charte.entete
+            ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text = charte.pied
     wb.save(Path(dest))
 
 
@@ -491,10 +558,18 @@ def _taches_conduite(projet: Projet) -> list[_Tache]:
     return [_Tache(j.libelle, j.debut, j.fin, j.responsable or "") for j in _jalons(projet, "conduite_changement")]
 
 
+def phases_sans_jalon(projet: Projet) -> dict[str, str]:
+    """What to complete, by phase, for the planning sheets without jalons of their own (project or
+    change management); the sheet shows it as a marker and ``render`` lists it."""
+    return {phase: f"planning.jalons — jalons de la phase « {_PHASES[phase][0]} » (libellé, début, fin, responsable)"
+            for phase in ("projet", "conduite_changement") if not _jalons(projet, phase)}
+
+
 def _planning(wb: Workbook, projet: Projet, fin: Financement) -> None:
     periode = _periode_projet(projet)
     mois = _mois(*periode) if periode else []
     absents = jalons_cnsa_absents(projet.planning.jalons or [] if projet.planning else [])
+    manquants = phases_sans_jalon(projet)
     taches = {
         "projet": _taches_projet(projet),
         "deploiement": _taches_deploiement(projet),
@@ -510,6 +585,8 @@ def _planning(wb: Workbook, projet: Projet, fin: Financement) -> None:
             else:
                 notes.append(f"Jalons CNSA : les {len(JALONS_CNSA)} jalons attendus figurent au planning ("
                              + ", ".join(j.libelle for j in JALONS_CNSA) + ").")
+        if phase in manquants:
+            taches[phase].insert(0, _Tache(MARQUEUR.format(manquants[phase]), None, None))
         _feuille_planning(ws, titre, projet, taches[phase], mois, phase, periode, notes)
 
 
@@ -517,7 +594,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
                       phase: str, periode: tuple[dt.date, dt.date] | None, notes: list[str]) -> None:
     ligne = _entete(ws, titre, projet)
     pl = projet.planning
-    _ecrire(ws, ligne, 1, "Période du projet", "etiquette")
+    _ecrire(ws, ligne, 1, ETIQUETTES_ENTETE[3], "etiquette")
     if periode:
         _ecrire(ws, ligne, 2, periode[0], "valeur-date")
         _ecrire(ws, ligne, 3, periode[1], "valeur-date")
@@ -526,7 +603,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         ws.merge_cells(start_row=ligne, start_column=2, end_row=ligne, end_column=len(_COLONNES_PLANNING))
     if pl and pl.fin_deploiement:
         ligne += 1
-        _ecrire(ws, ligne, 1, "Fin du déploiement", "etiquette")
+        _ecrire(ws, ligne, 1, ETIQUETTES_ENTETE[4], "etiquette")
         _ecrire(ws, ligne, 2, pl.fin_deploiement, "valeur-date")
     entete = ligne + 2
     _en_tetes(ws, entete, _COLONNES_PLANNING)
@@ -534,8 +611,6 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         _ecrire(ws, entete, _PREMIER_MOIS + i, debut_mois, "entete-mois")
     ws.row_dimensions[entete].height = 42
     premiere = entete + 1
-    if not taches:
-        taches = [_Tache("Aucun jalon de cette phase dans planning.jalons", None, None)]
     derniere_colonne = _PREMIER_MOIS + len(mois) - 1
     for n, tache in enumerate(taches):
         r = premiere + n
