@@ -464,14 +464,6 @@ def test_exemple_outre_mer(capsys):
     assert j["totaux"]["amoa"] == 100_000 and j["totaux"]["materiel"] > 0
 
 
-def _rendu_disponible() -> bool:
-    import importlib.util
-
-    return "render" in cli.commands and all(
-        importlib.util.find_spec(f"dossier.render.{m}") is not None for m in ("contexte", "docx", "xlsx"))
-
-
-@pytest.mark.skipif(not _rendu_disponible(), reason="rendu des pièces pas encore disponible")
 @pytest.mark.parametrize("nom", ["normandie-2023-acquisition.json", "mise-a-niveau-2022.json", "outre-mer-8-essms.json"])
 def test_exemples_rendus_sans_marqueur(tmp_path, capsys, nom):
     code, texte = lancer(capsys, "render", fabrique.RACINE / "examples" / nom, "-o", tmp_path / "pieces")

@@ -9,7 +9,6 @@ holding an older rendering is re-rendered with ``--force``).
 from __future__ import annotations
 
 import errno
-import importlib.util
 import os
 import signal
 import stat
@@ -22,11 +21,6 @@ import pytest
 
 import fabrique
 from dossier.cli import main
-
-pytestmark = pytest.mark.skipif(
-    any(importlib.util.find_spec(m) is None for m in ("dossier.render.docx", "dossier.render.xlsx", "dossier.render.contexte")),
-    reason="rendu Word/Excel pas encore disponible (dossier.render.docx/xlsx/contexte)",
-)
 
 EXEMPLE = str(fabrique.EXEMPLE)
 #: Two pieces, one Word and one Excel, are enough to exercise the writing and the PDF batch quickly.

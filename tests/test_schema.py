@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 
 import fabrique
@@ -102,12 +103,10 @@ def test_le_parcours_detecte_une_cle_requise_absente(schema):
 
 @pytest.mark.parametrize("fichier", EXEMPLES, ids=fabrique.ids_de(EXEMPLES))
 def test_exemples_valides_par_jsonschema(schema, fichier):
-    jsonschema = pytest.importorskip("jsonschema")
     jsonschema.Draft202012Validator(schema).validate(fabrique.charger(fichier))
 
 
 def test_projet_genere_valide_par_jsonschema(schema):
-    jsonschema = pytest.importorskip("jsonschema")
     d = fabrique.generer_projet(20, organismes=[10, 10], categories=["500", "460"], departements=["14", "2A", "9704"],
                                 materiel=1000, amoa=True, sad=True, campagne="2022")
     jsonschema.Draft202012Validator(schema).validate(d)

@@ -43,6 +43,13 @@ class StyleCharte:
     bordure: Border | None = None
     alignement: Alignment | None = None
 
+    def appliquer(self, cible) -> None:
+        """Give this appearance to a cell or a NamedStyle (what is None keeps the default)."""
+        cible.font = copy(self.police)
+        for attribut, valeur in (("fill", self.fond), ("border", self.bordure), ("alignment", self.alignement)):
+            if valeur is not None:
+                setattr(cible, attribut, copy(valeur))
+
 
 @dataclass
 class Charte:
@@ -78,13 +85,7 @@ def ecrire_charte(dest: Path, styles: dict[str, StyleCharte], exemples: dict[str
         exemple = ws.cell(ligne, 2, valeur if valeur != "" else None)
         if format_:
             exemple.number_format = format_
-        exemple.font = copy(style.police)
-        if style.fond is not None:
-            exemple.fill = copy(style.fond)
-        if style.bordure is not None:
-            exemple.border = copy(style.bordure)
-        if style.alignement is not None:
-            exemple.alignment = copy(style.alignement)
+        style.appliquer(exemple)
         ws.cell(ligne, 3, usage)
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 34

@@ -26,7 +26,6 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -279,13 +278,8 @@ def _classeur(charte: Charte | None) -> Workbook:
     defauts = styles_par_defaut()
     for nom, (*_, format_) in _STYLES.items():
         apparence = charte.styles.get(nom, defauts[nom]) if charte else defauts[nom]
-        style = NamedStyle(name=nom, font=copy(apparence.police))
-        if apparence.fond is not None:
-            style.fill = copy(apparence.fond)
-        if apparence.bordure is not None:
-            style.border = copy(apparence.bordure)
-        if apparence.alignement is not None:
-            style.alignment = copy(apparence.alignement)
+        style = NamedStyle(name=nom)
+        apparence.appliquer(style)
         if format_ is not None:
             style.number_format = format_
         wb.add_named_style(style)
