@@ -18,7 +18,8 @@ from xml.etree import ElementTree
 from rich.markup import escape
 
 from dossier.errors import DossierError, raison_systeme
-from dossier.profiles import FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet
+from dossier.profiles import (
+    ETIQUETTES_ENTETE, FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet)
 
 EXTENSIONS_ACCEPTEES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".png", ".jpg", ".gif")
 EXTENSIONS_MODIFIABLES = (".doc", ".docx", ".xls", ".xlsx")
@@ -259,8 +260,6 @@ def _textes_xlsx(chemin: Path, controle: ControleFichier) -> list[str]:
     planning sheet with its header and no task is empty. The workbook is empty when no
     sheet has any value below its first row."""
     from openpyxl import load_workbook
-
-    from dossier.render.xlsx import ETIQUETTES_ENTETE
 
     classeur = load_workbook(chemin, read_only=True)
     try:

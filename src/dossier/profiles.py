@@ -17,6 +17,9 @@ FORMATS_GENERES = ("docx", "xlsx")
 NIVEAUX_REGLE = ("erreur", "alerte")
 CATEGORIES_DOMICILE = ("460", "209")
 SECTEURS_DPI = ("PDE", "PDS")
+#: Labels of the title block above the table of every generated workbook sheet: ``render`` writes
+#: them, ``checklist`` does not count their rows as data.
+ETIQUETTES_ENTETE = ("Projet", "Porteur", "Date", "Période du projet", "Fin du déploiement")
 
 
 @dataclass(frozen=True)

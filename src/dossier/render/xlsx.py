@@ -39,6 +39,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Jalon, Projet
+from ..profiles import ETIQUETTES_ENTETE
 from ..rules import Financement
 from .charte import PIED_DEFAUT, Charte, StyleCharte, charger_charte, ecrire_charte
 from .contexte import MARQUEUR
@@ -393,10 +394,6 @@ def _largeurs(ws: Worksheet, largeurs: dict[int, float]) -> None:
 
 def _date_dossier(projet: Projet) -> dt.date:
     return projet.depot.date or dt.date.today()
-
-
-ETIQUETTES_ENTETE = ("Projet", "Porteur", "Date", "Période du projet", "Fin du déploiement")
-"""Labels of the title block above a sheet's table (the checklist does not count these rows as data)."""
 
 
 def _entete(ws: Worksheet, titre: str, projet: Projet) -> int:
