@@ -30,7 +30,8 @@ LIGNE_ENTETE = 4
 #: Footer of every sheet: sheet name, page number (left, centre, right; None for an empty part, which
 #: openpyxl must not write as an empty section, since it would read the next one into it).
 PIED_DEFAUT = ("&A", None, "Page &P / &N")
-#: Date of the shipped charter's document properties (fixed, so that regenerating it changes nothing).
+#: Creation date of the shipped charter (fixed; openpyxl still stamps the save time as its modification
+#: date, so regenerating it changes its bytes, not its content, which tests/test_charte.py compares).
 DATE_CHARTE = dt.datetime(2023, 1, 1)
 
 
@@ -59,6 +60,13 @@ class Charte:
     styles: dict[str, StyleCharte] = field(default_factory=dict)
     entete: tuple[str | None, str | None, str | None] = (None, None, None)
     pied: tuple[str | None, str | None, str | None] = PIED_DEFAUT
+
+
+def poser_bandeaux(ws: Worksheet, entete: tuple[str | None, ...] = (None, None, None),
+                   pied: tuple[str | None, ...] = PIED_DEFAUT) -> None:
+    """Set the header and footer (left, centre, right texts) of a sheet."""
+    for bandeau, textes in ((ws.oddHeader, entete), (ws.oddFooter, pied)):
+        bandeau.left.text, bandeau.center.text, bandeau.right.text = textes
 
 
 def ecrire_charte(dest: Path, styles: dict[str, StyleCharte], exemples: dict[str, tuple[object, str, str | None]]) -> None:
@@ -90,10 +98,10 @@ def ecrire_charte(dest: Path, styles: dict[str, StyleCharte], exemples: dict[str
     ws.column_dimensions["A"].width = 20
     ws.column_dimensions["B"].width = 34
     ws.column_dimensions["C"].width = 70
-    ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text = PIED_DEFAUT
+    poser_bandeaux(ws)
     wb.properties.creator = "dossier"
     wb.properties.title = "Charte des classeurs Excel"
-    wb.properties.created = wb.properties.modified = DATE_CHARTE
+    wb.properties.created = DATE_CHARTE
     wb.save(dest)
 
 

@@ -41,7 +41,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import Jalon, Projet
 from ..profiles import ETIQUETTES_ENTETE
 from ..rules import Financement
-from .charte import PIED_DEFAUT, Charte, StyleCharte, charger_charte, ecrire_charte
+from .charte import Charte, StyleCharte, charger_charte, ecrire_charte, poser_bandeaux
 from .contexte import MARQUEUR
 from .formatting import (
     FORMAT_EXCEL_DATE,
@@ -433,7 +433,7 @@ def _mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, dernie
     ws.page_margins.top = 0.5
     ws.page_margins.bottom = 0.75
     ws.page_margins.footer = 0.3
-    ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text = PIED_DEFAUT
+    poser_bandeaux(ws)
     _ajuster_hauteurs(ws, 2)
 
 
@@ -467,8 +467,7 @@ def rendre_xlsx(fichier_slug: str, projet: Projet, fin: Financement, dest: Path,
     constructeurs[fichier_slug](wb, projet, fin)
     if charte:
         for ws in wb.worksheets:
-            ws.oddHeader.left.text, ws.oddHeader.center.text, ws.oddHeader.right.text = charte.entete
-            ws.oddFooter.left.text, ws.oddFooter.center.text, ws.oddFooter.right.text = charte.pied
+            poser_bandeaux(ws, charte.entete, charte.pied)
     wb.save(Path(dest))
 
 
