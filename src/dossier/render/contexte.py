@@ -7,8 +7,9 @@ the funding, waves, risks...), so that the templates hold wording and layout onl
 Narrative text missing from the project (the optional keys of ``note``, ``deploiement``,
 ``conduite_changement`` and the people and texts of ``gouvernance``; an empty string or an empty
 list counts as missing) becomes a visible ``[À COMPLÉTER : <what>]`` marker, listed in
-``ContexteRendu.marqueurs``. Nothing else ever produces a marker: other optional data is either
-left out of the sentence or replaced by a neutral wording ("non renseigné").
+``ContexteRendu.marqueurs``. In the Word pieces nothing else produces a marker: other optional
+data is either left out of the sentence or replaced by a neutral wording ("non renseigné"). (The
+planning workbook adds its own: a phase without jalons, see ``xlsx.phases_sans_jalon``.)
 """
 
 from __future__ import annotations

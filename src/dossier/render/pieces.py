@@ -95,7 +95,7 @@ def rendre_dossier(
     if any(f.slug == "planning" for f in a_rendre):
         from .xlsx import phases_sans_jalon
 
-        rapport.marqueurs += [m for m in phases_sans_jalon(projet).values() if m not in rapport.marqueurs]
+        rapport.marqueurs += phases_sans_jalon(projet).values()
     try:
         sortie.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp:
