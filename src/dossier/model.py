@@ -196,6 +196,7 @@ class Porteur(Modele):
     adresse: Texte | None = None
     regime_tva: Literal["HT", "TTC"]
     representant: Personne
+    commune: Texte | None = None
 
 
 class EntiteNationale(Modele):
@@ -214,6 +215,14 @@ class Organisme(Modele):
     entite_nationale: EntiteNationale | None = None
 
 
+class ConditionsGht(Modele):
+    """The three cumulative conditions of the GHT exception (AAP Normandie 2023 §C)."""
+
+    marche_public: Booleen = False
+    etude_couverture: Booleen = False
+    sans_autre_aide: Booleen = False
+
+
 class Solution(Modele):
     editeur: Nom
     logiciel: Nom
@@ -223,6 +232,8 @@ class Solution(Modele):
     mise_en_concurrence: Literal["sad", "appel_offres", "autre"] | None = None
     contrat_editeur_date: Date | None = None
     dpi_ght: Booleen = False
+    couloir: Literal["medico-social", "hopital"] = "medico-social"
+    conditions_ght: ConditionsGht | None = None
 
 
 class HeuresSaad(Modele):
@@ -298,6 +309,8 @@ class Essms(Modele):
     heures_saad: HeuresSaad | None = None
     materiel: Materiel | None = None
     financements_anterieurs: FinancementsAnterieurs = Field(default_factory=FinancementsAnterieurs)
+    version_segur_installee: Booleen = False
+    referent: Personne | None = None
 
     @property
     def aide_a_domicile(self) -> bool:
@@ -342,6 +355,7 @@ class Referent(Modele):
 class Amoa(Modele):
     prestataire: Texte | None = None
     financement_demande: Booleen = False
+    accord_ars: Booleen | None = None
 
 
 class Gouvernance(Modele):
@@ -396,9 +410,12 @@ class Planning(Modele):
         return self
 
 
+NatureCout = Literal["logiciel", "materiel", "prestations", "amoa", "formation", "reprise_donnees", "autre"]
+
+
 class PosteCout(Modele):
     libelle: Nom
-    nature: Literal["logiciel", "materiel", "prestations", "amoa", "formation", "reprise_donnees", "autre"]
+    nature: NatureCout
     annee: Entier
     montant: Montant
 
@@ -415,10 +432,29 @@ class Ressource(Modele):
     montant: Montant
 
 
+class PartAutofinancement(Modele):
+    organisme: Nom
+    part: Nombre
+
+
 class Couts(Modele):
     postes: list[PosteCout] | None = None
     rh: list[PosteRH] | None = None
     ressources_autres: list[Ressource] | None = None
+    repartition_autofinancement: list[PartAutofinancement] | None = None
+
+    @model_validator(mode="after")
+    def _parts_egales_a_un(self) -> Couts:
+        parts = self.repartition_autofinancement
+        if parts:
+            somme = sum((p.part for p in parts), Decimal(0))
+            if abs(somme - 1) > TOLERANCE_PARTS:
+                raise _erreur(f"les parts de repartition_autofinancement totalisent {somme} au lieu de 1")
+        return self
+
+
+#: The shares of the self-financing are fractions that must sum to 1 (thirds written 0.3333...).
+TOLERANCE_PARTS = Decimal("0.001")
 
 
 class Note(Modele):
@@ -439,6 +475,8 @@ class Risque(Modele):
     risque: Nom
     niveau: Literal["faible", "moyen", "élevé"]
     action: Texte | None = None
+    organisme: Nom | None = None
+    finess_et: Finess | None = None
 
 
 class ConduiteChangement(Modele):
@@ -447,6 +485,25 @@ class ConduiteChangement(Modele):
     formation: Texte | None = None
     sensibilisation: Texte | None = None
     risques: list[Risque] | None = None
+
+
+class RegroupementInitial(Modele):
+    """A grouping already financed by the programme that this project joins (rules.md §2)."""
+
+    nom: Nom
+    convention_date: Date
+
+
+class Depense(Modele):
+    """An expense actually paid (balance request: état récapitulatif des dépenses)."""
+
+    organisme: Nom
+    nature: NatureCout
+    libelle: Nom
+    fournisseur: Texte | None = None
+    facture: Texte | None = None
+    date: Date
+    montant: Montant
 
 
 class Projet(Modele):
@@ -467,6 +524,8 @@ class Projet(Modele):
     note: Note | None = None
     deploiement: Deploiement | None = None
     conduite_changement: ConduiteChangement | None = None
+    regroupement_initial: RegroupementInitial | None = None
+    depenses: list[Depense] | None = None
     sad_demande: Booleen = False
     pieces: dict[str, Texte] | None = None
 
@@ -692,6 +751,16 @@ def _coherence(d: dict) -> list[Probleme]:
     gouv = d.get("gouvernance")
     if isinstance(gouv, dict):
         problemes += _references_og(_dicts(gouv.get("referents")), ids_og, "gouvernance.referents", "organisme")
+    couts = d.get("couts")
+    if isinstance(couts, dict):
+        problemes += _references_og(_dicts(couts.get("repartition_autofinancement")), ids_og,
+                                    "couts.repartition_autofinancement", "organisme")
+    problemes += _references_og(_dicts(d.get("depenses")), ids_og, "depenses", "organisme")
+    conduite = d.get("conduite_changement")
+    if isinstance(conduite, dict):
+        risques = _dicts(conduite.get("risques"))
+        problemes += _references_og(risques, ids_og, "conduite_changement.risques", "organisme")
+        problemes += _references_essms(risques, essms, "conduite_changement.risques")
 
     planning = d.get("planning")
     vagues = _dicts(planning.get("vagues")) if isinstance(planning, dict) else []
@@ -711,6 +780,22 @@ def _coherence(d: dict) -> list[Probleme]:
                     f"organismes[{i}].nb_essms_total",
                     f"{total} ESSMS déclarés au total, mais {dans_projet} ESSMS de cet organisme dans le projet",
                 ))
+    return problemes
+
+
+def _references_essms(objets: list[tuple[int, dict]], essms: list[tuple[int, dict]], base: str) -> list[Probleme]:
+    """``finess_et`` of an object names an ESSMS of the project (of its ``organisme`` when given)."""
+    og_de = {f: e.get("organisme") for _, e in essms if (f := _finess_norm(e.get("finess_et")))}
+    problemes = []
+    for i, o in objets:
+        f = _finess_norm(o.get("finess_et"))
+        if f is None:
+            continue
+        if f not in og_de:
+            problemes.append(Probleme(f"{base}[{i}].finess_et", f"FINESS ET « {f} » absent des ESSMS du projet"))
+        elif isinstance(o.get("organisme"), str) and og_de[f] != o["organisme"]:
+            problemes.append(Probleme(f"{base}[{i}].finess_et",
+                                      f"l'ESSMS {f} relève de l'organisme « {og_de[f]} », pas de « {o['organisme']} »"))
     return problemes
 
 
