@@ -15,7 +15,7 @@ from dossier.cli import main
 from dossier.render import modeles as m
 from dossier.render.charte import FEUILLE_CHARTE, LIGNE_ENTETE, NOM_CHARTE
 from dossier.render.docx import dossier_modeles
-from dossier.render.xlsx import _EXEMPLES, _STYLES, MONTANT
+from dossier.render.classeurs.commun import EXEMPLES, MONTANT, STYLES
 
 RACINE = Path(__file__).resolve().parent.parent
 EXEMPLE = RACINE / "examples" / "normandie-2023-acquisition.json"
@@ -59,8 +59,8 @@ def test_charte_livree_a_jour(tmp_path):
 
 
 def test_chaque_style_a_sa_ligne_dans_la_charte():
-    assert set(_EXEMPLES) == set(_STYLES)
-    assert list(lignes_charte(dossier_modeles() / NOM_CHARTE)) == list(_STYLES)
+    assert set(EXEMPLES) == set(STYLES)
+    assert list(lignes_charte(dossier_modeles() / NOM_CHARTE)) == list(STYLES)
 
 
 def test_charte_non_modifiee_rend_les_memes_classeurs(tmp_path):

@@ -1,4 +1,4 @@
-"""Excel pieces (render/xlsx.py): content read back with openpyxl, formulas recalculated by LibreOffice."""
+"""Excel pieces (render/classeurs): content read back with openpyxl, formulas recalculated by LibreOffice."""
 
 from __future__ import annotations
 
@@ -14,17 +14,11 @@ import fabrique
 import libreoffice
 from dossier.campaigns import charger_campagne
 from dossier.render.formatting import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT, FORMAT_EXCEL_POURCENT
-from dossier.render.xlsx import (
-    COLONNES_SAAD,
-    FEUILLE_MATERIELS,
-    FEUILLE_SAAD,
-    FEUILLES_FINANCEMENT,
-    FEUILLES_PLANNING,
-    FICHIERS_XLSX,
-    JALONS_CNSA,
-    jalons_cnsa_absents,
-    rendre_xlsx,
-)
+from dossier.render.classeurs import FICHIERS_XLSX, rendre_xlsx
+from dossier.render.classeurs.financement import FEUILLES_FINANCEMENT
+from dossier.render.classeurs.materiels import FEUILLE_MATERIELS
+from dossier.render.classeurs.planning import FEUILLES_PLANNING, JALONS_CNSA, jalons_cnsa_absents
+from dossier.render.classeurs.saad import COLONNES_SAAD, FEUILLE_SAAD
 from dossier.rules import calculer_financement
 
 HOSTILE = 'Tâche & <b>gras</b> "guillemets" \'apostrophe\'\nligne 2 — é è ç œ 🚀'

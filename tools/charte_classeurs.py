@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from dossier.render.charte import NOM_CHARTE
-from dossier.render.xlsx import ecrire_charte_par_defaut
+from dossier.render.classeurs.commun import ecrire_charte_par_defaut
 
 RACINE = Path(__file__).resolve().parent.parent
 

@@ -114,13 +114,13 @@ def _verifier_classeur(chemin: Path) -> list[Probleme]:
     """The charter ``classeurs.xlsx`` is checked (sheet, style names); any other workbook is reported as
     ignored: the workbooks are built in code, their appearance comes from the charter only."""
     from .charte import NOM_CHARTE, verifier_charte
-    from .xlsx import _STYLES
+    from .classeurs.commun import STYLES
 
     if chemin.name != NOM_CHARTE:
         return [Probleme(chemin.name, f"classeur ignoré par « dossier render » : les classeurs sont construits par "
                                       f"le programme ; seule la charte {NOM_CHARTE} (polices, couleurs, en-tête, "
                                       f"pied de page) est lue")]
-    return verifier_charte(chemin, frozenset(_STYLES))
+    return verifier_charte(chemin, frozenset(STYLES))
 
 
 def verifier_modele_word(chemin: Path) -> list[Probleme]:

@@ -56,7 +56,7 @@ def _rendre_fichier(f: FichierGenere, dest: Path, projet: Projet, fin: Financeme
 
         rendre_docx(f.slug, contexte, dest, modeles)
     else:
-        from .xlsx import rendre_xlsx
+        from .classeurs import rendre_xlsx
 
         rendre_xlsx(f.slug, projet, fin, dest, modeles)
 
@@ -93,7 +93,7 @@ def rendre_dossier(
         contexte = construire_contexte(projet, fin, profil)
         rapport.marqueurs = list(contexte.marqueurs)
     if any(f.slug == "planning" for f in a_rendre):
-        from .xlsx import phases_sans_jalon
+        from .classeurs.planning import phases_sans_jalon
 
         rapport.marqueurs += phases_sans_jalon(projet).values()
     try:

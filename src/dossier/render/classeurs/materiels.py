@@ -1,0 +1,96 @@
+"""The equipment workbook: priced list per ESSMS and where each item goes (plan d'implantation)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+from ...model import Projet
+from ...rules import Financement
+from .commun import en_tetes, entete, ecrire, formule, largeur_texte, largeurs, libelle_tva, ligne_styles, mise_en_page, note
+
+FEUILLE_MATERIELS = "Matériels"
+
+def construire_materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
+    ws = wb.create_sheet(FEUILLE_MATERIELS)
+    ligne = entete(ws, "Liste chiffrée des matériels et plan d'implantation", projet)
+    plafond = fin.campagne.valeur("petits_og.materiel_plafond", 20000)
+    ecrire(ws, ligne, 1, "Plafond par ESSMS (ESSMS d'un petit organisme gestionnaire)", "etiquette")
+    ecrire(ws, ligne, 4, Decimal(str(plafond)), "valeur-montant")
+    cellule_plafond = f"$D${ligne}"
+    note(ws, ligne + 1, libelle_tva(projet) + " Montant financé = MIN(plafond ; devis) pour un ESSMS d'un "
+          "petit organisme gestionnaire, 0 sinon.", 6)
+    ligne_entete = ligne + 3
+    colonnes = ("Désignation", "Quantité", "Prix unitaire", "Total", "Référence du devis", "Emplacement")
+    en_tetes(ws, ligne_entete, colonnes)
+    lignes_fin = {le.essms.finess_et: le for le in fin.essms}
+    petits = {o.id: o.petit for o in fin.organismes}
+    noms_og = {og.id: og.raison_sociale for og in projet.organismes}
+    r = ligne_entete
+    sous_totaux, finances, textes_a, textes_f = [], [], [], []
+    equipes = [e for e in projet.essms if e.materiel is not None]
+    for e in equipes:
+        m = e.materiel
+        r += 1
+        groupe = f"{e.nom} — FINESS ET {e.finess_et} — {noms_og.get(e.organisme, e.organisme)}"
+        ecrire(ws, r, 1, groupe, "groupe")
+        ligne_styles(ws, r, 2, 6, "groupe")
+        lignes = m.lignes or []
+        premiere = r + 1
+        if lignes:
+            for l in lignes:
+                r += 1
+                ecrire(ws, r, 1, l.designation, "texte")
+                ecrire(ws, r, 2, l.quantite, "nombre")
+                ecrire(ws, r, 3, l.prix_unitaire, "montant")
+                formule(ws, r, 4, f"=B{r}*C{r}", "montant")
+                ecrire(ws, r, 5, m.reference_devis or "", "texte")
+                ecrire(ws, r, 6, l.emplacement or "", "texte")
+                textes_a.append(l.designation)
+                textes_f.append(l.emplacement or "")
+        else:
+            r += 1
+            ecrire(ws, r, 1, "Devis global", "texte")
+            ecrire(ws, r, 2, 1, "nombre")
+            ecrire(ws, r, 3, m.devis, "montant")
+            formule(ws, r, 4, f"=B{r}*C{r}", "montant")
+            ecrire(ws, r, 5, m.reference_devis or "", "texte")
+            ecrire(ws, r, 6, "", "texte")
+        r += 1
+        r_sous_total = r
+        ecrire(ws, r, 1, "Sous-total du devis", "total")
+        ligne_styles(ws, r, 2, 3, "total")
+        formule(ws, r, 4, f"=SUM(D{premiere}:D{r - 1})", "total-montant")
+        ligne_styles(ws, r, 5, 6, "total")
+        sous_totaux.append(f"D{r}")
+        r += 1
+        ecrire(ws, r, 1, "Montant financé par l'aide ESMS numérique", "texte")
+        ligne_styles(ws, r, 2, 3, "vide")
+        ligne_fin = lignes_fin.get(e.finess_et)
+        if petits.get(e.organisme):
+            formule(ws, r, 4, f"=MIN({cellule_plafond},D{r_sous_total})", "total-montant")
+            formule(ws, r, 5, f'=IF(D{r_sous_total}>{cellule_plafond},"plafond appliqué","dans la limite du plafond")',
+                     "texte")
+        else:
+            ecrire(ws, r, 4, ligne_fin.materiel if ligne_fin else Decimal(0), "total-montant")
+            ecrire(ws, r, 5, "non financé : organisme gestionnaire non « petit »", "texte")
+        ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=6)
+        finances.append(f"D{r}")
+    if not equipes:
+        r += 1
+        ecrire(ws, r, 1, "Aucun financement de matériel demandé (essms[].materiel)", "texte")
+        ligne_styles(ws, r, 2, 6, "vide")
+    r += 2
+    ecrire(ws, r, 1, "Total des devis", "total")
+    ligne_styles(ws, r, 2, 3, "total")
+    formule(ws, r, 4, "=" + ("+".join(sous_totaux) if sous_totaux else "0"), "total-montant")
+    ligne_styles(ws, r, 5, 6, "total")
+    r += 1
+    ecrire(ws, r, 1, "Total financé par l'aide ESMS numérique (matériel)", "total")
+    ligne_styles(ws, r, 2, 3, "total")
+    formule(ws, r, 4, "=" + ("+".join(finances) if finances else "0"), "total-montant")
+    ligne_styles(ws, r, 5, 6, "total")
+    largeurs(ws, {1: largeur_texte(textes_a + ["Montant financé par l'aide ESMS numérique"], 36, 55),
+                   2: 10, 3: 14, 4: 15, 5: 22, 6: largeur_texte(textes_f + ["Emplacement"], 18, 40)})
+    mise_en_page(ws, ligne_entete, ligne_entete + 1, 6)

@@ -1,0 +1,90 @@
+"""The déclaration des heures SAAD workbook (annexe 1 of the AAP Normandie 2023).
+
+The columns follow the annexe: its column G holds the "heures dépendance hors APA/PCH" and the next
+column asks for the type of financing *of column G*.
+"""
+
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from ...model import Projet
+from ...rules import Financement
+from .commun import en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
+
+FEUILLE_SAAD = "Déclaration des heures"
+
+#: Columns of annexe 1 of the AAP Normandie 2023 (modèle de déclaration des heures), A to J.
+COLONNES_SAAD = (
+    "Nom de la structure",
+    "FINESS EJ",
+    "FINESS ET",
+    "Nombre d'heures réalisées par la structure",
+    "Heures APA",
+    "Heures PCH",
+    "Heures dépendance hors APA/PCH",
+    "Type de financement (heures de la col. G)",
+    "% total activités MS",
+    "% total activités de confort",
+)
+
+
+def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
+    ws = wb.create_sheet(FEUILLE_SAAD)
+    ligne = entete(ws, "Déclaration des heures dédiées à l'activité médico-sociale (annexe 1 de l'AAP)", projet)
+    annee_n1 = int(fin.campagne.annee) - 1
+    ecrire(ws, ligne, 1, "Année des heures déclarées (N-1)", "etiquette")
+    ecrire(ws, ligne, 2, annee_n1, "valeur-annee")
+    declarants = [e for e in projet.essms if e.heures_saad is not None]
+    autres_annees = [e for e in declarants if e.heures_saad.annee != annee_n1]
+    ligne += 1
+    if autres_annees:
+        note(ws, ligne, "Heures d'une autre année que N-1 : " + ", ".join(
+            f"{e.nom} ({e.heures_saad.annee})" for e in autres_annees) + ".", len(COLONNES_SAAD))
+        ligne += 1
+    ligne_entete = ligne + 1
+    en_tetes(ws, ligne_entete, COLONNES_SAAD)
+    ws.row_dimensions[ligne_entete].height = 56
+    finess_ej_og = {og.id: og.finess_ej for og in projet.organismes}
+    premiere = ligne_entete + 1
+    for n, e in enumerate(declarants):
+        r = premiere + n
+        h = e.heures_saad
+        ecrire(ws, r, 1, e.nom, "texte")
+        ecrire(ws, r, 2, e.finess_ej or finess_ej_og.get(e.organisme, ""), "code")
+        ecrire(ws, r, 3, e.finess_et, "code")
+        for col, valeur in zip(range(4, 8), (h.total, h.apa, h.pch, h.dependance_autres)):
+            ecrire(ws, r, col, valeur, "heures" if valeur == valeur.to_integral_value() else "heures-decimales")
+        ecrire(ws, r, 8, h.financement_autres or "", "texte")
+        formule(ws, r, 9, f"=IF(D{r}>0,(E{r}+F{r}+G{r})/D{r},\"\")", "pourcent")
+        formule(ws, r, 10, f"=IF(D{r}>0,(D{r}-E{r}-F{r}-G{r})/D{r},\"\")", "pourcent")
+    if not declarants:
+        ecrire(ws, premiere, 1, "Aucun ESSMS ne déclare d'heures (essms[].heures_saad)", "texte")
+        ligne_styles(ws, premiere, 2, 10, "vide")
+    derniere = premiere + max(len(declarants), 1) - 1
+    total = derniere + 1
+    ecrire(ws, total, 1, "Total", "total")
+    ligne_styles(ws, total, 2, 3, "total")
+    for col in range(4, 8):
+        c = get_column_letter(col)
+        formule(ws, total, col, f"=SUM({c}{premiere}:{c}{derniere})", "total-heures")
+    ecrire(ws, total, 8, "", "total")
+    formule(ws, total, 9, f"=IF(D{total}>0,(E{total}+F{total}+G{total})/D{total},\"\")", "total-pourcent")
+    formule(ws, total, 10, f"=IF(D{total}>0,(D{total}-E{total}-F{total}-G{total})/D{total},\"\")", "total-pourcent")
+    r = total + 2
+    for texte_note in (
+        "% total activités MS = (heures APA + heures PCH + heures dépendance hors APA/PCH) / heures réalisées ; "
+        "% total activités de confort = le reste.",
+        "Les forfaits usages et logiciel de chaque structure sont modulés au prorata de son activité médico-sociale "
+        "(les pourcentages affichés sont arrondis, le calcul ne l'est pas).",
+    ):
+        note(ws, r, texte_note, len(COLONNES_SAAD))
+        r += 1
+    largeurs(ws, {1: largeur_texte([e.nom for e in declarants] + ["Année des heures déclarées (N-1)"], 28, 50),
+                   2: 12, 3: 12, 4: 16, 5: 12, 6: 12, 7: 16,
+                   8: largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 24, 48),
+                   9: 12, 10: 12})
+    mise_en_page(ws, ligne_entete, premiere, len(COLONNES_SAAD), 2)
+
+
