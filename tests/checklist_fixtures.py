@@ -15,8 +15,11 @@ from dossier.profiles import Profil
 
 EXEMPLE = Path(__file__).resolve().parent.parent / "examples" / "normandie-2023-acquisition.json"
 
-FEUILLES = {
+FEUILLES = {  # sheets of each workbook, by builder (profile piece's ``modele``)
     "planning": ["Projet", "Déploiement", "Conduite du changement"],
+    "planning-projet": ["Projet"],
+    "planning-deploiement": ["Déploiement"],
+    "planning-conduite": ["Conduite du changement"],
     "plan-de-financement": ["Coûts du projet", "Coûts RH", "Plan pluriannuel"],
     "declaration-heures-saad": ["Heures SAAD"],
     "materiels": ["Matériels"],
@@ -81,7 +84,7 @@ def pieces_generees(dossier: Path, profil: Profil) -> list[str]:
         if fichier.format == "docx":
             docx(chemin, f"{fichier.slug} : projet DUI partagé", entete="Association Les Tilleuls du Bocage")
         else:
-            classeur_rempli(chemin, FEUILLES[fichier.slug])
+            classeur_rempli(chemin, FEUILLES[fichier.modele])
     return [f.nom for f in profil.fichiers_generes()]
 
 

@@ -1,5 +1,6 @@
 """checklist: recognising files by name, opening them, deciding each piece's status."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -65,8 +66,13 @@ def test_normaliser_nom():
     ("05-planning.xlsx", CNSA, ["planning"]),
     ("06-plan-de-financement.xlsx", CNSA, ["plan-de-financement"]),
     ("11-materiels.xlsx", CNSA, ["liste-materiels"]),
-    ("06-planning.xlsx", NORMANDIE, ["planning-projet", "planning-deploiement", "planning-conduite"]),
+    ("06-planning-projet.xlsx", NORMANDIE, ["planning-projet"]),
+    ("07-planning-deploiement.xlsx", NORMANDIE, ["planning-deploiement"]),
+    ("08-planning-conduite.xlsx", NORMANDIE, ["planning-conduite"]),
     ("Planning projet.xlsx", NORMANDIE, ["planning-projet"]),
+    ("06-planning.xlsx", NORMANDIE, []),
+    ("11-liste-materiels.xlsx", CNSA, ["liste-materiels"]),
+    ("14-plan-implantation-materiel.xlsx", NORMANDIE, ["plan-implantation-materiel"]),
     ("09-plan-de-financement.xlsx", NORMANDIE, ["plan-de-financement"]),
     ("14-materiels.xlsx", NORMANDIE, ["plan-implantation-materiel"]),
     ("01-note-de-presentation.docx", NORMANDIE, ["note-de-presentation"]),
@@ -76,18 +82,26 @@ def test_normaliser_nom():
     ("scan0001.pdf", CNSA, []),
 ])
 def test_reconnaitre(nom, profil, attendus):
-    assert [p.slug for p, _ in reconnaitre(nom, profil)] == attendus
+    reconnue = reconnaitre(nom, profil)
+    assert ([reconnue[0].slug] if reconnue else []) == attendus
 
 
-def test_le_classeur_planning_couvre_ses_feuilles():
-    assert all(par_classeur for _, par_classeur in reconnaitre("06-planning.xlsx", NORMANDIE))
-    assert not any(par_classeur for _, par_classeur in reconnaitre("planning-projet.xlsx", NORMANDIE))
+def test_un_fichier_ne_remplit_qu_un_emplacement():
+    """Between equal matches, the piece numbered like the file's prefix wins, else the first one."""
+    assert reconnaitre("11-materiels.xlsx", CNSA) == (CNSA.piece("liste-materiels"), True)
+    assert reconnaitre("planning-projet.xlsx", NORMANDIE) == (NORMANDIE.piece("planning-projet"), False)
+    bis = replace(NORMANDIE.piece("plan-de-financement"), slug="plan-bis", numero=16,
+                  synonymes=("plan-de-financement",))
+    double = replace(NORMANDIE, pieces=NORMANDIE.pieces + (bis,))
+    assert reconnaitre("16-plan-de-financement.xlsx", double)[0].slug == "plan-bis"
+    assert reconnaitre("09-plan-de-financement.xlsx", double)[0].slug == "plan-de-financement"
+    assert reconnaitre("plan-de-financement.xlsx", double)[0].slug == "plan-de-financement"
 
 
 # --- complete folders ----------------------------------------------------------------------
 
 def test_dossier_cnsa_complet_avec_projet(depot_cnsa, tmp_path):
-    projet, dossier_projet = projet_exemple(tmp_path)
+    projet, dossier_projet = projet_exemple(tmp_path, porteur={**_porteur_exemple(), "statut_juridique": "SCIC"})
     resultat = verifier_dossier(depot_cnsa, CNSA, projet, dossier_projet)
     assert statuts(resultat) == {
         "note-de-presentation": "present", "gouvernance": "present", "convention": "present",
@@ -100,6 +114,26 @@ def test_dossier_cnsa_complet_avec_projet(depot_cnsa, tmp_path):
     assert resultat.complet
     assert etat(resultat, "rib").fichiers == (depot_cnsa / "RIB Association Tilleuls.PDF",)
     assert resultat.non_reconnus == ()
+
+
+def _porteur_exemple() -> dict:
+    import json
+
+    return json.loads(EXEMPLE.read_text("utf-8"))["porteur"]
+
+
+def test_statuts_et_journal_officiel_requis_pour_une_association(depot_cnsa, tmp_path):
+    projet, dossier_projet = projet_exemple(tmp_path)  # porteur: association loi 1901
+    resultat = verifier_dossier(depot_cnsa, CNSA, projet, dossier_projet)
+    for slug in ("statuts", "publication-jo"):
+        assert etat(resultat, slug).statut == "manquant" and etat(resultat, slug).requis is True
+        assert etat(resultat, slug).condition == "le porteur est une association (statut juridique : association loi 1901)"
+    assert not resultat.complet
+    pdf(depot_cnsa / "Statuts Association Tilleuls.pdf")
+    pdf(depot_cnsa / "Journal officiel 2012.pdf")
+    resultat = verifier_dossier(depot_cnsa, CNSA, projet, dossier_projet)
+    assert statuts(resultat)["statuts"] == statuts(resultat)["publication-jo"] == "present"
+    assert resultat.complet
 
 
 def test_piece_a_signer_en_docx_est_une_alerte(depot_cnsa):
@@ -134,7 +168,12 @@ def test_dossier_normandie_json(depot_normandie, tmp_path):
         "etude-couverture-dpi": "non_requis", "plan-implantation-materiel": "present",
         "autres": "non_requis",
     }
-    assert pieces["planning-deploiement"]["fichiers"] == ["06-planning.xlsx"]
+    for slug, nom in (("planning-projet", "06-planning-projet.xlsx"),
+                      ("planning-deploiement", "07-planning-deploiement.xlsx"),
+                      ("planning-conduite", "08-planning-conduite.xlsx")):
+        assert pieces[slug]["fichiers"] == [nom]
+    fichiers = [f for p in document["pieces"] for f in p["fichiers"]]
+    assert len(fichiers) == len(set(fichiers))  # one file, one slot
     saad = pieces["declaration-heures-saad"]
     assert saad["requis"] is True
     assert saad["condition"].startswith("le projet compte 3 ESSMS d'aide à domicile")
@@ -272,8 +311,10 @@ def test_phase_sans_jalon_du_planning_rendu_est_une_feuille_vide(depot_normandie
     chemin.write_text(json.dumps(donnees, ensure_ascii=False), "utf-8")
     rendu = tmp_path / "rendu"
     rendre_dossier(charger_projet(chemin), rendu, selection=["planning"])
-    (depot_normandie / "06-planning.xlsx").unlink()
-    (rendu / "06-planning.xlsx").rename(depot_normandie / "06-planning.xlsx")
+    assert sorted(f.name for f in rendu.iterdir()) == [
+        "06-planning-projet.xlsx", "07-planning-deploiement.xlsx", "08-planning-conduite.xlsx"]
+    for fichier in rendu.iterdir():
+        fichier.replace(depot_normandie / fichier.name)
     resultat = verifier_dossier(depot_normandie, NORMANDIE)
     assert statuts(resultat)["planning-conduite"] == "invalide"
     assert "feuille « Conduite du changement » vide" in messages(resultat, "planning-conduite")
@@ -282,16 +323,17 @@ def test_phase_sans_jalon_du_planning_rendu_est_une_feuille_vide(depot_normandie
         assert f"« {feuille} » vide" not in messages(resultat, slug)
 
 
-def test_feuille_absente_ou_vide_du_planning(depot_normandie):
-    xlsx(depot_normandie / "06-planning.xlsx", {
-        "Projet": [["Tâche", "Début"], ["Lancement", "2023-09-01"]],
-        "Conduite du changement": [["Tâche", "Début"]],
-    })
+def test_feuille_vide_du_planning(depot_normandie):
+    """The sheet a planning slot's workbook is expected to hold is checked when present; a user's own
+    workbook with other sheet names is taken as it is."""
+    xlsx(depot_normandie / "07-planning-deploiement.xlsx", {"Déploiement": [["Tâche", "Début"]],
+                                                             "Notes": [["Vague", "Début"], ["1", "2024-01-08"]]})
+    xlsx(depot_normandie / "08-planning-conduite.xlsx", {"Feuil1": [["Tâche", "Début"], ["Ateliers", "2024-01-08"]]})
     resultat = verifier_dossier(depot_normandie, NORMANDIE)
     assert statuts(resultat)["planning-projet"] == "present"
     assert statuts(resultat)["planning-deploiement"] == "invalide"
-    assert "06-planning.xlsx : feuille « Déploiement » absente" in messages(resultat, "planning-deploiement")
-    assert "feuille « Conduite du changement » vide" in messages(resultat, "planning-conduite")
+    assert "07-planning-deploiement.xlsx : feuille « Déploiement » vide" in messages(resultat, "planning-deploiement")
+    assert statuts(resultat)["planning-conduite"] == "present"
 
 
 def test_classeur_vide(depot_normandie):
@@ -358,4 +400,4 @@ def test_pieces_nommees_par_le_projet(depot_cnsa, tmp_path):
     assert etat(resultat, "publication-jo").statut == "invalide"
     assert "absent.pdf : fichier indiqué par le projet introuvable" in messages(resultat, "publication-jo")
     assert [n.fichier for n in resultat.non_reconnus] == ["kbis.pdf"]
-    assert resultat.complet
+    assert not resultat.complet  # the porteur is an association: its JO publication is required

@@ -39,30 +39,33 @@ def test_cnsa_pieces_dans_l_ordre_de_pieces_md():
 
 
 def test_cnsa_fichiers_generes():
-    noms = [f.nom for f in charger_profil("cnsa-2023").fichiers_generes()]
-    assert noms == [
+    fichiers = charger_profil("cnsa-2023").fichiers_generes()
+    assert [f.nom for f in fichiers] == [
         "01-note-de-presentation.docx", "02-gouvernance.docx", "03-convention.docx",
         "04-lettre-engagement.docx", "05-planning.xlsx", "06-plan-de-financement.xlsx",
         "07-strategie-deploiement.docx", "08-conduite-du-changement.docx",
-        "10-declaration-heures-saad.xlsx", "11-materiels.xlsx",
+        "10-declaration-heures-saad.xlsx", "11-liste-materiels.xlsx",
     ]
+    assert {f.slug: f.modele for f in fichiers}["liste-materiels"] == "materiels"
+    assert {f.slug: f.modele for f in fichiers}["planning"] == "planning"
 
 
-def test_normandie_fichiers_generes_et_feuilles_du_planning():
+def test_normandie_un_fichier_par_emplacement():
     profil = charger_profil("normandie-2023")
     fichiers = {f.nom: f for f in profil.fichiers_generes()}
     assert list(fichiers) == [
         "01-note-de-presentation.docx", "02-gouvernance.docx", "03-attestation-mutualisation.docx",
-        "04-strategie-deploiement.docx", "05-conduite-du-changement.docx", "06-planning.xlsx",
+        "04-strategie-deploiement.docx", "05-conduite-du-changement.docx", "06-planning-projet.xlsx",
+        "07-planning-deploiement.xlsx", "08-planning-conduite.xlsx",
         "09-plan-de-financement.xlsx", "10-lettre-engagement.docx",
-        "11-declaration-heures-saad.xlsx", "14-materiels.xlsx",
+        "11-declaration-heures-saad.xlsx", "14-plan-implantation-materiel.xlsx",
     ]
-    planning = fichiers["06-planning.xlsx"]
-    assert [(p.slug, p.feuille) for p in planning.pieces] == [
-        ("planning-projet", "Projet"), ("planning-deploiement", "Déploiement"),
-        ("planning-conduite", "Conduite du changement"),
+    assert [(f.piece.slug, f.modele, f.piece.feuille) for f in fichiers.values() if f.slug.startswith("planning")] == [
+        ("planning-projet", "planning-projet", "Projet"),
+        ("planning-deploiement", "planning-deploiement", "Déploiement"),
+        ("planning-conduite", "planning-conduite", "Conduite du changement"),
     ]
-    assert [p.slug for p in fichiers["14-materiels.xlsx"].pieces] == ["plan-implantation-materiel"]
+    assert fichiers["14-plan-implantation-materiel.xlsx"].modele == "materiels"
     assert profil.pieces[-1].slug == "autres" and profil.pieces[-1].numero == 15
 
 
@@ -124,6 +127,19 @@ def test_domicile_par_saad_ou_heures():
     faits = faits_du_projet(projet)
     assert faits.essms_domicile == ("SSIAD", "Foyer")
     assert faits.og_entite_nationale == ("OG",)
+
+
+def test_condition_association_sur_le_statut_du_porteur():
+    faits = faits_du_projet(_projet_exemple())
+    assert evaluer_condition("association", faits) == (
+        True, "le porteur est une association (statut juridique : association loi 1901)")
+    assert evaluer_condition("association", FaitsProjet(statut_porteur="Établissement public communal")) == (
+        False, "le porteur n'est pas une association (statut juridique : Établissement public communal)")
+    requis, raison = evaluer_condition("association", FaitsProjet())
+    assert not requis and "statut juridique du porteur non renseigné" in raison
+    cnsa = charger_profil("cnsa-2023")
+    assert cnsa.piece("statuts").condition == cnsa.piece("publication-jo").condition == "association"
+    assert decrire_condition("association") == "requise si le porteur est une association"
 
 
 def test_decrire_condition():

@@ -117,11 +117,11 @@ def normaliser_nom(nom: str) -> str:
 
 def _score(nom: str, piece: Piece) -> tuple[int, bool]:
     """Length of the longest key of ``piece`` the normalised stem matches, and whether that key
-    is the slug of the covering workbook (so the piece's sheet must be checked)."""
+    is the name of the workbook builder making it (``materiels``), so the piece's sheet must be there."""
     meilleur = (0, False)
     prefixes = [(piece.slug, False)]
-    if piece.fichier and piece.fichier != piece.slug:
-        prefixes.append((piece.fichier, True))
+    if piece.modele and piece.modele != piece.slug:
+        prefixes.append((piece.modele, True))
     for cle, par_classeur in prefixes:
         if (nom == cle or nom.startswith(cle + "-")) and len(cle) > meilleur[0]:
             meilleur = (len(cle), par_classeur)
@@ -131,15 +131,22 @@ def _score(nom: str, piece: Piece) -> tuple[int, bool]:
     return meilleur
 
 
-def reconnaitre(nom_fichier: str, profil: Profil) -> list[tuple[Piece, bool]]:
-    """Pieces a file name stands for (the longest match wins; a workbook may cover several),
-    each with whether it is covered through a sheet of the workbook."""
-    nom = re.sub(r"^\d{1,2}-", "", normaliser_nom(Path(nom_fichier).stem))
+def reconnaitre(nom_fichier: str, profil: Profil) -> tuple[Piece, bool] | None:
+    """The one piece (deposit slot) a file name stands for, with whether it matched through the name
+    of the workbook builder; None when it stands for none.
+
+    The longest match wins; between pieces matched equally, the one numbered like the file's
+    ``NN-`` prefix, else the first of the profile: a file never fills two slots."""
+    normalise = normaliser_nom(Path(nom_fichier).stem)
+    numero = re.match(r"^(\d{1,2})-", normalise)
+    nom = normalise[numero.end():] if numero else normalise
     scores = [(piece, *_score(nom, piece)) for piece in profil.pieces]
     meilleur = max((s for _, s, _ in scores), default=0)
     if meilleur == 0:
-        return []
-    return [(piece, par_classeur) for piece, s, par_classeur in scores if s == meilleur]
+        return None
+    ex_aequo = [(piece, par_classeur) for piece, s, par_classeur in scores if s == meilleur]
+    rang = int(numero.group(1)) if numero else None
+    return next((c for c in ex_aequo if c[0].numero == rang), ex_aequo[0])
 
 
 # --- checking one file ---------------------------------------------------------------------
@@ -359,28 +366,23 @@ def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _C
 
 def _classer(chemin: Path, dossier: Path, profil: Profil, explicites: dict[Path, str],
              collecte: _Collecte) -> None:
-    """Attach a file to the pieces it stands for, or report it as not recognised."""
-    if chemin in explicites:
-        pieces = [(profil.piece(explicites[chemin]), False)]
-    else:
-        pieces = reconnaitre(chemin.name, profil)
+    """Attach a file to the piece it stands for, or report it as not recognised."""
+    reconnue = (profil.piece(explicites[chemin]), False) if chemin in explicites else reconnaitre(chemin.name, profil)
     nom = chemin.name if chemin.parent == dossier else str(chemin)
     extension = chemin.suffix.lower()
     if extension not in EXTENSIONS_ACCEPTEES:
-        _refuser(nom, extension, [p for p, _ in pieces], collecte)
-    elif not pieces:
+        _refuser(nom, extension, reconnue[0] if reconnue else None, collecte)
+    elif reconnue is None:
         collecte.non_reconnus.append(NonReconnu(nom, f"ne correspond à aucune pièce du profil {profil.nom}"))
     else:
-        for piece, par_classeur in pieces:
-            collecte.ajouter(piece.slug, chemin, par_classeur)
+        collecte.ajouter(reconnue[0].slug, chemin, reconnue[1])
 
 
-def _refuser(nom: str, extension: str, pieces: list[Piece], collecte: _Collecte) -> None:
-    """A file GALIS would not accept: reported, with the pieces it would cover."""
+def _refuser(nom: str, extension: str, piece: Piece | None, collecte: _Collecte) -> None:
+    """A file GALIS would not accept: reported, with the piece it would cover."""
     motif = f"extension non acceptée par GALIS ({extension or 'aucune'})"
-    couvertes = f" ; couvrirait : {', '.join(p.slug for p in pieces)}" if pieces else ""
-    collecte.non_reconnus.append(NonReconnu(nom, motif + couvertes))
-    for piece in pieces:
+    collecte.non_reconnus.append(NonReconnu(nom, motif + (f" ; couvrirait : {piece.slug}" if piece else "")))
+    if piece:
         collecte.signaler(piece.slug, Constat(ERREUR, f"{nom} : {motif}"))
 
 
@@ -420,11 +422,13 @@ def _exigence(piece: Piece, faits: FaitsProjet | None) -> tuple[bool | None, str
 
 def _constats_de_piece(piece: Piece, chemin: Path, par_classeur: bool,
                        controle: ControleFichier) -> list[Constat]:
-    """Checks that depend on the piece: its sheet in the workbook, its signature."""
+    """Checks that depend on the piece: its sheet in the workbook (present when the file was named
+    after the workbook builder, filled whenever present), its signature."""
     constats = []
-    if piece.feuille and par_classeur and controle.feuilles is not None:
+    if piece.feuille and controle.feuilles is not None:
         if piece.feuille not in controle.feuilles:
-            constats.append(Constat(ERREUR, f"{chemin.name} : feuille « {piece.feuille} » absente"))
+            if par_classeur:
+                constats.append(Constat(ERREUR, f"{chemin.name} : feuille « {piece.feuille} » absente"))
         elif not controle.feuilles[piece.feuille]:
             constats.append(Constat(ERREUR, f"{chemin.name} : feuille « {piece.feuille} » vide"))
     if piece.signee and chemin.suffix.lower() in EXTENSIONS_MODIFIABLES:

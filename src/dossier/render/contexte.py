@@ -9,7 +9,7 @@ Narrative text missing from the project (the optional keys of ``note``, ``deploi
 list counts as missing) becomes a visible ``[À COMPLÉTER : <what>]`` marker, listed in
 ``ContexteRendu.marqueurs``. In the Word pieces nothing else produces a marker: other optional
 data is either left out of the sentence or replaced by a neutral wording ("non renseigné"). (The
-planning workbook adds its own: a phase without jalons, see ``xlsx.phases_sans_jalon``.)
+planning workbook adds its own: a phase without jalons, see ``classeurs.marqueurs_xlsx``.)
 """
 
 from __future__ import annotations

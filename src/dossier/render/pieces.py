@@ -31,34 +31,39 @@ class RapportRendu:
 
 
 def fichiers_a_rendre(profil: Profil, projet: Projet, selection: list[str] | None = None) -> list[FichierGenere]:
-    """Generated files of the profile whose pieces are required or whose condition holds; optionally a selection."""
+    """Generated files (one per piece) of the profile whose piece is required or whose condition holds;
+    optionally a selection (see ``_choisi``)."""
     faits = faits_du_projet(projet)
     retenus = [
         f for f in profil.fichiers_generes()
-        if any(p.requis or (p.condition and evaluer_condition(p.condition, faits)[0]) for p in f.pieces)
+        if f.piece.requis or (f.piece.condition and evaluer_condition(f.piece.condition, faits)[0])
     ]
     if not selection:
         return retenus
-    connus = {f.slug: f for f in retenus} | {p.slug: f for f in retenus for p in f.pieces}
-    inconnus = [s for s in selection if s not in connus]
+    inconnus = [s for s in selection if not any(_choisi(f, s) for f in retenus)]
     if inconnus:
         raise DossierError(
             f"pièce(s) inconnue(s) ou non requise(s) pour ce projet : {', '.join(inconnus)} ; "
             f"pièces générables : {', '.join(f.slug for f in retenus)}"
         )
-    choisis = {connus[s].slug for s in selection}
-    return [f for f in retenus if f.slug in choisis]
+    return [f for f in retenus if any(_choisi(f, s) for s in selection)]
+
+
+def _choisi(f: FichierGenere, nom: str) -> bool:
+    """A name selects the piece of that slug, the pieces made by that template or workbook, and the
+    pieces whose slug extends it (``planning``: ``planning-projet``, ``planning-deploiement``…)."""
+    return nom in (f.slug, f.modele) or f.slug.startswith(nom + "-")
 
 
 def _rendre_fichier(f: FichierGenere, dest: Path, projet: Projet, fin: Financement, contexte, modeles: Path | None) -> None:
     if f.format == "docx":
         from .docx import rendre_docx
 
-        rendre_docx(f.slug, contexte, dest, modeles)
+        rendre_docx(f.modele, contexte, dest, modeles)
     else:
         from .classeurs import rendre_xlsx
 
-        rendre_xlsx(f.slug, projet, fin, dest, modeles)
+        rendre_xlsx(f.modele, projet, fin, dest, modeles)
 
 
 def rendre_dossier(
@@ -92,10 +97,11 @@ def rendre_dossier(
 
         contexte = construire_contexte(projet, fin, profil)
         rapport.marqueurs = list(contexte.marqueurs)
-    if any(f.slug == "planning" for f in a_rendre):
-        from .classeurs.planning import phases_sans_jalon
+    if any(f.format == "xlsx" for f in a_rendre):
+        from .classeurs import marqueurs_xlsx
 
-        rapport.marqueurs += phases_sans_jalon(projet).values()
+        rapport.marqueurs += list(dict.fromkeys(m for f in a_rendre if f.format == "xlsx"
+                                                for m in marqueurs_xlsx(f.modele, projet)))
     try:
         sortie.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp:

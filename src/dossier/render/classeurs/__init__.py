@@ -8,6 +8,7 @@ project title, the porteur and the date of the dossier.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -16,14 +17,22 @@ from ...model import Projet
 from ...rules import Financement
 from ..charte import charger_charte, poser_bandeaux
 from .commun import STYLES, nouveau_classeur
-from .financement import construire_plan_de_financement
+from .financement import construire_plan_de_financement, marqueurs_financement
 from .materiels import construire_materiels
-from .planning import construire_planning
+from .planning import PHASES, construire_planning, marqueurs_planning
 from .saad import construire_declaration_saad
 
-#: Workbook slug -> builder filling an empty workbook with its sheets.
+#: Workbook builders by name (a profile piece's ``modele``): each fills an empty workbook with its sheets.
+#: ``planning`` has the three Gantt sheets; ``planning-projet``, ``planning-deploiement`` and
+#: ``planning-conduite`` one each, for profiles with one deposit slot per planning.
+_PHASES_PLANNINGS = {
+    "planning": PHASES,
+    "planning-projet": ("projet",),
+    "planning-deploiement": ("deploiement",),
+    "planning-conduite": ("conduite_changement",),
+}
 CONSTRUCTEURS: dict[str, Callable[[Workbook, Projet, Financement], None]] = {
-    "planning": construire_planning,
+    **{nom: partial(construire_planning, phases=phases) for nom, phases in _PHASES_PLANNINGS.items()},
     "plan-de-financement": construire_plan_de_financement,
     "declaration-heures-saad": construire_declaration_saad,
     "materiels": construire_materiels,
@@ -31,20 +40,27 @@ CONSTRUCTEURS: dict[str, Callable[[Workbook, Projet, Financement], None]] = {
 FICHIERS_XLSX = tuple(CONSTRUCTEURS)
 
 
-def rendre_xlsx(fichier_slug: str, projet: Projet, fin: Financement, dest: Path, modeles: Path | None = None) -> None:
-    """Write the workbook ``fichier_slug`` (one of FICHIERS_XLSX) of ``projet`` to ``dest``.
+def marqueurs_xlsx(modele: str, projet: Projet) -> list[str]:
+    """What the ``[À COMPLÉTER : …]`` markers of the workbook ``modele`` ask for (``render`` lists them)."""
+    if modele in _PHASES_PLANNINGS:
+        return marqueurs_planning(projet, _PHASES_PLANNINGS[modele])
+    return marqueurs_financement(projet) if modele == "plan-de-financement" else []
+
+
+def rendre_xlsx(modele: str, projet: Projet, fin: Financement, dest: Path, modeles: Path | None = None) -> None:
+    """Write the workbook ``modele`` (one of FICHIERS_XLSX) of ``projet`` to ``dest``.
 
     The charter ``classeurs.xlsx`` of ``modeles`` (``--templates``), when there is one, sets the
     appearance of their cell styles and their header and footer.
     """
-    if fichier_slug not in CONSTRUCTEURS:
-        raise ValueError(f"classeur inconnu « {fichier_slug} » ; classeurs : {', '.join(FICHIERS_XLSX)}")
+    if modele not in CONSTRUCTEURS:
+        raise ValueError(f"classeur inconnu « {modele} » ; classeurs : {', '.join(FICHIERS_XLSX)}")
     charte = charger_charte(modeles, frozenset(STYLES))
     wb = nouveau_classeur(charte)
-    wb.properties.title = f"{projet.intitule} — {fichier_slug}"
+    wb.properties.title = f"{projet.intitule} — {modele}"
     wb.properties.creator = projet.porteur.raison_sociale
     wb.properties.language = "fr-FR"
-    CONSTRUCTEURS[fichier_slug](wb, projet, fin)
+    CONSTRUCTEURS[modele](wb, projet, fin)
     if charte:
         for ws in wb.worksheets:
             poser_bandeaux(ws, charte.entete, charte.pied)

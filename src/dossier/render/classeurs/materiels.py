@@ -19,7 +19,7 @@ def construire_materiels(wb: Workbook, projet: Projet, fin: Financement) -> None
     ecrire(ws, ligne, 1, "Plafond par ESSMS (ESSMS d'un petit organisme gestionnaire)", "etiquette")
     ecrire(ws, ligne, 4, Decimal(str(plafond)), "valeur-montant")
     cellule_plafond = f"$D${ligne}"
-    note(ws, ligne + 1, libelle_tva(projet) + " Montant financé = MIN(plafond ; devis) pour un ESSMS d'un "
+    note(ws, ligne + 1, libelle_tva(projet) + " Montant financé : le devis dans la limite du plafond pour un ESSMS d'un "
           "petit organisme gestionnaire, 0 sinon.", 6)
     ligne_entete = ligne + 3
     colonnes = ("Désignation", "Quantité", "Prix unitaire", "Total", "Référence du devis", "Emplacement")
@@ -30,9 +30,11 @@ def construire_materiels(wb: Workbook, projet: Projet, fin: Financement) -> None
     r = ligne_entete
     sous_totaux, finances, textes_a, textes_f = [], [], [], []
     equipes = [e for e in projet.essms if e.materiel is not None]
+    blocs = []
     for e in equipes:
         m = e.materiel
         r += 1
+        debut_bloc = r
         groupe = f"{e.nom} — FINESS ET {e.finess_et} — {noms_og.get(e.organisme, e.organisme)}"
         ecrire(ws, r, 1, groupe, "groupe")
         ligne_styles(ws, r, 2, 6, "groupe")
@@ -77,9 +79,10 @@ def construire_materiels(wb: Workbook, projet: Projet, fin: Financement) -> None
             ecrire(ws, r, 5, "non financé : organisme gestionnaire non « petit »", "texte")
         ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=6)
         finances.append(f"D{r}")
+        blocs.append((debut_bloc, r))
     if not equipes:
         r += 1
-        ecrire(ws, r, 1, "Aucun financement de matériel demandé (essms[].materiel)", "texte")
+        ecrire(ws, r, 1, "Aucun financement de matériel demandé", "texte")
         ligne_styles(ws, r, 2, 6, "vide")
     r += 2
     ecrire(ws, r, 1, "Total des devis", "total")
@@ -93,4 +96,6 @@ def construire_materiels(wb: Workbook, projet: Projet, fin: Financement) -> None
     ligne_styles(ws, r, 5, 6, "total")
     largeurs(ws, {1: largeur_texte(textes_a + ["Montant financé par l'aide ESMS numérique"], 36, 55),
                    2: 10, 3: 14, 4: 15, 5: 22, 6: largeur_texte(textes_f + ["Emplacement"], 18, 40)})
-    mise_en_page(ws, ligne_entete, ligne_entete + 1, 6)
+    if blocs:  # the grand totals stay with the last block
+        blocs[-1] = (blocs[-1][0], r)
+    mise_en_page(ws, ligne_entete, ligne_entete + 1, 6, blocs=blocs or [(r - 1, r)])

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -24,9 +24,9 @@ from ...model import Jalon, Projet
 from ...profiles import ETIQUETTES_ENTETE
 from ...rules import Financement
 from ..contexte import MARQUEUR
-from .commun import en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
+from .commun import (
+    en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note, reference_feuille)
 
-FEUILLES_PLANNING = ("Projet", "Déploiement", "Conduite du changement")
 
 @dataclass(frozen=True)
 class JalonCnsa:
@@ -83,6 +83,8 @@ _PHASES = {
     "deploiement": ("Déploiement", "Planning du déploiement du DUI"),
     "conduite_changement": ("Conduite du changement", "Planning de la conduite du changement"),
 }
+PHASES = tuple(_PHASES)
+FEUILLES_PLANNING = tuple(nom for nom, _ in _PHASES.values())
 _COLONNES_PLANNING = ("Tâche / jalon", "Début", "Fin", "Durée", "Responsable")
 _PREMIER_MOIS = len(_COLONNES_PLANNING) + 1
 
@@ -93,7 +95,8 @@ class _Tache:
     debut: dt.date | None
     fin: dt.date | None
     responsable: str = ""
-    genre: str = "tache"  # "tache", "synthese" or "groupe" (section title, no dates)
+    genre: str = "tache"  # "tache", "synthese", "detail" (folded under a synthesis) or "groupe" (no dates)
+    renvoi: tuple[str, int, int] | None = None  # synthesis over rows of another sheet: (sheet, first, last)
 
 
 def _mois(debut: dt.date, fin: dt.date) -> list[dt.date]:
@@ -119,15 +122,23 @@ def _jalons(projet: Projet, phase: str) -> list[Jalon]:
     return sorted((j for j in jalons if j.phase == phase), key=lambda j: (j.debut, j.fin))
 
 
-def _taches_projet(projet: Projet) -> list[_Tache]:
+def _taches_projet(projet: Projet, details: dict[str, list[_Tache]],
+                   lignes_details: dict[str, tuple[int, int]]) -> list[_Tache]:
+    """Project jalons, then one synthesis row per other phase that has dates: a MIN/MAX formula over
+    that phase's sheet (``lignes_details``: first and last task rows) or, when the workbook has no
+    such sheet, over its task rows folded under the synthesis row."""
     taches = [_Tache(j.libelle, j.debut, j.fin, j.responsable or "") for j in _jalons(projet, "projet")]
-    for phase, renvoi in (("deploiement", "Déploiement"), ("conduite_changement", "Conduite du changement")):
-        dates = [d for j in _jalons(projet, phase) for d in (j.debut, j.fin)]
-        if phase == "deploiement" and projet.planning:
-            dates += [d for v in projet.planning.vagues or [] for d in (v.debut, v.fin)]
-        if dates:
-            taches.append(_Tache(f"Synthèse : {renvoi.lower()} (détail dans la feuille dédiée)",
-                                 min(dates), max(dates), "", "synthese"))
+    for phase in ("deploiement", "conduite_changement"):
+        if not any(d.debut and d.fin for d in details[phase]):
+            continue
+        nom = _PHASES[phase][0]
+        if phase in lignes_details:
+            taches.append(_Tache(f"Synthèse : {nom.lower()} (détail dans la feuille « {nom} »)", None, None,
+                                 genre="synthese", renvoi=(nom, *lignes_details[phase])))
+        else:
+            taches.append(_Tache(f"Synthèse : {nom.lower()} (détail dans les lignes repliées ci-dessous)",
+                                 None, None, genre="synthese"))
+            taches += [replace(d, genre="detail" if d.genre == "tache" else d.genre) for d in details[phase]]
     return taches
 
 
@@ -156,37 +167,54 @@ def _taches_conduite(projet: Projet) -> list[_Tache]:
 def phases_sans_jalon(projet: Projet) -> dict[str, str]:
     """What to complete, by phase, for the planning sheets without jalons of their own (project or
     change management); the sheet shows it as a marker and ``render`` lists it."""
-    return {phase: f"planning.jalons — jalons de la phase « {_PHASES[phase][0]} » (libellé, début, fin, responsable)"
+    return {phase: f"jalons de la phase « {_PHASES[phase][0]} » du planning (libellé, début, fin, responsable)"
             for phase in ("projet", "conduite_changement") if not _jalons(projet, phase)}
 
 
-def construire_planning(wb: Workbook, projet: Projet, fin: Financement) -> None:
+PERIODE_MANQUANTE = "dates du planning (début du projet, jalons datés)"
+
+
+def marqueurs_planning(projet: Projet, phases: Iterable[str] = PHASES) -> list[str]:
+    """What the ``[À COMPLÉTER : …]`` markers of the planning sheets of ``phases`` ask for (``render`` lists them)."""
+    manquants = phases_sans_jalon(projet)
+    marqueurs = [] if _periode_projet(projet) else [PERIODE_MANQUANTE]
+    return marqueurs + [manquants[p] for p in phases if p in manquants]
+
+
+def construire_planning(wb: Workbook, projet: Projet, fin: Financement, phases: Sequence[str] = PHASES) -> None:
+    """The Gantt sheets of ``phases`` (all three by default; one for a workbook per deposit slot)."""
     periode = _periode_projet(projet)
     mois = _mois(*periode) if periode else []
-    absents = jalons_cnsa_absents(projet.planning.jalons or [] if projet.planning else [])
     manquants = phases_sans_jalon(projet)
-    taches = {
-        "projet": _taches_projet(projet),
-        "deploiement": _taches_deploiement(projet),
-        "conduite_changement": _taches_conduite(projet),
-    }
-    for phase, (nom, titre) in _PHASES.items():
-        ws = wb.create_sheet(nom)
-        notes = []
-        if phase == "projet":
-            if absents:
-                notes.append("Jalons CNSA absents du planning (à ajouter dans planning.jalons, aucune date n'est "
-                             "supposée ici) : " + ", ".join(j.libelle for j in absents) + ".")
-            else:
-                notes.append(f"Jalons CNSA : les {len(JALONS_CNSA)} jalons attendus figurent au planning ("
-                             + ", ".join(j.libelle for j in JALONS_CNSA) + ").")
+    details = {"deploiement": _taches_deploiement(projet), "conduite_changement": _taches_conduite(projet)}
+    lignes_details: dict[str, tuple[int, int]] = {}
+    for phase in (p for p in PHASES if p in phases and p != "projet"):
+        taches = details[phase]
         if phase in manquants:
-            taches[phase].insert(0, _Tache(MARQUEUR.format(manquants[phase]), None, None))
-        _feuille_planning(ws, titre, projet, taches[phase], mois, phase, periode, notes)
+            taches = [_Tache(MARQUEUR.format(manquants[phase]), None, None)] + taches
+        nom, titre = _PHASES[phase]
+        lignes_details[phase] = _feuille_planning(wb.create_sheet(nom), titre, projet, taches, mois, phase, periode, [])
+    if "projet" in phases:
+        taches = _taches_projet(projet, details, lignes_details)
+        if "projet" in manquants:
+            taches.insert(0, _Tache(MARQUEUR.format(manquants["projet"]), None, None))
+        nom, titre = _PHASES["projet"]
+        _feuille_planning(wb.create_sheet(nom, 0), titre, projet, taches, mois, "projet", periode,
+                          [_note_jalons_cnsa(projet)])
+
+
+def _note_jalons_cnsa(projet: Projet) -> str:
+    absents = jalons_cnsa_absents(projet.planning.jalons or [] if projet.planning else [])
+    if absents:
+        return ("Jalons CNSA absents du planning (à ajouter aux jalons du planning ; aucune date n'est supposée "
+                "ici) : " + ", ".join(j.libelle for j in absents) + ".")
+    return (f"Jalons CNSA : les {len(JALONS_CNSA)} jalons attendus figurent au planning ("
+            + ", ".join(j.libelle for j in JALONS_CNSA) + ").")
 
 
 def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_Tache], mois: list[dt.date],
-                      phase: str, periode: tuple[dt.date, dt.date] | None, notes: list[str]) -> None:
+                      phase: str, periode: tuple[dt.date, dt.date] | None, notes: list[str]) -> tuple[int, int]:
+    """One Gantt sheet; returns its first and last task rows."""
     ligne = entete(ws, titre, projet)
     pl = projet.planning
     ecrire(ws, ligne, 1, ETIQUETTES_ENTETE[3], "etiquette")
@@ -194,7 +222,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         ecrire(ws, ligne, 2, periode[0], "valeur-date")
         ecrire(ws, ligne, 3, periode[1], "valeur-date")
     else:
-        ecrire(ws, ligne, 2, "non renseignée (planning.debut, planning.jalons)", "valeur")
+        ecrire(ws, ligne, 2, MARQUEUR.format(PERIODE_MANQUANTE), "valeur")
         ws.merge_cells(start_row=ligne, start_column=2, end_row=ligne, end_column=len(_COLONNES_PLANNING))
     if pl and pl.fin_deploiement:
         ligne += 1
@@ -206,24 +234,23 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         ecrire(ws, ligne_entete, _PREMIER_MOIS + i, debut_mois, "entete-mois")
     ws.row_dimensions[ligne_entete].height = 42
     premiere = ligne_entete + 1
+    derniere = premiere + len(taches) - 1
     derniere_colonne = _PREMIER_MOIS + len(mois) - 1
-    for n, tache in enumerate(taches):
-        r = premiere + n
+    for r, tache in enumerate(taches, start=premiere):
         if tache.genre == "groupe":
             ecrire(ws, r, 1, tache.libelle, "groupe")
             ligne_styles(ws, r, 2, max(derniere_colonne, len(_COLONNES_PLANNING)), "groupe")
-            continue
-        suffixe = "synthese-" if tache.genre == "synthese" else ""
-        ecrire(ws, r, 1, tache.libelle, "synthese" if suffixe else "texte")
-        if tache.debut and tache.fin:
-            ecrire(ws, r, 2, tache.debut, suffixe + "date")
-            ecrire(ws, r, 3, tache.fin, suffixe + "date")
-            formule(ws, r, 4, f"=C{r}-B{r}+1", suffixe + "jours")
+        elif tache.genre == "synthese":
+            _ligne_synthese(ws, r, tache, _lignes_repliees(taches, r - premiere))
         else:
-            ligne_styles(ws, r, 2, 4, "synthese" if suffixe else "vide")
-        ecrire(ws, r, 5, tache.responsable, "synthese" if suffixe else "texte")
-        ligne_styles(ws, r, _PREMIER_MOIS, derniere_colonne, "gantt")
-    derniere = premiere + len(taches) - 1
+            _ligne_tache(ws, r, tache)
+        if tache.genre != "groupe":
+            ligne_styles(ws, r, _PREMIER_MOIS, derniere_colonne, "gantt")
+        if tache.genre == "detail" or (tache.genre == "groupe" and r > premiere
+                                       and taches[r - premiere - 1].genre in ("synthese", "detail")):
+            ws.row_dimensions[r].outlineLevel = 1
+            ws.row_dimensions[r].hidden = True
+    ws.sheet_properties.outlinePr.summaryBelow = False
     if mois:
         premier = get_column_letter(_PREMIER_MOIS)
         plage = f"{premier}{premiere}:{get_column_letter(derniere_colonne)}{derniere}"
@@ -233,7 +260,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         ws.conditional_formatting.add(plage, FormulaRule(formula=[condition], fill=_BARRES[phase], stopIfTrue=False))
     ligne_note = derniere + 2
     for texte_note in notes + ["Barres du diagramme : mises en forme conditionnelles calculées sur les dates de début et "
-                         "de fin (modifier une date déplace la barre). Durée en jours calendaires."]:
+                               "de fin (modifier une date déplace la barre). Durée en jours calendaires."]:
         note(ws, ligne_note, texte_note, len(_COLONNES_PLANNING))
         ligne_note += 1
     largeurs(ws, {
@@ -244,5 +271,37 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
     for i in range(len(mois)):
         ws.column_dimensions[get_column_letter(_PREMIER_MOIS + i)].width = 3.6
     mise_en_page(ws, ligne_entete, premiere, len(_COLONNES_PLANNING), 2)
+    return premiere, derniere
 
 
+def _lignes_repliees(taches: list[_Tache], rang: int) -> int:
+    """How many rows after the synthesis at ``rang`` are folded under it."""
+    n = 0
+    while rang + n + 1 < len(taches) and taches[rang + n + 1].genre in ("detail", "groupe"):
+        n += 1
+    return n
+
+
+def _ligne_tache(ws: Worksheet, r: int, tache: _Tache) -> None:
+    ecrire(ws, r, 1, tache.libelle, "texte")
+    if tache.debut and tache.fin:
+        ecrire(ws, r, 2, tache.debut, "date")
+        ecrire(ws, r, 3, tache.fin, "date")
+        formule(ws, r, 4, f"=C{r}-B{r}+1", "jours")
+    else:
+        ligne_styles(ws, r, 2, 4, "vide")
+    ecrire(ws, r, 5, tache.responsable, "texte")
+
+
+def _ligne_synthese(ws: Worksheet, r: int, tache: _Tache, repliees: int) -> None:
+    """A synthesis row: earliest start and latest end of the detail rows (another sheet's or folded ones)."""
+    if tache.renvoi:
+        feuille, premiere, derniere = tache.renvoi
+        prefixe = reference_feuille(feuille) + "!"
+    else:
+        prefixe, premiere, derniere = "", r + 1, r + repliees
+    ecrire(ws, r, 1, tache.libelle, "synthese")
+    formule(ws, r, 2, f"=MIN({prefixe}B{premiere}:B{derniere})", "synthese-date")
+    formule(ws, r, 3, f"=MAX({prefixe}C{premiere}:C{derniere})", "synthese-date")
+    formule(ws, r, 4, f"=C{r}-B{r}+1", "synthese-jours")
+    ecrire(ws, r, 5, "", "synthese")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from ...model import Projet
+from ...model import Organisme, Projet
 from ...rules import Financement
 from .commun import en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
 
@@ -60,7 +61,7 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
         formule(ws, r, 9, f"=IF(D{r}>0,(E{r}+F{r}+G{r})/D{r},\"\")", "pourcent")
         formule(ws, r, 10, f"=IF(D{r}>0,(D{r}-E{r}-F{r}-G{r})/D{r},\"\")", "pourcent")
     if not declarants:
-        ecrire(ws, premiere, 1, "Aucun ESSMS ne déclare d'heures (essms[].heures_saad)", "texte")
+        ecrire(ws, premiere, 1, "Aucun ESSMS ne déclare d'heures", "texte")
         ligne_styles(ws, premiere, 2, 10, "vide")
     derniere = premiere + max(len(declarants), 1) - 1
     total = derniere + 1
@@ -74,17 +75,39 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
     formule(ws, total, 10, f"=IF(D{total}>0,(D{total}-E{total}-F{total}-G{total})/D{total},\"\")", "total-pourcent")
     r = total + 2
     for texte_note in (
-        "% total activités MS = (heures APA + heures PCH + heures dépendance hors APA/PCH) / heures réalisées ; "
-        "% total activités de confort = le reste.",
+        "% total activités MS : part des heures APA, PCH et dépendance hors APA/PCH dans les heures réalisées ; "
+        "% total activités de confort : part des autres heures réalisées.",
         "Les forfaits usages et logiciel de chaque structure sont modulés au prorata de son activité médico-sociale "
         "(les pourcentages affichés sont arrondis, le calcul ne l'est pas).",
     ):
         note(ws, r, texte_note, len(COLONNES_SAAD))
         r += 1
+    blocs = [(derniere, total)]  # the total stays with the last declared row
+    for og_id in dict.fromkeys(e.organisme for e in declarants):
+        blocs.append(_certifie_exact(ws, r + 1, projet.organisme(og_id)))
+        r = blocs[-1][1] + 1
     largeurs(ws, {1: largeur_texte([e.nom for e in declarants] + ["Année des heures déclarées (N-1)"], 28, 50),
                    2: 12, 3: 12, 4: 16, 5: 12, 6: 12, 7: 16,
                    8: largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 24, 48),
                    9: 12, 10: 12})
-    mise_en_page(ws, ligne_entete, premiere, len(COLONNES_SAAD), 2)
+    mise_en_page(ws, ligne_entete, premiere, len(COLONNES_SAAD), 2, blocs=blocs)
+
+
+#: Rows of the signature block of each OG (label, what is written, height of the row).
+_LIGNES_CERTIFIE = ("Nom", "Fonction", "Date", "Signature et cachet")
+
+
+def _certifie_exact(ws: Worksheet, r: int, og: Organisme) -> tuple[int, int]:
+    """The OG's « certifié exact » block (name, function, date, signature); returns its rows."""
+    ecrire(ws, r, 1, f"Certifié exact — {og.raison_sociale} (FINESS EJ {og.finess_ej})", "groupe")
+    ligne_styles(ws, r, 2, 5, "groupe")
+    valeurs = (og.representant.nom, og.representant.fonction, "", "")
+    for n, (etiquette, valeur) in enumerate(zip(_LIGNES_CERTIFIE, valeurs), start=r + 1):
+        ecrire(ws, n, 1, etiquette, "texte")
+        ecrire(ws, n, 2, valeur, "texte")
+        ligne_styles(ws, n, 3, 5, "texte")
+        ws.merge_cells(start_row=n, start_column=2, end_row=n, end_column=5)
+    ws.row_dimensions[r + len(_LIGNES_CERTIFIE)].height = 48
+    return r, r + len(_LIGNES_CERTIFIE)
 
 
