@@ -52,7 +52,8 @@ def test_archive_complete(depot, projet, sorties):
     assert noms(info.chemin) == [
         "00-bordereau.txt", "01-note-de-presentation.docx", "02-gouvernance.docx",
         "03-attestation-mutualisation.docx", "04-strategie-deploiement.docx",
-        "05-conduite-du-changement.docx", "06-planning.xlsx", "09-plan-de-financement.xlsx",
+        "05-conduite-du-changement.docx", "06-planning-projet.xlsx", "07-planning-deploiement.xlsx",
+        "08-planning-conduite.xlsx", "09-plan-de-financement.xlsx",
         "10-lettre-engagement.docx", "11-declaration-heures-saad.xlsx",
         "14-plan-implantation-materiel.xlsx", "manifest.json",
     ]
@@ -60,7 +61,8 @@ def test_archive_complete(depot, projet, sorties):
     assert document["profil"] == "normandie-2023" and "controles_en_echec" not in document
     pieces = document["pieces"]
     assert [p["slug"] for p in pieces[5:8]] == ["planning-projet", "planning-deploiement", "planning-conduite"]
-    assert {p["fichier"] for p in pieces[5:8]} == {"06-planning.xlsx"}
+    assert [p["fichier"] for p in pieces[5:8]] == [
+        "06-planning-projet.xlsx", "07-planning-deploiement.xlsx", "08-planning-conduite.xlsx"]
     gouvernance = next(p for p in pieces if p["slug"] == "gouvernance")
     contenu = (depot / "02-gouvernance.docx").read_bytes()
     assert gouvernance == {

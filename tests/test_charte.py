@@ -19,7 +19,8 @@ from dossier.render.classeurs.commun import EXEMPLES, MONTANT, STYLES
 
 RACINE = Path(__file__).resolve().parent.parent
 EXEMPLE = RACINE / "examples" / "normandie-2023-acquisition.json"
-XLSX = ("06-planning.xlsx", "09-plan-de-financement.xlsx", "11-declaration-heures-saad.xlsx", "14-materiels.xlsx")
+XLSX = ("06-planning-projet.xlsx", "07-planning-deploiement.xlsx", "08-planning-conduite.xlsx",
+        "09-plan-de-financement.xlsx", "11-declaration-heures-saad.xlsx", "14-plan-implantation-materiel.xlsx")
 
 
 def lignes_charte(chemin: Path) -> dict[str, int]:
@@ -67,7 +68,7 @@ def test_charte_non_modifiee_rend_les_memes_classeurs(tmp_path):
     m.exporter_modeles(tmp_path / "modeles")
     sans = rendre(tmp_path, "sans", "--pieces", "planning,plan-de-financement")
     avec = rendre(tmp_path, "avec", "--pieces", "planning,plan-de-financement", "--templates", str(tmp_path / "modeles"))
-    for nom in ("06-planning.xlsx", "09-plan-de-financement.xlsx"):
+    for nom in ("06-planning-projet.xlsx", "07-planning-deploiement.xlsx", "09-plan-de-financement.xlsx"):
         a, b = load_workbook(sans / nom), load_workbook(avec / nom)
         for wa, wb_ in zip(a.worksheets, b.worksheets):
             assert [(c.value, c.number_format, *apparence(c)) for l in wa.iter_rows() for c in l] == \
@@ -106,7 +107,7 @@ def test_charte_modifiee_appliquee_a_tous_les_classeurs(tmp_path):
     assert cellule_de_style(financement, "montant").number_format == MONTANT
 
     sans = rendre(tmp_path, "sans")
-    titre = load_workbook(sans / "06-planning.xlsx").worksheets[0]["A1"]
+    titre = load_workbook(sans / "06-planning-projet.xlsx").worksheets[0]["A1"]
     assert titre.font.name == "Calibri" and titre.font.sz == 14
 
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 import fabrique
 import libreoffice
 from dossier.campaigns import charger_campagne
-from dossier.render.formatting import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT, FORMAT_EXCEL_POURCENT
-from dossier.render.classeurs import FICHIERS_XLSX, rendre_xlsx
+from dossier.render.formatting import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT
+from dossier.render.classeurs import FICHIERS_XLSX, marqueurs_xlsx, rendre_xlsx
+from dossier.render.classeurs.commun import POURCENT
 from dossier.render.classeurs.financement import FEUILLES_FINANCEMENT
 from dossier.render.classeurs.materiels import FEUILLE_MATERIELS
 from dossier.render.classeurs.planning import FEUILLES_PLANNING, JALONS_CNSA, jalons_cnsa_absents
@@ -65,6 +68,15 @@ def _jalons_manquants() -> dict:
     return d
 
 
+def _aides_superieures() -> dict:
+    """Costs far below the aid: negative self-financing; no planning end date (balance year unknown)."""
+    d = _exemple()
+    d["couts"]["postes"] = d["couts"]["postes"][:1]
+    d["couts"]["rh"] = []
+    del d["planning"]["fin_deploiement"]
+    return d
+
+
 def _nu() -> dict:
     """No planning, no costs, no equipment, no home help."""
     d = _exemple()
@@ -78,7 +90,7 @@ def _nu() -> dict:
 
 
 VARIANTES = {"exemple": _exemple, "hostile": _hostile, "grand-og": _grand_og,
-             "jalons-manquants": _jalons_manquants, "nu": _nu}
+             "jalons-manquants": _jalons_manquants, "aides-superieures": _aides_superieures, "nu": _nu}
 
 
 class Rendu:
@@ -166,7 +178,7 @@ def test_les_feuilles_attendues_par_les_profils(rendus):
     for profil in ("cnsa-2023", "normandie-2023"):
         for piece in charger_profil(profil).pieces:
             if piece.format == "xlsx" and piece.feuille:
-                assert piece.feuille in rendus["exemple"].classeur(piece.fichier).sheetnames
+                assert rendus["exemple"].classeur(piece.modele).sheetnames == [piece.feuille]
 
 
 @pytest.mark.parametrize("slug", FICHIERS_XLSX)
@@ -194,8 +206,12 @@ def test_date_du_jour_sans_date_de_depot(tmp_path):
 def test_mise_en_page(rendus, slug):
     for ws in rendus["exemple"].classeur(slug).worksheets:
         assert ws.page_setup.orientation == "landscape"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        else:  # scale computed so that the columns fit the page width, with manual page breaks
+            largeur = sum(7 * (ws.column_dimensions[get_column_letter(c)].width or 8.43) + 4
+                          for c in range(1, ws.max_column + 1))
+            assert largeur * ws.page_setup.scale / 100 <= 842 - 0.8 * 72
         assert ws.freeze_panes is not None
         assert ws.print_title_rows
         assert ws.column_dimensions["A"].width >= 25
@@ -308,7 +324,11 @@ def test_planning_sans_donnees(rendus):
     assert wb.sheetnames == list(FEUILLES_PLANNING)
     for feuille in ("Projet", "Conduite du changement"):
         marqueur = wb[feuille].cell(ligne_de(wb[feuille], "[À COMPLÉTER"), 1).value
-        assert marqueur == f"[À COMPLÉTER : planning.jalons — jalons de la phase « {feuille} » (libellé, début, fin, responsable)]"
+        assert marqueur == f"[À COMPLÉTER : jalons de la phase « {feuille} » du planning (libellé, début, fin, responsable)]"
+        assert wb[feuille]["B5"].value == "[À COMPLÉTER : dates du planning (début du projet, jalons datés)]"
+    assert marqueurs_xlsx("planning-conduite", rendus["nu"].projet) == [
+        "dates du planning (début du projet, jalons datés)",
+        "jalons de la phase « Conduite du changement » du planning (libellé, début, fin, responsable)"]
     assert ligne_de(wb["Projet"], "Jalons CNSA absents")
     assert ligne_de(wb["Déploiement"], "Déploiement par ESSMS")
     ws = wb["Déploiement"]
@@ -356,13 +376,18 @@ def test_plan_pluriannuel_aides_egales_au_financement(rendus):
         "Aide ESMS numérique — matériel": r.fin.totaux["materiel"],
         "Aide ESMS numérique — pilotage / AMOA": r.fin.totaux["amoa"],
         "Aide ESMS numérique — aide à l'achat via le SAD": r.fin.totaux["sad"],
-        "dont avance": r.fin.avance,
-        "dont solde": r.fin.solde,
         "Fonds propres des organismes": Decimal(120000),
     }
     for libelle, valeur in attendus.items():
         cellule = ws.cell(ligne_de(ws, libelle), col)
         assert isinstance(cellule.value, int | float) and Decimal(str(cellule.value)) == valeur, libelle
+    aide, avance, solde = (ligne_de(ws, x) for x in ("Total de l'aide", "dont avance", "dont solde"))
+    lettre = ws.cell(aide, col).column_letter
+    assert ws.cell(avance, col).value == f"=ROUND({lettre}{aide}*0.5,2)"
+    assert ws.cell(solde, col).value == f"={lettre}{aide}-{lettre}{avance}"
+    annees = {ws.cell(ligne_de(ws, "Ressources"), c).value: c for c in range(2, col)}
+    assert ws.cell(avance, annees[r.projet.planning.debut.year]).value == f"={lettre}{avance}"
+    assert ws.cell(solde, annees[r.projet.planning.fin_deploiement.year]).value == f"={lettre}{solde}"
     assert ws.cell(ligne_de(ws, "Autofinancement"), col).value.startswith("=")
     assert ws.cell(ligne_de(ws, "Contrôle : emplois − ressources"), col).value.startswith("=")
     rh = r.classeur("plan-de-financement")["Coûts RH"]
@@ -384,6 +409,8 @@ def test_plan_de_financement_recalcule(rendus, recalcules):
     rh = sum(x.cout_annuel * len(x.annees) for x in r.projet.couts.rh)
     assert proche(valeur("Total des emplois"), postes + rh)
     assert proche(valeur("Autofinancement"), postes + rh - r.fin.totaux["total"] - 120000)
+    assert valeur("dont avance") == pytest.approx(float(r.fin.avance), abs=0.001)
+    assert valeur("dont solde") == pytest.approx(float(r.fin.solde), abs=0.001)
     # per year: 2024 = 114 000 + 18 700 + 36 200 + 63 700 (projet) and 52 000 + 61 500 (RH)
     assert valeur("Coûts du projet (hors RH)", 3) == pytest.approx(232600)
     assert valeur("Coûts des ressources humaines", 3) == pytest.approx(113500)
@@ -414,7 +441,7 @@ def test_saad_colonnes_de_l_annexe_et_formules(rendus):
         assert ws.cell(ligne, 3).data_type == "s"
         assert ws.cell(ligne, 9).value == f"=IF(D{ligne}>0,(E{ligne}+F{ligne}+G{ligne})/D{ligne},\"\")"
         assert ws.cell(ligne, 10).value.startswith(f"=IF(D{ligne}>0,")
-        assert ws.cell(ligne, 9).number_format.endswith(FORMAT_EXCEL_POURCENT)
+        assert ws.cell(ligne, 9).number_format == POURCENT
     assert ws.cell(entete + 4, 1).value == "Total"
 
 
@@ -573,7 +600,7 @@ def test_nombres_et_dates_restent_des_nombres_et_des_dates(rendus):
     for ws in r.classeur("planning").worksheets:
         for ligne in ws.iter_rows(min_row=ligne_entete(ws, "Tâche / jalon") + 1, max_col=3, min_col=2):
             for c in ligne:
-                assert c.value is None or c.is_date, c.coordinate
+                assert c.value is None or c.is_date or str(c.value).startswith(("=MIN(", "=MAX(")), c.coordinate
     ws = r.classeur("declaration-heures-saad")[FEUILLE_SAAD]
     entete = ligne_entete(ws, "Nom de la structure")
     assert all(isinstance(ws.cell(entete + 1, c).value, int | float) for c in range(4, 8))
@@ -606,9 +633,201 @@ def test_phase_sans_jalon_listee_par_render(tmp_path, donnees_exemple, projet_de
     donnees_exemple["planning"]["jalons"] = [
         j for j in donnees_exemple["planning"]["jalons"] if j["phase"] != "conduite_changement"]
     rapport = rendre_dossier(projet_de(donnees_exemple), tmp_path / "out", selection=["planning"])
-    a_completer = [m for m in rapport.marqueurs if m.startswith("planning.jalons")]
-    assert a_completer == ["planning.jalons — jalons de la phase « Conduite du changement » (libellé, début, fin, responsable)"]
-    ws = load_workbook(tmp_path / "out" / "06-planning.xlsx")["Conduite du changement"]
+    a_completer = [m for m in rapport.marqueurs if m.startswith("jalons de la phase")]
+    assert a_completer == ["jalons de la phase « Conduite du changement » du planning (libellé, début, fin, responsable)"]
+    ws = load_workbook(tmp_path / "out" / "08-planning-conduite.xlsx")["Conduite du changement"]
     assert ws.cell(ligne_de(ws, "[À COMPLÉTER"), 1).value == f"[À COMPLÉTER : {a_completer[0]}]"
-    assert not any("[À COMPLÉTER" in (v or "") for ligne in lignes(load_workbook(tmp_path / "out" / "06-planning.xlsx")["Projet"])
-                   for v in ligne if isinstance(v, str))
+    for nom in ("06-planning-projet.xlsx", "07-planning-deploiement.xlsx"):
+        assert not any("[À COMPLÉTER" in v for ligne in lignes(load_workbook(tmp_path / "out" / nom).active)
+                       for v in ligne if isinstance(v, str))
+
+
+# --------------------------------------------------------------------------- one workbook per deposit slot
+
+
+@pytest.mark.parametrize("modele, feuille", [("planning-projet", "Projet"), ("planning-deploiement", "Déploiement"),
+                                             ("planning-conduite", "Conduite du changement")])
+def test_un_classeur_par_planning(rendus, modele, feuille):
+    wb = rendus["exemple"].classeur(modele)
+    assert wb.sheetnames == [feuille]
+    assert wb[feuille]["A1"].value == rendus["exemple"].classeur("planning")[feuille]["A1"].value
+
+
+def test_synthese_du_planning_projet_seul_sur_ses_lignes_repliees(rendus):
+    ws = rendus["exemple"].classeur("planning-projet")["Projet"]
+    r = ligne_de(ws, "Synthèse : déploiement")
+    fin = ligne_de(ws, "Synthèse : conduite du changement") - 1
+    assert ws.cell(r, 2).value == f"=MIN(B{r + 1}:B{fin})" and ws.cell(r, 3).value == f"=MAX(C{r + 1}:C{fin})"
+    assert ws.cell(r, 4).value == f"=C{r}-B{r}+1"
+    for ligne in range(r + 1, fin + 1):
+        assert ws.row_dimensions[ligne].hidden and ws.row_dimensions[ligne].outlineLevel == 1
+    assert not ws.row_dimensions[r].hidden
+    assert ligne_de(ws, "EHPAD Les Tilleuls") > r  # the deployment rows, folded under the synthesis
+
+
+def test_synthese_du_planning_a_trois_feuilles_renvoie_aux_feuilles(rendus):
+    wb = rendus["exemple"].classeur("planning")
+    ws, dep = wb["Projet"], wb["Déploiement"]
+    premiere = ligne_entete(dep, "Tâche / jalon") + 1
+    derniere = ligne_de(dep, "Barres du diagramme") - 2
+    r = ligne_de(ws, "Synthèse : déploiement")
+    assert ws.cell(r, 2).value == f"=MIN('Déploiement'!B{premiere}:B{derniere})"
+    assert ws.cell(r, 3).value == f"=MAX('Déploiement'!C{premiere}:C{derniere})"
+    assert not any(ws.row_dimensions[x].hidden for x in range(1, ws.max_row + 1))
+
+
+@pytest.mark.slow
+def test_synthese_du_planning_recalculee(rendus, recalcules):
+    r = rendus["exemple"]
+    pl = r.projet.planning
+    for phase, libelle in (("deploiement", "Synthèse : déploiement"),
+                           ("conduite_changement", "Synthèse : conduite du changement")):
+        dates = [d for j in pl.jalons if j.phase == phase for d in (j.debut, j.fin)]
+        if phase == "deploiement":
+            dates += [d for v in pl.vagues for d in (v.debut, v.fin) if any(e.vague == v.numero for e in r.projet.essms)]
+        for modele in ("planning", "planning-projet"):
+            ws = recalcules[("exemple", modele)]["Projet"]
+            ligne = ligne_de(ws, libelle)
+            assert (en_date(ws.cell(ligne, 2).value), en_date(ws.cell(ligne, 3).value)) == (min(dates), max(dates))
+
+
+# --------------------------------------------------------------------------- plan de financement that holds
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variante", ["exemple", "aides-superieures", "hostile"])
+def test_ressources_par_annee_egales_a_l_aide_au_centime(rendus, recalcules, variante):
+    r = rendus[variante]
+    ws = recalcules[(variante, "plan-de-financement")]["Plan pluriannuel"]
+    col = colonne_montant(ws)
+    aide = ligne_de(ws, "Total de l'aide ESMS numérique")
+    par_annee = [ws.cell(aide, c).value or 0 for c in range(2, col)]
+    total = Decimal(str(ws.cell(aide, col).value)).quantize(Decimal("0.01"))
+    assert total == r.fin.totaux["total"]
+    avance = Decimal(str(ws.cell(ligne_de(ws, "dont avance"), col).value)).quantize(Decimal("0.01"))
+    assert avance == r.fin.avance
+    if r.projet.planning.fin_deploiement:
+        assert Decimal(str(sum(par_annee))).quantize(Decimal("0.01")) == r.fin.totaux["total"]
+        annees = [ws.cell(ligne_de(ws, "Ressources"), c).value for c in range(2, col)]
+        assert par_annee[annees.index(r.projet.planning.debut.year)] == pytest.approx(float(r.fin.avance), abs=0.001)
+    else:  # the balance's year is unknown: a marker, and only the advance is placed in a year
+        assert Decimal(str(sum(par_annee))).quantize(Decimal("0.01")) == r.fin.avance
+        assert "[À COMPLÉTER : date de fin du déploiement" in ws.cell(ligne_de(ws, "dont solde"), 1).value
+
+
+def test_aides_superieures_aux_couts_controle_en_rouge(rendus):
+    ws = rendus["aides-superieures"].classeur("plan-de-financement")["Plan pluriannuel"]
+    col = colonne_montant(ws)
+    controle = ws.cell(ligne_de(ws, "Contrôle : emplois − ressources"), col).coordinate
+    auto = ws.cell(ligne_de(ws, "Autofinancement"), col).coordinate
+    regles = {str(plage.sqref): [regle for regle in plage.rules] for plage in ws.conditional_formatting}
+    assert regles[controle][0].formula == [f"OR(ROUND({controle},2)<>0,{auto}<0)"]
+    assert regles[controle][0].dxf.fill.fgColor.rgb.endswith("F4B6B6")
+    assert marqueurs_xlsx("plan-de-financement", rendus["aides-superieures"].projet) == [
+        "date de fin du déploiement (année de versement du solde)"]
+    assert marqueurs_xlsx("plan-de-financement", rendus["exemple"].projet) == []
+
+
+@pytest.mark.slow
+def test_aides_superieures_aux_couts_recalcule(recalcules):
+    ws = recalcules[("aides-superieures", "plan-de-financement")]["Plan pluriannuel"]
+    col = colonne_montant(ws)
+    assert ws.cell(ligne_de(ws, "Autofinancement"), col).value < 0
+    ligne = ligne_de(ws, "Contrôle : emplois − ressources")
+    assert ws.cell(ligne + 1, 1).value.startswith("Aides supérieures aux coûts")
+    repartition = ligne_de(ws, "Total de l'autofinancement")
+    assert ws.cell(repartition, col).value == 0  # nothing left to share
+    ws = recalcules[("exemple", "plan-de-financement")]["Plan pluriannuel"]
+    assert ws.cell(ligne_de(ws, "Contrôle : emplois − ressources") + 1, 1).value in (None, "")
+
+
+@pytest.mark.slow
+def test_repartition_de_l_autofinancement_par_og(rendus, recalcules):
+    r = rendus["exemple"]
+    ws = recalcules[("exemple", "plan-de-financement")]["Plan pluriannuel"]
+    col = colonne_montant(ws)
+    auto = ws.cell(ligne_de(ws, "Autofinancement"), col).value
+    compte = {og.id: sum(e.organisme == og.id for e in r.projet.essms) for og in r.projet.organismes}
+    montants = []
+    for og in r.projet.organismes:
+        ligne = ligne_de(ws, og.raison_sociale)
+        assert ws.cell(ligne, col - 1).value == pytest.approx(compte[og.id] / len(r.projet.essms))
+        montants.append(ws.cell(ligne, col).value)
+    assert sum(montants) == pytest.approx(auto, abs=0.001)
+    assert ws.cell(ligne_de(ws, "Total de l'autofinancement"), col).value == pytest.approx(auto, abs=0.001)
+    assert "au prorata du nombre d'ESSMS" in ws.cell(ligne_de(ws, "Répartition au prorata"), 1).value
+
+
+def test_repartition_declaree_de_l_autofinancement(tmp_path):
+    d = _exemple()
+    ids = [og["id"] for og in d["organismes"]]
+    d["couts"]["repartition_autofinancement"] = [{"organisme": i, "part": p} for i, p in zip(ids, (0.5, 0.3, 0.2))]
+    r = Rendu(d, tmp_path, "parts")
+    ws = r.classeur("plan-de-financement")["Plan pluriannuel"]
+    col = colonne_montant(ws)
+    parts = [ws.cell(ligne_de(ws, og.raison_sociale), col - 1).value for og in r.projet.organismes]
+    assert parts == [0.5, 0.3, 0.2][:len(parts)]
+    assert ligne_de(ws, "Répartition selon la répartition arrêtée entre les organismes")
+
+
+# --------------------------------------------------------------------------- SAAD, plumbing, page breaks
+
+
+def test_saad_certifie_exact_par_og(rendus):
+    r = rendus["exemple"]
+    ws = r.classeur("declaration-heures-saad")[FEUILLE_SAAD]
+    ogs = {e.organisme for e in r.projet.essms if e.heures_saad}
+    assert ogs
+    for og_id in ogs:
+        og = r.projet.organisme(og_id)
+        ligne = ligne_de(ws, f"Certifié exact — {og.raison_sociale}")
+        assert [(ws.cell(ligne + i, 1).value, ws.cell(ligne + i, 2).value) for i in range(1, 5)] == [
+            ("Nom", og.representant.nom), ("Fonction", og.representant.fonction),
+            ("Date", None), ("Signature et cachet", None)]
+        assert ws.row_dimensions[ligne + 4].height >= 40
+
+
+@pytest.mark.slow
+def test_pourcentages_a_la_francaise_dans_le_pdf(rendus, tmp_path):
+    """LibreOffice prints « 80,8 % » (comma, space before the sign)."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    if not libreoffice.SOFFICE:
+        pytest.skip(libreoffice.RAISON_ABSENT)
+    source = rendus["exemple"].fichiers["declaration-heures-saad"]
+    subprocess.run([libreoffice.SOFFICE, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=300)
+    texte = "".join(page.extract_text() for page in PdfReader(tmp_path / (source.stem + ".pdf")).pages)
+    assert "80,8\u00a0%" in texte or "80,8 %" in texte
+
+
+PLOMBERIE = re.compile(r"\b(couts|planning|essms|porteur|depot|organismes|gouvernance)(\[\])?\.[a-z_]+|\[\]\.|\bMIN\(|\bMAX\(")
+
+
+@pytest.mark.parametrize("variante", list(VARIANTES))
+def test_aucune_plomberie_dans_les_textes(rendus, variante):
+    for slug in FICHIERS_XLSX:
+        for ws in rendus[variante].classeur(slug).worksheets:
+            for ligne in ws.iter_rows():
+                for c in ligne:
+                    if isinstance(c.value, str) and c.data_type != "f":
+                        assert not PLOMBERIE.search(c.value), (slug, ws.title, c.coordinate, c.value)
+
+
+def test_les_blocs_de_materiel_et_les_totaux_ne_sont_jamais_coupes(tmp_path):
+    """Many equipped ESSMS: page breaks fall between ESSMS blocks, and the grand totals stay with
+    the last block."""
+    d = _exemple()
+    modele = next(e["materiel"] for e in d["essms"] if e.get("materiel"))
+    for e in d["essms"]:
+        e["materiel"] = copy.deepcopy(modele)
+    r = Rendu(d, tmp_path, "beaucoup")
+    ws = r.classeur("materiels")[FEUILLE_MATERIELS]
+    titres = [x for x in range(1, ws.max_row + 1) if str(ws.cell(x, 1).value).count("— FINESS ET")]
+    sauts = [b.id for b in ws.row_breaks.brk]
+    assert sauts and not ws.sheet_properties.pageSetUpPr.fitToPage
+    debuts = {t - 1 for t in titres}  # a break just before a block's title row
+    assert set(sauts) <= debuts
+    assert sauts[-1] <= titres[-1] - 1  # the totals are after the last block, on its page
