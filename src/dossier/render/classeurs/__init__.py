@@ -22,15 +22,16 @@ from .materiels import construire_materiels
 from .planning import PHASES, construire_planning, marqueurs_planning
 from .saad import construire_declaration_saad
 
-#: Workbook builders by name (a profile piece's ``modele``): each fills an empty workbook with its sheets.
-#: ``planning`` has the three Gantt sheets; ``planning-projet``, ``planning-deploiement`` and
-#: ``planning-conduite`` one each, for profiles with one deposit slot per planning.
+#: Gantt sheets of each planning workbook: ``planning`` has the three, ``planning-projet``,
+#: ``planning-deploiement`` and ``planning-conduite`` one each (profiles with one slot per planning).
 _PHASES_PLANNINGS = {
     "planning": PHASES,
     "planning-projet": ("projet",),
     "planning-deploiement": ("deploiement",),
     "planning-conduite": ("conduite_changement",),
 }
+#: Workbook builders by name (a profile piece's ``modele``): each fills an empty workbook with its
+#: sheets, using the helpers of ``commun``. A new workbook is one module and one entry here.
 CONSTRUCTEURS: dict[str, Callable[[Workbook, Projet, Financement], None]] = {
     **{nom: partial(construire_planning, phases=phases) for nom, phases in _PHASES_PLANNINGS.items()},
     "plan-de-financement": construire_plan_de_financement,

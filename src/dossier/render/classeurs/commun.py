@@ -218,6 +218,7 @@ def formule(ws: Worksheet, ligne: int, colonne: int, texte: str, style: str):
 
 
 def ligne_styles(ws: Worksheet, ligne: int, premiere: int, derniere: int, style: str) -> None:
+    """Give a style to the cells of a row from column ``premiere`` to ``derniere``."""
     for colonne in range(premiere, derniere + 1):
         ws.cell(ligne, colonne).style = style
 
@@ -230,6 +231,7 @@ _LARGEUR_VALEURS = 40  # minimum width of the merged header values
 
 
 def largeur_colonne(ws: Worksheet, colonne: int) -> float:
+    """Width of a column (Excel's default when unset)."""
     lettre = get_column_letter(colonne)
     dimension = ws.column_dimensions.get(lettre)
     return dimension.width if dimension is not None and dimension.width else 8.43
@@ -248,7 +250,7 @@ def note(ws: Worksheet, ligne: int, texte: str, derniere_colonne: int) -> None:
         ws.merge_cells(start_row=ligne, start_column=1, end_row=ligne, end_column=derniere_colonne)
 
 
-def ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
+def _ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
     """Row heights for wrapped texts (neither Excel nor LibreOffice grows rows of a generated file reliably).
 
     Call once the column widths are set; merged cells count with the width of their whole range.
@@ -272,6 +274,7 @@ def ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
 
 
 def reference_feuille(nom: str) -> str:
+    """A sheet name quoted for a formula (``'Coûts RH'``)."""
     return "'" + nom.replace("'", "''") + "'"
 
 
@@ -288,6 +291,7 @@ def largeurs(ws: Worksheet, par_colonne: dict[int, float]) -> None:
 
 
 def date_dossier(projet: Projet) -> dt.date:
+    """Date shown in the title block: the deposit date, else today."""
     return projet.depot.date or dt.date.today()
 
 
@@ -334,7 +338,7 @@ def mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, dernier
     ws.page_margins.bottom = 0.75
     ws.page_margins.footer = 0.3
     poser_bandeaux(ws)
-    ajuster_hauteurs(ws, 2)
+    _ajuster_hauteurs(ws, 2)
     if blocs:
         _sauts_de_page(ws, blocs, ligne_entete)
 
@@ -379,14 +383,18 @@ def _sauts_de_page(ws: Worksheet, blocs: Sequence[tuple[int, int]], ligne_titres
 
 
 def en_tetes(ws: Worksheet, ligne: int, titres: Sequence[str], premiere: int = 1) -> None:
+    """Column headers of a table, from column ``premiere``."""
     for i, titre in enumerate(titres):
         ecrire(ws, ligne, premiere + i, titre, "entete")
 
 
 def libelle_tva(projet: Projet) -> str:
+    """The note saying whether amounts are HT or TTC."""
     return f"Montants {projet.porteur.regime_tva} (régime de TVA du porteur)."
 
+
 def somme_ligne(r: int, premiere: int, derniere: int) -> str:
+    """Formula summing row ``r`` over columns ``premiere`` to ``derniere`` (``=0`` when empty)."""
     if derniere < premiere:
         return "=0"
     return f"=SUM({get_column_letter(premiere)}{r}:{get_column_letter(derniere)}{r})"
