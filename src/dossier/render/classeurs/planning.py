@@ -136,7 +136,7 @@ def _taches_projet(projet: Projet, details: dict[str, list[_Tache]],
             taches.append(_Tache(f"Synthèse : {nom.lower()} (détail dans la feuille « {nom} »)", None, None,
                                  genre="synthese", renvoi=(nom, *lignes_details[phase])))
         else:
-            taches.append(_Tache(f"Synthèse : {nom.lower()} (détail dans les lignes repliées ci-dessous)",
+            taches.append(_Tache(f"Synthèse : {nom.lower()} (détail dans son planning, lignes repliées ci-dessous)",
                                  None, None, genre="synthese"))
             taches += [replace(d, genre="detail" if d.genre == "tache" else d.genre) for d in details[phase]]
     return taches
