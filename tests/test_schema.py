@@ -16,12 +16,13 @@ FICHIER_SCHEMA = fabrique.RACINE / "schemas" / "projet.schema.json"
 CLES_CONTRAT = {
     "version", "campagne", "type_projet", "intitule", "depot", "porteur", "organismes", "solution", "essms",
     "gouvernance", "planning", "couts", "note", "deploiement", "conduite_changement", "sad_demande", "pieces",
+    "regroupement_initial", "depenses",
 }
 REQUISES_CONTRAT = {"version", "campagne", "type_projet", "intitule", "porteur", "organismes", "solution", "essms"}
 CLES_ESSMS = {
     "finess_et", "finess_ej", "nom", "categorie", "organisme", "region", "commune", "places", "professionnels",
     "personnes_accompagnees", "vague", "eligibilite_confirmee", "logiciel_actuel", "saad", "heures_saad",
-    "materiel", "financements_anterieurs",
+    "materiel", "financements_anterieurs", "version_segur_installee", "referent",
 }
 
 
