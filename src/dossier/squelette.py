@@ -149,11 +149,13 @@ def a_completer(projet: Projet) -> list[ACompleter]:
     manques: list[ACompleter] = []
     for rubrique, chemins in A_COMPLETER:
         vus: set[str] = set()
+        section = []
         for chemin in chemins:
             for ici, description in _parcourir(projet, chemin.split("."), ""):
                 parent = ici.rsplit(".", 1)[0]
                 if parent in vus or _sans_objet(projet, ici):  # an absent object is reported once
                     continue
                 vus.add(ici)
-                manques.append(ACompleter(rubrique, ici, description))
+                section.append(ACompleter(rubrique, ici, description))
+        manques += sorted(section, key=lambda m: [int(i) for i in re.findall(r"\[(\d+)\]", m.chemin)])  # item order
     return manques
