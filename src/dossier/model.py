@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from . import identifiers as ids
 from .errors import DossierError, Probleme, ProjetInvalide, raison_systeme
+from .render.formatting import date_longue
 
 # --------------------------------------------------------------------------- field types
 
@@ -421,7 +422,7 @@ class Gouvernance(Modele):
 
 def _periode_ordonnee(debut: dt.date | None, fin: dt.date | None) -> None:
     if debut and fin and fin < debut:
-        raise _erreur(f"la fin ({fin.isoformat()}) précède le début ({debut.isoformat()})")
+        raise _erreur(f"la fin ({date_longue(fin)}) précède le début ({date_longue(debut)})")
 
 
 class Jalon(Modele):

@@ -154,7 +154,7 @@ def afficher_financement(console: Console, fin: Financement) -> None:
     console.print(f"{p.intitule}", style="bold", markup=False)
     console.print(
         f"Campagne {fin.campagne.annee} · {'acquisition' if p.type_projet == 'acquisition' else 'mise à niveau'} · "
-        f"{len(p.essms)} ESSMS · région(s) : {', '.join(g.regions)}{' (multirégional)' if g.multiregional else ''} · "
+        f"{len(p.essms)} ESSMS · {'régions' if len(g.regions) > 1 else 'région'} : {', '.join(g.regions)}{' (multirégional)' if g.multiregional else ''} · "
         f"guichet {guichet} · montants {tva}", markup=False, highlight=False,
     )
     table = Table(title=f"Forfaits par ESSMS ({tva})", title_justify="left")
