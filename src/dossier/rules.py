@@ -239,8 +239,9 @@ def og_du_porteur(projet: Projet) -> Organisme | None:
 
 def referencement_effectif(projet: Projet, campagne: Campagne) -> str:
     """The referencing that sets the forfaits: a GHT's DPI under the exception counts as référencé."""
-    return "reference" if exception_ght(projet, campagne) and not conditions_ght_manquantes(projet) else \
-        projet.solution.referencement_segur
+    if exception_ght(projet, campagne) and not conditions_ght_manquantes(projet):
+        return "reference"
+    return projet.solution.referencement_segur
 
 
 def calculer_financement(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None) -> Financement:

@@ -64,7 +64,7 @@ def financement_json(fin: Financement) -> dict:
         },
         "sources": fin.sources,
         "recevable": fin.recevable,
-        "controles_en_echec": [c.id for c in fin.controles_en_echec],
+        "controles_en_echec": list(dict.fromkeys(c.id for c in fin.controles_en_echec)),
     }
 
 
