@@ -466,13 +466,13 @@ class Planning(Modele):
 
 
 NatureCout = Literal["logiciel", "materiel", "prestations", "amoa", "formation", "reprise_donnees", "autre"]
+DESCRIPTION_NATURE = ("Nature : « logiciel », « materiel », « prestations », « amoa », « formation », « reprise_donnees » "
+                      "ou « autre ».")
 
 
 class PosteCout(Modele):
     libelle: Nom = Field(description="Libellé du poste de coût.")
-    nature: NatureCout = Field(description=(
-        "Nature : « logiciel », « materiel », « prestations », « amoa », « formation », « reprise_donnees » "
-        "ou « autre »."))
+    nature: NatureCout = Field(description=DESCRIPTION_NATURE)
     annee: Entier = Field(description="Année de la dépense.")
     montant: Montant = Field(description="Montant en euros.")
 
@@ -559,9 +559,7 @@ class Depense(Modele):
     """An expense actually paid (balance request: état récapitulatif des dépenses)."""
 
     organisme: Nom = Field(description="Identifiant (organismes[].id) de l'organisme qui a payé.")
-    nature: NatureCout = Field(description=(
-        "Nature : « logiciel », « materiel », « prestations », « amoa », « formation », « reprise_donnees » "
-        "ou « autre »."))
+    nature: NatureCout = Field(description=DESCRIPTION_NATURE)
     libelle: Nom = Field(description="Objet de la dépense.")
     fournisseur: Texte | None = Field(None, description="Fournisseur.")
     facture: Texte | None = Field(None, description="Référence de la facture.")
