@@ -19,6 +19,7 @@ from .errors import DossierError, ProjetInvalide, SortieExistante
 from .fichiers import ecrire_atomique
 from .model import Projet, charger_projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
+from .squelette import a_completer, profils_regionaux, squelette_json
 from .identifiers import REGIONS
 from .sorties import (
     afficher_a_completer,
@@ -84,11 +85,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.argument("fichier", type=click.Path(dir_okay=False))
 @click.option("--exemple", is_flag=True, help="Écrire l'exemple de référence (Normandie 2023, 17 ESSMS) au lieu du squelette.")
 @click.option("--region", type=click.Choice(list(REGIONS), case_sensitive=False), metavar="RÉGION",
-              help="Région du porteur : choisit le profil de dépôt de son ARS quand elle en a un (Normandie : normandie-2023).")
+              help="Région du porteur : choisit le profil de dépôt de son ARS quand elle en a un ("
+              + ", ".join(f"{region} : {profil}" for region, profil in profils_regionaux().items()) + ").")
 @option_aide
 def init(fichier: str, exemple: bool, region: str | None) -> None:
-    from .squelette import squelette_json
-
     chemin = Path(fichier)
     if chemin.exists():
         raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
@@ -105,8 +105,6 @@ def init(fichier: str, exemple: bool, region: str | None) -> None:
 @option_aide
 @click.pass_context
 def validate(ctx: click.Context, projet: str) -> None:
-    from .squelette import a_completer
-
     try:
         p = _projet(projet)
     except ProjetInvalide as e:

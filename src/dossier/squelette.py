@@ -63,13 +63,14 @@ SQUELETTE = {
 }
 
 
+def profils_regionaux() -> dict[str, str]:
+    """Région -> the deposit profile its ARS declares (``regions`` of the profile)."""
+    return {region: nom for nom in profils_disponibles() for region in charger_profil(nom).regions}
+
+
 def profil_de_region(region: str | None) -> str:
-    """The deposit profile of a région's ARS when one declares it (``regions`` of the profile), else the national one."""
-    if region:
-        for nom in profils_disponibles():
-            if region in charger_profil(nom).regions:
-                return nom
-    return PROFIL_PAR_DEFAUT
+    """The deposit profile of a région's ARS when it has its own, else the national one."""
+    return profils_regionaux().get(region or "", PROFIL_PAR_DEFAUT)
 
 
 def squelette_json(exemple: bool = False, region: str | None = None) -> tuple[str, str]:
@@ -92,7 +93,7 @@ A_COMPLETER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Organismes", ("organismes[].siret", "organismes[].statut_juridique", "organismes[].nb_essms_total")),
     ("ESSMS", ("essms[].commune", "essms[].places", "essms[].professionnels", "essms[].personnes_accompagnees")),
     ("Solution", ("solution.version", "solution.hebergement", "solution.mise_en_concurrence")),
-    ("Gouvernance", ("gouvernance.chef_de_projet", "gouvernance.dpo", "gouvernance.rsi", "gouvernance.responsable_traitement",
+    ("Gouvernance", ("gouvernance.chef_de_projet.etp", "gouvernance.dpo", "gouvernance.rsi", "gouvernance.responsable_traitement",
                      "gouvernance.instances", "gouvernance.referents", "gouvernance.mutualisation")),
     ("Planning", ("depot.date", "planning.debut", "planning.fin_deploiement", "planning.jalons", "planning.vagues")),
     ("Coûts", ("couts.postes", "couts.rh")),
