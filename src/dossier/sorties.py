@@ -182,7 +182,8 @@ def afficher_financement(console: Console, fin: Financement) -> None:
         console.print(f"SONS (versé directement à l'éditeur, hors subvention) : Prestation Ségur {montant(fin.sons.total)}, "
                       f"dont avance {montant(fin.sons.avance)}", markup=False, highlight=False)
     for c in fin.alertes:
-        console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
+        if c not in fin.controles_en_echec:  # those were printed first
+            console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
     console.print("Sources : " + " ; ".join(fin.sources), style="dim", markup=False, highlight=False)
 
 
