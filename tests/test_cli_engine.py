@@ -33,6 +33,12 @@ def plat(texte: str) -> str:
     return " ".join(texte.split())
 
 
+def ligne_de(texte: str, id_: str) -> list[str]:
+    """The cells of the table row of check ``id_`` (first line of the row)."""
+    ligne = next(lg for lg in texte.splitlines() if re.search(rf"│ {re.escape(id_)}\s+│", lg))
+    return [cellule.strip() for cellule in ligne.strip("│ ").split("│")]
+
+
 def contenu(dossier: Path) -> dict[str, bytes]:
     return {str(p.relative_to(dossier)): p.read_bytes() for p in sorted(dossier.rglob("*")) if p.is_file()}
 
@@ -289,7 +295,7 @@ def test_taille_minimale_alerte_en_normandie(tmp_path, capsys):
     taille = next(c for c in json.loads(texte)["controles"] if c["id"] == "taille-minimale")
     assert (taille["ok"], taille["niveau"]) == (False, "alerte")
     code, texte = lancer(capsys, "check", fichier)
-    assert code == 0 and "ALERTE taille-minimale" in plat(texte)
+    assert code == 0 and ligne_de(texte, "taille-minimale")[:3] == ["taille-minimale", "alerte", "à revoir"]
 
 
 def test_taille_minimale_erreur_en_cnsa(tmp_path, capsys):
@@ -301,9 +307,15 @@ def test_taille_minimale_erreur_en_cnsa(tmp_path, capsys):
     taille = next(c for c in j["controles"] if c["id"] == "taille-minimale")
     assert (taille["ok"], taille["niveau"]) == (False, "erreur")
     code, texte = lancer(capsys, "check", fichier)
-    assert code == 1 and "NON RECEVABLE" in texte and "ERREUR taille-minimale" in plat(texte)
-    code, _ = lancer(capsys, "financement", fichier)
-    assert code == 0  # recevabilité never prevents the computation
+    assert code == 1 and "NON RECEVABLE" in texte and ligne_de(texte, "taille-minimale")[:3] == ["taille-minimale", "erreur", "erreur"]
+    # rules.md §10: financement still computes, prints the failed rules first, exits 1
+    code, texte = lancer(capsys, "financement", fichier)
+    assert code == 1
+    assert texte.index("ERREUR taille-minimale") < texte.index("Forfaits par ESSMS")
+    code, texte = lancer(capsys, "financement", fichier, "--json")
+    j = json.loads(texte)  # stdout is the JSON alone
+    assert code == 1 and j["recevable"] is False and j["controles_en_echec"] == ["taille-minimale"]
+    assert j["totaux"]["total"] > 0
 
 
 def test_financement_montre_les_alertes(tmp_path, capsys):

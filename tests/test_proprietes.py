@@ -81,10 +81,12 @@ def corse_ou_outre_mer(finess: str) -> bool:
 
 
 def og_petit(donnees: dict, og: dict) -> bool:
-    """rules.md §5: size = max(declared total, ESSMS in the project) < 15 (8 when all in Corsica/overseas)."""
+    """rules.md §5, §11: size = max(declared total, ESSMS in the project) < 15 (2023: 8 when all in
+    Corsica/overseas; 2022 has no overseas threshold)."""
     siens = [e for e in donnees["essms"] if e["organisme"] == og["id"]]
     taille = max(og.get("nb_essms_total") or 0, len(siens))
-    seuil = 8 if siens and all(corse_ou_outre_mer(e["finess_et"]) for e in siens) else 15
+    outre_mer = siens and all(corse_ou_outre_mer(e["finess_et"]) for e in siens)
+    seuil = 8 if outre_mer and donnees["campagne"] != "2022" else 15
     return taille < seuil
 
 
@@ -205,9 +207,10 @@ def test_totaux_egaux_aux_sommes_des_lignes(recette):
         assert 0 <= le.part_ms <= 1
 
     # project items (rules.md §5)
-    tous_petits = all(petits.values())
-    amoa = Decimal(AMOA) if donnees["gouvernance"]["amoa"]["financement_demande"] and tous_petits else Decimal(0)
-    sad = Decimal(SAD_2022) if (donnees.get("sad_demande") and tous_petits and donnees["campagne"] == "2022"
+    # revised: 2022 at least one small OG, 2023 every OG small (no accord_ars in these projects)
+    ouverts = any(petits.values()) if donnees["campagne"] == "2022" else all(petits.values())
+    amoa = Decimal(AMOA) if donnees["gouvernance"]["amoa"]["financement_demande"] and ouverts else Decimal(0)
+    sad = Decimal(SAD_2022) if (donnees.get("sad_demande") and ouverts and donnees["campagne"] == "2022"
                                 and donnees["type_projet"] == "acquisition"
                                 and donnees["solution"].get("mise_en_concurrence") == "sad") else Decimal(0)
     t = fin.totaux

@@ -19,6 +19,7 @@ import fabrique
 from fabrique import generer_projet, projet_de
 from dossier.campaigns import charger_campagne
 from dossier.errors import MontantsInconnus
+from dossier.render.formatting import date_longue
 from dossier.rules import calculer_financement, determiner_guichet, guichet, verifier_recevabilite
 from dossier.sorties import financement_json
 
@@ -37,7 +38,8 @@ IDS_CONTROLES = [
     "essms-eligibles", "taille-minimale", "finess-geographiques", "siret-porteur", "nouvelle-operation",
     "fonds-europeens", "esms-numerique-anterieur", "sons-autre-solution", "solution-unique",
     "referencement-segur", "entite-nationale", "heures-saad", "amoa-petits-og", "materiel-petits-og",
-    "duree-indicative", "calendrier", "dpi-ght", "organisme-sans-essms",
+    "duree-indicative", "calendrier", "dpi-ght", "regroupement-initial", "non-cumul", "couts-couverts",
+    "organisme-sans-essms",
 ]
 
 
@@ -148,15 +150,21 @@ def test_petit_og_de_8_mise_a_niveau():
     assert ligne.total == 300_000
 
 
-def test_amoa_et_sad_exigent_que_tous_les_og_soient_petits():
+def test_amoa_et_sad_2022_ouverts_a_un_projet_avec_un_petit_og():
+    """2022 presentation: "projet avec un ou des OG de moins de 15 ESSMS", subject to the ARS decision."""
     f = fin(_petit_og_de_8(autre=15))
     ligne = og(f, "og1")
-    assert (ligne.amoa, ligne.sad) == (0, 0)
+    assert (ligne.amoa, ligne.sad) == (100_000, 15_000)
     assert ligne.materiel == 160_000  # equipment follows the OG's own size
-    assert ligne.total == 56_000 + 116_000 + 160_000
-    assert f.totaux["amoa"] == f.totaux["sad"] == 0
+    assert og(f, "og2").materiel == 0
     assert "amoa-petits-og" in {c.id for c in f.alertes}
-    echec(_petit_og_de_8(autre=15), "amoa-petits-og", "erreur")
+    assert "sous réserve de la décision de l'ARS" in echec(_petit_og_de_8(autre=15), "amoa-petits-og", "alerte").message
+
+
+def test_amoa_sans_aucun_petit_og_erreur():
+    d = generer_projet(30, organismes=[15, 15], amoa=True)
+    assert fin(d).totaux["amoa"] == 0
+    assert "aucun organisme n'est un petit OG" in echec(d, "amoa-petits-og", "erreur").message
 
 
 def test_sad_exige_la_mise_en_concurrence_par_le_sad():
@@ -196,9 +204,9 @@ def test_taille_og_declaree_plus_grande_que_le_projet():
     d = _petit_og_de_8(nb_essms_total=[20, 7])
     f = fin(d)
     assert og(f, "og1").petit is False
-    assert og(f, "og1").materiel == 0 and f.totaux["amoa"] == 0
+    assert og(f, "og1").materiel == 0 and og(f, "og2").petit is True
     echec(d, "materiel-petits-og", "erreur")
-    echec(d, "amoa-petits-og", "erreur")
+    echec(d, "amoa-petits-og", "alerte")  # 2022: one small OG is enough, the ARS decides
 
 
 @pytest.mark.parametrize("n,petit", [(7, True), (8, False)])
@@ -471,7 +479,9 @@ def test_exemple_recevable(exemple):
 
 def test_projet_genere_recevable():
     tous = controles(generer_projet(15))
-    assert [c.id for c in tous.values() if not c.ok] == []
+    # a generated project declares no costs: their coverage is not verifiable (alerte)
+    assert [c.id for c in tous.values() if not c.ok] == ["couts-couverts"]
+    assert tous["couts-couverts"].niveau == "alerte" and "non vérifiable" in tous["couts-couverts"].message
 
 
 @pytest.mark.parametrize("categorie", ["362", "101", "699"])
@@ -524,7 +534,8 @@ def test_nouvelle_operation(campagne, date, ok):
     if ok:
         assert controle(d, "nouvelle-operation").ok
     else:
-        assert date in echec(d, "nouvelle-operation", "erreur").message
+        message = echec(d, "nouvelle-operation", "erreur").message
+        assert date_longue(dt.date.fromisoformat(date)) in message and date not in message
 
 
 def test_nouvelle_operation_sans_objet_pour_une_mise_a_niveau():
@@ -543,7 +554,7 @@ def test_financements_anterieurs(id_, cle):
     d["essms"][6]["financements_anterieurs"] = {cle: True}
     c = echec(d, id_, "erreur")
     assert c.essms == (d["essms"][6]["finess_et"],)
-    autres = set(IDS_CONTROLES) - {id_}
+    autres = set(IDS_CONTROLES) - {id_, "couts-couverts"}  # generated projects declare no costs
     assert all(c.ok for k, c in controles(d).items() if k in autres)
 
 
@@ -564,7 +575,7 @@ def test_solution_unique_logiciel_actuel_absent_admis():
 @pytest.mark.parametrize("campagne,type_projet,ref,dpi,niveau", [
     ("2023", "acquisition", "non_reference", False, "erreur"),
     ("2023", "acquisition", "en_cours", False, "alerte"),
-    ("2023", "acquisition", "non_reference", True, "alerte"),
+    ("2023", "acquisition", "non_reference", True, "erreur"),  # a GHT's DPI in the médico-social corridor
     ("2023", "mise_a_niveau", "non_reference", False, "erreur"),
     ("2023", "mise_a_niveau", "en_cours", False, "alerte"),
     ("2022", "acquisition", "non_reference", False, "alerte"),
@@ -686,7 +697,10 @@ def test_duree_indicative_sans_objet_pour_un_projet_national():
     ("2024", 15, ["14"], "2024-09-16", "erreur"),
     ("2024", 15, ["14", "75"], "2024-06-01", None),
     ("2024", 15, ["14", "75"], "2024-06-02", "erreur"),
-    ("2023", 50, ["14", "75"], "2023-05-15", "alerte"),
+    ("2023", 50, ["14", "75"], "2023-02-15", None),  # national 15/02–15/06 (SONS webinar, 21 March 2023)
+    ("2023", 50, ["14", "75"], "2023-06-15", None),
+    ("2023", 50, ["14", "75"], "2023-02-14", "erreur"),
+    ("2024", 50, ["14", "75"], "2024-05-15", "alerte"),
     ("2025", 15, ["14"], "2025-06-02", "alerte"),
 ])
 def test_calendrier(campagne, n, departements, date, niveau):
@@ -697,22 +711,30 @@ def test_calendrier(campagne, n, departements, date, niveau):
         c = echec(d, "calendrier", niveau)
         if niveau == "alerte":
             assert "non vérifiable" in c.message
+        else:
+            assert date_longue(dt.date.fromisoformat(date)) in c.message
 
 
-@pytest.mark.parametrize("aujourdhui,ok", [(dt.date(2023, 5, 15), True), (dt.date(2023, 10, 1), False)])
-def test_calendrier_sans_date_de_depot(aujourdhui, ok):
+@pytest.mark.parametrize("aujourdhui,dedans", [(dt.date(2023, 5, 1), True), (dt.date(2023, 10, 1), False)])
+def test_calendrier_sans_date_de_depot(aujourdhui, dedans):
+    """contract.md depot.date: judged on today's date, with an alerte saying so."""
     d = generer_projet(15, date_depot=None)
-    if ok:
-        assert controle(d, "calendrier", aujourdhui=aujourdhui).ok
-    else:
-        echec(d, "calendrier", "alerte", aujourdhui=aujourdhui)
+    c = echec(d, "calendrier", "alerte", aujourdhui=aujourdhui)
+    assert "date de dépôt non renseignée" in c.message and date_longue(aujourdhui) in c.message
+    assert ("est hors de la" in c.message) is not dedans
+    assert "1er mai 2023" in c.message or not dedans
 
 
 @pytest.mark.parametrize("categorie", ["177", "197"])
-def test_dpi_ght_secteurs_pde_pds(categorie):
+def test_dpi_ght_dui_en_place_etendu_aux_pde_pds(categorie):
+    """AAP Normandie 2023 annexe 2: a DUI already in use extended to PDE/PDS structures."""
     d = generer_projet(15)
     d["essms"][0]["categorie"] = categorie
+    assert controle(d, "dpi-ght").ok  # a PDE/PDS ESSMS alone does not call for the study
+    d["essms"][1]["logiciel_actuel"] = d["solution"]["logiciel"]
     assert echec(d, "dpi-ght", "alerte").essms == (d["essms"][0]["finess_et"],)
+    d["essms"][0]["logiciel_actuel"] = d["solution"]["logiciel"]  # already uses it: no extension
+    assert controle(d, "dpi-ght").ok
 
 
 def test_dpi_ght_solution():

@@ -16,12 +16,13 @@ FICHIER_SCHEMA = fabrique.RACINE / "schemas" / "projet.schema.json"
 CLES_CONTRAT = {
     "version", "campagne", "type_projet", "intitule", "depot", "porteur", "organismes", "solution", "essms",
     "gouvernance", "planning", "couts", "note", "deploiement", "conduite_changement", "sad_demande", "pieces",
+    "regroupement_initial", "depenses",
 }
 REQUISES_CONTRAT = {"version", "campagne", "type_projet", "intitule", "porteur", "organismes", "solution", "essms"}
 CLES_ESSMS = {
     "finess_et", "finess_ej", "nom", "categorie", "organisme", "region", "commune", "places", "professionnels",
     "personnes_accompagnees", "vague", "eligibilite_confirmee", "logiciel_actuel", "saad", "heures_saad",
-    "materiel", "financements_anterieurs",
+    "materiel", "financements_anterieurs", "version_segur_installee", "referent",
 }
 
 
@@ -110,3 +111,34 @@ def test_projet_genere_valide_par_jsonschema(schema):
     d = fabrique.generer_projet(20, organismes=[10, 10], categories=["500", "460"], departements=["14", "2A", "9704"],
                                 materiel=1000, amoa=True, sad=True, campagne="2022")
     jsonschema.Draft202012Validator(schema).validate(d)
+
+
+def _proprietes(schema: dict):
+    """(path, property schema) of every property of the schema's objects."""
+    objets = [("", schema)] + [(nom, d) for nom, d in schema["$defs"].items()]
+    for nom, objet in objets:
+        for cle, prop in objet.get("properties", {}).items():
+            yield f"{nom}.{cle}" if nom else cle, prop
+
+
+def _valeurs_admises(schema: dict, prop: dict) -> list:
+    noeuds = prop.get("anyOf", [prop])
+    return [v for n in noeuds for v in _resoudre(schema, n).get("enum", [])] + (
+        [prop["const"]] if "const" in prop else [])
+
+
+def test_chaque_champ_est_decrit_en_francais(schema):
+    """The skeleton documents itself: every field carries a description (a workbook is also made of them)."""
+    sans = [chemin for chemin, prop in _proprietes(schema) if not prop.get("description")]
+    assert sans == []
+
+
+def test_chaque_code_liste_ses_valeurs_dans_sa_description(schema):
+    manques = []
+    for chemin, prop in _proprietes(schema):
+        if chemin.endswith(".region"):  # the 18 régions: listed by the schema's enum itself
+            continue
+        for valeur in _valeurs_admises(schema, prop):
+            if isinstance(valeur, str) and valeur not in prop["description"]:
+                manques.append(f"{chemin} : {valeur}")
+    assert manques == []

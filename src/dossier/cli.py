@@ -19,7 +19,17 @@ from .errors import DossierError, ProjetInvalide, SortieExistante
 from .fichiers import ecrire_atomique
 from .model import Projet, charger_projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
-from .sorties import afficher_campagnes, afficher_check, afficher_financement, afficher_problemes, check_json, financement_json
+from .squelette import a_completer, profils_regionaux, squelette_json
+from .identifiers import REGIONS
+from .sorties import (
+    afficher_a_completer,
+    afficher_campagnes,
+    afficher_check,
+    afficher_financement,
+    afficher_problemes,
+    check_json,
+    financement_json,
+)
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 erreurs = Console(stderr=True, highlight=False)
@@ -62,12 +72,6 @@ def _projet(chemin: str) -> Projet:
     return charger_projet(chemin)
 
 
-def _niveau_taille(projet: Projet) -> str:
-    from .profiles import charger_profil
-
-    return charger_profil(projet.depot.profil).taille_minimale_niveau
-
-
 @click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet JSON.")
 @click.version_option(__version__, "--version", message="dossier %(version)s", help="Afficher la version et quitter.")
 @click.option("--debug", is_flag=True, help="Afficher la trace complète des erreurs inattendues.")
@@ -80,15 +84,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command(help="Écrire un squelette de projet à remplir (ou l'exemple de référence avec --exemple). N'écrase jamais un fichier existant.")
 @click.argument("fichier", type=click.Path(dir_okay=False))
 @click.option("--exemple", is_flag=True, help="Écrire l'exemple de référence (Normandie 2023, 17 ESSMS) au lieu du squelette.")
+@click.option("--region", type=click.Choice(list(REGIONS), case_sensitive=False), metavar="RÉGION",
+              help="Région du porteur : choisit le profil de dépôt de son ARS quand elle en a un ("
+              + ", ".join(f"{region} : {profil}" for region, profil in profils_regionaux().items()) + ").")
 @option_aide
-def init(fichier: str, exemple: bool) -> None:
-    from .squelette import squelette_json
-
+def init(fichier: str, exemple: bool, region: str | None) -> None:
     chemin = Path(fichier)
     if chemin.exists():
         raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
-    ecrire_atomique(chemin, squelette_json(exemple).encode("utf-8"))
-    console.print(f"projet écrit : {chemin} — le compléter puis lancer « dossier validate {chemin} »", markup=False)
+    if exemple and region:
+        raise click.UsageError("--region ne s'applique qu'au squelette, pas à l'exemple (--exemple)")
+    contenu, profil = squelette_json(exemple, region)
+    ecrire_atomique(chemin, contenu.encode("utf-8"))
+    console.print(f"projet écrit : {chemin} (profil de dépôt {profil}) — le compléter en suivant "
+                  f"schemas/projet.schema.json, puis lancer « dossier validate {chemin} »", markup=False)
 
 
 @cli.command(help="Valider le fichier projet : structure, types, identifiants FINESS/SIRET, cohérence.")
@@ -104,6 +113,7 @@ def validate(ctx: click.Context, projet: str) -> None:
         ctx.exit(1)
     console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
+    afficher_a_completer(console, a_completer(p))
 
 
 @cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")
@@ -113,7 +123,7 @@ def validate(ctx: click.Context, projet: str) -> None:
 @click.pass_context
 def check(ctx: click.Context, projet: str, en_json: bool) -> None:
     p = _projet(projet)
-    controles = verifier_recevabilite(p, charger_campagne(p.campagne), dt.date.today(), _niveau_taille(p))
+    controles = verifier_recevabilite(p, charger_campagne(p.campagne), dt.date.today())
     if en_json:
         _imprimer_json(check_json(controles))
     else:
@@ -123,21 +133,25 @@ def check(ctx: click.Context, projet: str, en_json: bool) -> None:
 
 @cli.command(help="Calculer le guichet et les montants (forfaits, petits OG, proratisation SAAD, avance et solde).")
 @click.argument("projet", type=click.Path(dir_okay=False))
-@click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
+@click.option("--json", "en_json", is_flag=True, help="Sortie JSON (le JSON seul sur la sortie standard).")
 @option_aide
-def financement(projet: str, en_json: bool) -> None:
+@click.pass_context
+def financement(ctx: click.Context, projet: str, en_json: bool) -> None:
     p = _projet(projet)
-    fin = calculer_financement(p, charger_campagne(p.campagne))
+    fin = calculer_financement(p, charger_campagne(p.campagne), dt.date.today())
     if en_json:
         _imprimer_json(financement_json(fin))
     else:
         afficher_financement(console, fin)
+    ctx.exit(0 if fin.recevable else 1)
 
 
 @cli.command(help="Lister les campagnes connues, l'état de leurs données et leurs sources.")
+@click.option("--sources", "avec_sources", is_flag=True,
+              help="Afficher chaque valeur (montant, seuil, date) avec le texte dont elle provient et l'extrait qui la contient.")
 @option_aide
-def campagnes() -> None:
-    afficher_campagnes(console)
+def campagnes(avec_sources: bool) -> None:
+    afficher_campagnes(console, avec_sources)
 
 
 @cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie.")

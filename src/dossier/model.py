@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from . import identifiers as ids
 from .errors import DossierError, Probleme, ProjetInvalide, raison_systeme
+from .render.formatting import date_longue
 
 # --------------------------------------------------------------------------- field types
 
@@ -162,19 +163,24 @@ class Modele(BaseModel):
 
 
 class Personne(Modele):
-    civilite: Texte | None = None
-    nom: Nom
-    fonction: Nom
-    email: Texte | None = None
+    civilite: Texte | None = Field(None, description="Civilité (Madame, Monsieur…), facultative.")
+    nom: Nom = Field(description="Prénom et nom.")
+    fonction: Nom = Field(description="Fonction dans l'organisme (ex. « Directrice générale »).")
+    email: Texte | None = Field(None, description="Adresse électronique, facultative.")
 
 
 class ChefDeProjet(Personne):
-    etp: Nombre | None = None
+    etp: Nombre | None = Field(None, description="Temps consacré au projet, en équivalent temps plein (ex. 0.5).")
 
 
 class Depot(Modele):
-    profil: Texte = "cnsa-2023"
-    date: Date | None = None
+    profil: Texte = Field("cnsa-2023", description=(
+        "Profil de dépôt : liste de pièces de l'appel à projets et niveau de la règle de taille minimale. "
+        "Valeurs : « cnsa-2023 » (liste nationale, kit ARS Île-de-France) ou « normandie-2023 » (AAP ARS "
+        "Normandie 2023, annexe 2). Par défaut cnsa-2023."))
+    date: Date | None = Field(None, description=(
+        "Date de dépôt prévue (AAAA-MM-JJ). Absente : les pièces portent leur date d'édition et le calendrier"
+        " est jugé sur la date du jour."))
 
     @field_validator("profil")
     @classmethod
@@ -188,61 +194,88 @@ class Depot(Modele):
 
 
 class Porteur(Modele):
-    raison_sociale: Nom
-    siret: Siret
-    finess_ej: Finess | None = None
-    region: Region | None = None
-    statut_juridique: Texte | None = None
-    adresse: Texte | None = None
-    regime_tva: Literal["HT", "TTC"]
-    representant: Personne
-    commune: Texte | None = None
+    raison_sociale: Nom = Field(description=(
+        "Raison sociale de la personne morale qui porte le projet (gestionnaire ou GCSMS)."))
+    siret: Siret = Field(description="SIRET du porteur (14 chiffres, espaces admis).")
+    finess_ej: Finess | None = Field(None, description="FINESS juridique (EJ) du porteur, 9 caractères.")
+    region: Region | None = Field(None, description=(
+        "Région de l'ARS de dépôt ; par défaut celle du FINESS EJ, sinon celle de la plupart des ESSMS."))
+    statut_juridique: Texte | None = Field(None, description=(
+        "Statut juridique (association loi 1901, CCAS, fondation, GCSMS…)."))
+    adresse: Texte | None = Field(None, description="Adresse du siège du porteur.")
+    regime_tva: Literal["HT", "TTC"] = Field(description=(
+        "Régime de TVA, qui fixe l'affichage des montants : « HT » (le porteur récupère la TVA) ou « TTC »."))
+    representant: Personne = Field(description="Représentant légal du porteur, signataire des pièces.")
+    commune: Texte | None = Field(None, description=(
+        "Commune où le porteur signe (« Fait à ») ; absente : ligne pointillée à remplir à la signature."))
 
 
 class EntiteNationale(Modele):
-    nom: Nom
-    autorisation: Booleen = False
+    nom: Nom = Field(description="Nom de l'entité nationale de rattachement (ex. fédération, fondation nationale).")
+    autorisation: Booleen = Field(False, description=(
+        "true quand l'autorisation écrite de l'entité nationale est obtenue (pièce à joindre)."))
 
 
 class Organisme(Modele):
-    id: Nom
-    raison_sociale: Nom
-    finess_ej: Finess
-    siret: Siret | None = None
-    statut_juridique: Texte | None = None
-    representant: Personne
-    nb_essms_total: Entier | None = None
-    entite_nationale: EntiteNationale | None = None
+    id: Nom = Field(description=(
+        "Identifiant local de l'organisme dans ce fichier (ex. « og1 »), repris par essms[].organisme."))
+    raison_sociale: Nom = Field(description="Raison sociale de l'organisme gestionnaire.")
+    finess_ej: Finess = Field(description="FINESS juridique (EJ) de l'organisme gestionnaire, 9 caractères.")
+    siret: Siret | None = Field(None, description="SIRET de l'organisme gestionnaire (14 chiffres).")
+    statut_juridique: Texte | None = Field(None, description="Statut juridique de l'organisme gestionnaire.")
+    representant: Personne = Field(description=(
+        "Représentant légal de l'organisme, signataire de sa lettre d'engagement."))
+    nb_essms_total: Entier | None = Field(None, description=(
+        "Nombre total d'ESSMS gérés par l'organisme, dans le projet ou non : décide s'il est un petit OG "
+        "(moins de 15, moins de 8 en Corse et outre-mer en 2023)."))
+    entite_nationale: EntiteNationale | None = Field(None, description=(
+        "Entité nationale à laquelle l'organisme est rattaché, le cas échéant."))
 
 
 class ConditionsGht(Modele):
     """The three cumulative conditions of the GHT exception (AAP Normandie 2023 §C)."""
 
-    marche_public: Booleen = False
-    etude_couverture: Booleen = False
-    sans_autre_aide: Booleen = False
+    marche_public: Booleen = Field(False, description=(
+        "true quand le GHT dispose d'un marché public ouvert aux ESSMS du projet (condition 1 de l'exception "
+        "GHT)."))
+    etude_couverture: Booleen = Field(False, description=(
+        "true quand une étude décrit la couverture des exigences du DUI (cahier des charges national) par le "
+        "DPI (condition 2)."))
+    sans_autre_aide: Booleen = Field(False, description=(
+        "true quand aucune aide européenne ni HOP'EN n'a été perçue pour ces ESSMS (condition 3)."))
 
 
 class Solution(Modele):
-    editeur: Nom
-    logiciel: Nom
-    version: Texte | None = None
-    referencement_segur: Literal["reference", "en_cours", "non_reference"]
-    hebergement: Literal["interne", "externalise", "saas"] | None = None
-    mise_en_concurrence: Literal["sad", "appel_offres", "autre"] | None = None
-    contrat_editeur_date: Date | None = None
-    dpi_ght: Booleen = False
-    couloir: Literal["medico-social", "hopital"] = "medico-social"
-    conditions_ght: ConditionsGht | None = None
+    editeur: Nom = Field(description="Éditeur du logiciel de DUI.")
+    logiciel: Nom = Field(description="Nom du logiciel de DUI, le même pour tous les ESSMS.")
+    version: Texte | None = Field(None, description="Version du logiciel (version cible pour une mise à niveau).")
+    referencement_segur: Literal["reference", "en_cours", "non_reference"] = Field(description=(
+        "Référencement Ségur du logiciel : « reference » (référencé), « en_cours » (en cours de "
+        "référencement) ou « non_reference »."))
+    hebergement: Literal["interne", "externalise", "saas"] | None = Field(None, description=(
+        "Hébergement : « interne » (serveurs de l'organisme), « externalise » (hébergeur) ou « saas » "
+        "(logiciel en ligne)."))
+    mise_en_concurrence: Literal["sad", "appel_offres", "autre"] | None = Field(None, description=(
+        "Procédure d'achat : « sad » (système d'acquisition dynamique), « appel_offres » ou « autre »."))
+    contrat_editeur_date: Date | None = Field(None, description=(
+        "Date de signature du contrat avec l'éditeur (AAAA-MM-JJ) ; absente : pas encore signé."))
+    dpi_ght: Booleen = Field(False, description=(
+        "true quand la solution est le dossier patient informatisé (DPI) d'un GHT."))
+    couloir: Literal["medico-social", "hopital"] = Field("medico-social", description=(
+        "Couloir de référencement Ségur : « medico-social » (par défaut) ou « hopital » (DPI d'un GHT, "
+        "exception sous conditions)."))
+    conditions_ght: ConditionsGht | None = Field(None, description=(
+        "Les trois conditions cumulatives de l'exception GHT (couloir hôpital)."))
 
 
 class HeuresSaad(Modele):
-    annee: Entier
-    total: Nombre
-    apa: Nombre
-    pch: Nombre
-    dependance_autres: Nombre
-    financement_autres: Texte | None = None
+    annee: Entier = Field(description="Année des heures déclarées : année de la campagne moins un (N-1).")
+    total: Nombre = Field(description="Total des heures réalisées dans l'année.")
+    apa: Nombre = Field(description="Heures financées par l'APA.")
+    pch: Nombre = Field(description="Heures financées par la PCH.")
+    dependance_autres: Nombre = Field(description=(
+        "Autres heures de dépendance hors APA et PCH (caisse de retraite, conseil départemental…)."))
+    financement_autres: Texte | None = Field(None, description="Financeur des autres heures de dépendance.")
 
     @property
     def heures_ms(self) -> Decimal:
@@ -261,10 +294,10 @@ class HeuresSaad(Modele):
 
 
 class LigneMateriel(Modele):
-    designation: Nom
-    quantite: Entier
-    prix_unitaire: Montant
-    emplacement: Texte | None = None
+    designation: Nom = Field(description="Matériel (poste de travail, tablette, borne wifi…).")
+    quantite: Entier = Field(description="Quantité.")
+    prix_unitaire: Montant = Field(description="Prix unitaire en euros.")
+    emplacement: Texte | None = Field(None, description="Lieu d'implantation dans la structure.")
 
     @property
     def total(self) -> Decimal:
@@ -272,9 +305,10 @@ class LigneMateriel(Modele):
 
 
 class Materiel(Modele):
-    devis: Montant
-    reference_devis: Texte | None = None
-    lignes: list[LigneMateriel] | None = None
+    devis: Montant = Field(description=(
+        "Montant du devis en euros (le financement est plafonné à 20 000 € par ESSMS et au devis)."))
+    reference_devis: Texte | None = Field(None, description="Référence du devis.")
+    lignes: list[LigneMateriel] | None = Field(None, description="Détail du devis ; les lignes totalisent le devis.")
 
     @model_validator(mode="after")
     def _lignes_egales_devis(self) -> Materiel:
@@ -286,31 +320,44 @@ class Materiel(Modele):
 
 
 class FinancementsAnterieurs(Modele):
-    europeen: Booleen = False
-    esms_numerique: Booleen = False
-    sons_autre_solution: Booleen = False
+    europeen: Booleen = Field(False, description=(
+        "true quand l'ESSMS a reçu des fonds européens (FEDER, FSE…) pour cette opération."))
+    esms_numerique: Booleen = Field(False, description="true quand l'ESSMS a déjà reçu un financement ESMS numérique.")
+    sons_autre_solution: Booleen = Field(False, description=(
+        "true quand l'ESSMS a reçu un financement SONS pour un autre logiciel que celui du projet."))
 
 
 class Essms(Modele):
-    finess_et: Finess
-    finess_ej: Finess | None = None
-    nom: Nom
-    categorie: CodeCategorie
-    organisme: Nom
-    region: Region | None = None
-    commune: Texte | None = None
-    places: Entier | None = None
-    professionnels: Entier | None = None
-    personnes_accompagnees: Entier | None = None
-    vague: Entier | None = None
-    eligibilite_confirmee: Booleen = False
-    logiciel_actuel: Texte | None = None
-    saad: Booleen = False
-    heures_saad: HeuresSaad | None = None
-    materiel: Materiel | None = None
-    financements_anterieurs: FinancementsAnterieurs = Field(default_factory=FinancementsAnterieurs)
-    version_segur_installee: Booleen = False
-    referent: Personne | None = None
+    finess_et: Finess = Field(description=(
+        "FINESS géographique (ET) de l'établissement ou du service, 9 caractères (espaces admis)."))
+    finess_ej: Finess | None = Field(None, description="FINESS juridique (EJ) de son gestionnaire.")
+    nom: Nom = Field(description="Nom de l'établissement ou du service.")
+    categorie: CodeCategorie = Field(description=(
+        "Catégorie FINESS à 3 chiffres (ex. 500 EHPAD, 183 IME, 354 SSIAD, 460 SAA) ; USLD (362) et "
+        "catégories sanitaires non éligibles."))
+    organisme: Nom = Field(description="Identifiant (organismes[].id) de son organisme gestionnaire.")
+    region: Region | None = Field(None, description="Région de la structure quand le préfixe du FINESS ne suffit pas.")
+    commune: Texte | None = Field(None, description="Commune d'implantation.")
+    places: Entier | None = Field(None, description="Nombre de places autorisées.")
+    professionnels: Entier | None = Field(None, description="Nombre de professionnels (alimente le plan de formation).")
+    personnes_accompagnees: Entier | None = Field(None, description="Nombre de personnes accompagnées (file active).")
+    vague: Entier | None = Field(None, description="Numéro de la vague de déploiement (planning.vagues).")
+    eligibilite_confirmee: Booleen = Field(False, description=(
+        "true pour accepter une catégorie absente de la table des ESSMS (alerte au lieu d'erreur)."))
+    logiciel_actuel: Texte | None = Field(None, description=(
+        "Logiciel utilisé aujourd'hui (mise à niveau : celui du projet)."))
+    saad: Booleen = Field(False, description=(
+        "true pour un service d'aide à domicile ayant une activité de confort, quelle que soit sa catégorie."))
+    heures_saad: HeuresSaad | None = Field(None, description=(
+        "Heures de l'année N-1 d'un service d'aide à domicile (catégories 460, 209 ou saad) : proratisation "
+        "des forfaits."))
+    materiel: Materiel | None = Field(None, description=(
+        "Financement de matériel demandé (petits OG) : devis et lignes."))
+    financements_anterieurs: FinancementsAnterieurs = Field(default_factory=FinancementsAnterieurs, description=(
+        "Financements déjà reçus (règles de non-cumul)."))
+    version_segur_installee: Booleen = Field(False, description=(
+        "true quand la version Ségur du logiciel est déjà installée (pas de financement de mise à niveau)."))
+    referent: Personne | None = Field(None, description="Référent du projet dans la structure.")
 
     @property
     def aide_a_domicile(self) -> bool:
@@ -340,46 +387,51 @@ class Essms(Modele):
 
 
 class Instance(Modele):
-    nom: Nom
-    composition: Texte | None = None
-    frequence: Texte | None = None
-    role: Texte | None = None
+    nom: Nom = Field(description="Nom de l'instance (comité de pilotage, comité projet…).")
+    composition: Texte | None = Field(None, description="Composition de l'instance.")
+    frequence: Texte | None = Field(None, description="Fréquence des réunions.")
+    role: Texte | None = Field(None, description="Rôle de l'instance.")
 
 
 class Referent(Modele):
-    organisme: Nom
-    nom: Nom
-    fonction: Nom
+    organisme: Nom = Field(description="Identifiant (organismes[].id) de l'organisme du référent.")
+    nom: Nom = Field(description="Prénom et nom du référent.")
+    fonction: Nom = Field(description="Fonction du référent.")
 
 
 class Amoa(Modele):
-    prestataire: Texte | None = None
-    financement_demande: Booleen = False
-    accord_ars: Booleen | None = None
+    prestataire: Texte | None = Field(None, description=(
+        "Prestataire d'assistance à maîtrise d'ouvrage, le cas échéant."))
+    financement_demande: Booleen = Field(False, description=(
+        "true pour demander le forfait de pilotage / AMOA des petits OG (100 000 € par projet)."))
+    accord_ars: Booleen | None = Field(None, description=(
+        "true quand l'ARS a accepté le forfait AMOA d'un regroupement mixte (2023 : petits et autres OG)."))
 
 
 class Gouvernance(Modele):
-    chef_de_projet: ChefDeProjet | None = None
-    dpo: Personne | None = None
-    rsi: Personne | None = None
-    responsable_traitement: Personne | None = None
-    instances: list[Instance] | None = None
-    referents: list[Referent] | None = None
-    amoa: Amoa | None = None
-    mutualisation: Texte | None = None
+    chef_de_projet: ChefDeProjet | None = Field(None, description="Chef de projet et son temps consacré (ETP).")
+    dpo: Personne | None = Field(None, description="Délégué à la protection des données.")
+    rsi: Personne | None = Field(None, description="Responsable de la sécurité de l'information.")
+    responsable_traitement: Personne | None = Field(None, description="Responsable du traitement des données.")
+    instances: list[Instance] | None = Field(None, description="Instances de gouvernance du projet.")
+    referents: list[Referent] | None = Field(None, description="Référents de chaque organisme.")
+    amoa: Amoa | None = Field(None, description="Pilotage / AMOA du projet et demande de forfait.")
+    mutualisation: Texte | None = Field(None, description=(
+        "Moyens mis en commun entre les organismes (texte de l'attestation de mutualisation)."))
 
 
 def _periode_ordonnee(debut: dt.date | None, fin: dt.date | None) -> None:
     if debut and fin and fin < debut:
-        raise _erreur(f"la fin ({fin.isoformat()}) précède le début ({debut.isoformat()})")
+        raise _erreur(f"la fin ({date_longue(fin)}) précède le début ({date_longue(debut)})")
 
 
 class Jalon(Modele):
-    phase: Literal["projet", "deploiement", "conduite_changement"]
-    libelle: Nom
-    debut: Date
-    fin: Date
-    responsable: Texte | None = None
+    phase: Literal["projet", "deploiement", "conduite_changement"] = Field(description=(
+        "Phase : « projet », « deploiement » ou « conduite_changement »."))
+    libelle: Nom = Field(description="Libellé du jalon.")
+    debut: Date = Field(description="Date de début (AAAA-MM-JJ).")
+    fin: Date = Field(description="Date de fin (AAAA-MM-JJ).")
+    responsable: Texte | None = Field(None, description="Responsable du jalon.")
 
     @model_validator(mode="after")
     def _ordre(self) -> Jalon:
@@ -388,9 +440,9 @@ class Jalon(Modele):
 
 
 class Vague(Modele):
-    numero: Entier
-    debut: Date
-    fin: Date
+    numero: Entier = Field(description="Numéro de la vague (repris par essms[].vague).")
+    debut: Date = Field(description="Date de début de la vague (AAAA-MM-JJ).")
+    fin: Date = Field(description="Date de fin de la vague (AAAA-MM-JJ).")
 
     @model_validator(mode="after")
     def _ordre(self) -> Vague:
@@ -399,10 +451,13 @@ class Vague(Modele):
 
 
 class Planning(Modele):
-    debut: Date | None = None
-    fin_deploiement: Date | None = None
-    jalons: list[Jalon] | None = None
-    vagues: list[Vague] | None = None
+    debut: Date | None = Field(None, description="Date de début du projet (AAAA-MM-JJ).")
+    fin_deploiement: Date | None = Field(None, description=(
+        "Date de fin du déploiement (AAAA-MM-JJ) : au plus 18 mois après le début (acquisition), 9 (mise à "
+        "niveau)."))
+    jalons: list[Jalon] | None = Field(None, description=(
+        "Jalons du projet, du déploiement et de la conduite du changement."))
+    vagues: list[Vague] | None = Field(None, description="Vagues de déploiement.")
 
     @model_validator(mode="after")
     def _ordre(self) -> Planning:
@@ -411,37 +466,40 @@ class Planning(Modele):
 
 
 NatureCout = Literal["logiciel", "materiel", "prestations", "amoa", "formation", "reprise_donnees", "autre"]
+DESCRIPTION_NATURE = ("Nature : « logiciel », « materiel », « prestations », « amoa », « formation », « reprise_donnees » "
+                      "ou « autre ».")
 
 
 class PosteCout(Modele):
-    libelle: Nom
-    nature: NatureCout
-    annee: Entier
-    montant: Montant
+    libelle: Nom = Field(description="Libellé du poste de coût.")
+    nature: NatureCout = Field(description=DESCRIPTION_NATURE)
+    annee: Entier = Field(description="Année de la dépense.")
+    montant: Montant = Field(description="Montant en euros.")
 
 
 class PosteRH(Modele):
-    fonction: Nom
-    etp: Nombre
-    cout_annuel: Montant
-    annees: list[Entier]
+    fonction: Nom = Field(description="Fonction (chef de projet, référent…).")
+    etp: Nombre = Field(description="Équivalent temps plein consacré au projet.")
+    cout_annuel: Montant = Field(description="Coût annuel du poste à cet ETP, en euros (non multiplié par etp).")
+    annees: list[Entier] = Field(description="Années concernées.")
 
 
 class Ressource(Modele):
-    libelle: Nom
-    montant: Montant
+    libelle: Nom = Field(description="Origine de la ressource (fonds propres, autre financeur…).")
+    montant: Montant = Field(description="Montant en euros.")
 
 
 class PartAutofinancement(Modele):
-    organisme: Nom
-    part: Nombre
+    organisme: Nom = Field(description="Identifiant (organismes[].id) de l'organisme.")
+    part: Nombre = Field(description="Part de l'autofinancement, fraction (les parts totalisent 1).")
 
 
 class Couts(Modele):
-    postes: list[PosteCout] | None = None
-    rh: list[PosteRH] | None = None
-    ressources_autres: list[Ressource] | None = None
-    repartition_autofinancement: list[PartAutofinancement] | None = None
+    postes: list[PosteCout] | None = Field(None, description="Coûts du projet par poste et par année.")
+    rh: list[PosteRH] | None = Field(None, description="Coûts des ressources humaines du projet.")
+    ressources_autres: list[Ressource] | None = Field(None, description="Autres ressources que l'aide ESMS numérique.")
+    repartition_autofinancement: list[PartAutofinancement] | None = Field(None, description=(
+        "Répartition de l'autofinancement entre organismes ; par défaut au prorata de leurs ESSMS."))
 
     @model_validator(mode="after")
     def _parts_egales_a_un(self) -> Couts:
@@ -458,76 +516,88 @@ TOLERANCE_PARTS = Decimal("0.001")
 
 
 class Note(Modele):
-    contexte: Texte | None = None
-    objectifs: Textes | None = None
-    enjeux: Textes | None = None
-    points_attention: Textes | None = None
+    contexte: Texte | None = Field(None, description="Contexte du projet (note de présentation).")
+    objectifs: Textes | None = Field(None, description="Objectifs du projet, un par ligne.")
+    enjeux: Textes | None = Field(None, description="Enjeux du projet, un par ligne.")
+    points_attention: Textes | None = Field(None, description="Points d'attention, un par ligne.")
 
 
 class Deploiement(Modele):
-    strategie: Texte | None = None
-    reprise_donnees: Texte | None = None
-    interfaces: Textes | None = None
-    services_socles: Textes | None = None
+    strategie: Texte | None = Field(None, description="Stratégie de déploiement.")
+    reprise_donnees: Texte | None = Field(None, description="Reprise des données de l'existant.")
+    interfaces: Textes | None = Field(None, description="Interfaces avec les autres logiciels, une par ligne.")
+    services_socles: Textes | None = Field(None, description=(
+        "Services socles intégrés (MSSanté, DMP, INS, Pro Santé Connect…)."))
 
 
 class Risque(Modele):
-    risque: Nom
-    niveau: Literal["faible", "moyen", "élevé"]
-    action: Texte | None = None
-    organisme: Nom | None = None
-    finess_et: Finess | None = None
+    risque: Nom = Field(description="Risque identifié.")
+    niveau: Literal["faible", "moyen", "élevé"] = Field(description=(
+        "Niveau du risque : « faible », « moyen » ou « élevé »."))
+    action: Texte | None = Field(None, description="Action de maîtrise.")
+    organisme: Nom | None = Field(None, description=(
+        "Identifiant de l'organisme concerné ; absent : risque du regroupement."))
+    finess_et: Finess | None = Field(None, description="FINESS ET de la structure concernée, le cas échéant.")
 
 
 class ConduiteChangement(Modele):
-    groupe_travail: Texte | None = None
-    communication: Texte | None = None
-    formation: Texte | None = None
-    sensibilisation: Texte | None = None
-    risques: list[Risque] | None = None
+    groupe_travail: Texte | None = Field(None, description="Groupe de travail métier.")
+    communication: Texte | None = Field(None, description="Plan de communication.")
+    formation: Texte | None = Field(None, description="Plan de formation.")
+    sensibilisation: Texte | None = Field(None, description="Actions de sensibilisation.")
+    risques: list[Risque] | None = Field(None, description="Risques et actions de maîtrise.")
 
 
 class RegroupementInitial(Modele):
     """A grouping already financed by the programme that this project joins (rules.md §2)."""
 
-    nom: Nom
-    convention_date: Date
+    nom: Nom = Field(description="Nom du regroupement déjà financé que le projet rejoint.")
+    convention_date: Date = Field(description="Date de la convention du regroupement initial (AAAA-MM-JJ).")
 
 
 class Depense(Modele):
     """An expense actually paid (balance request: état récapitulatif des dépenses)."""
 
-    organisme: Nom
-    nature: NatureCout
-    libelle: Nom
-    fournisseur: Texte | None = None
-    facture: Texte | None = None
-    date: Date
-    montant: Montant
+    organisme: Nom = Field(description="Identifiant (organismes[].id) de l'organisme qui a payé.")
+    nature: NatureCout = Field(description=DESCRIPTION_NATURE)
+    libelle: Nom = Field(description="Objet de la dépense.")
+    fournisseur: Texte | None = Field(None, description="Fournisseur.")
+    facture: Texte | None = Field(None, description="Référence de la facture.")
+    date: Date = Field(description="Date de la dépense (AAAA-MM-JJ).")
+    montant: Montant = Field(description="Montant payé en euros.")
 
 
 class Projet(Modele):
     """A project of the programme ESMS numérique: one grouping, one solution, its ESSMS."""
 
-    version: Literal[1]
-    campagne: Literal["2022", "2023", "2024", "2025"]
-    type_projet: Literal["acquisition", "mise_a_niveau"]
-    intitule: Nom
-    depot: Depot = Field(default_factory=Depot)
-    porteur: Porteur
-    organismes: list[Organisme] = Field(min_length=1)
-    solution: Solution
-    essms: list[Essms] = Field(min_length=1)
-    gouvernance: Gouvernance | None = None
-    planning: Planning | None = None
-    couts: Couts | None = None
-    note: Note | None = None
-    deploiement: Deploiement | None = None
-    conduite_changement: ConduiteChangement | None = None
-    regroupement_initial: RegroupementInitial | None = None
-    depenses: list[Depense] | None = None
-    sad_demande: Booleen = False
-    pieces: dict[str, Texte] | None = None
+    version: Literal[1] = Field(description="Version du format du fichier : 1.")
+    campagne: Literal["2022", "2023", "2024", "2025"] = Field(description=(
+        "Campagne dont les règles s'appliquent : « 2022 », « 2023 », « 2024 » ou « 2025 »."))
+    type_projet: Literal["acquisition", "mise_a_niveau"] = Field(description=(
+        "Type de projet : « acquisition » (nouveau logiciel) ou « mise_a_niveau » (montée du logiciel actuel "
+        "vers une version référencée Ségur)."))
+    intitule: Nom = Field(description="Intitulé du projet.")
+    depot: Depot = Field(default_factory=Depot, description="Dépôt : profil de l'appel à projets et date prévue.")
+    porteur: Porteur = Field(description="Porteur du projet.")
+    organismes: list[Organisme] = Field(min_length=1, description="Organismes gestionnaires (OG) du regroupement.")
+    solution: Solution = Field(description="Logiciel de DUI retenu.")
+    essms: list[Essms] = Field(min_length=1, description="Établissements et services (ESSMS) du projet.")
+    gouvernance: Gouvernance | None = Field(None, description="Gouvernance du projet.")
+    planning: Planning | None = Field(None, description="Planning du projet.")
+    couts: Couts | None = Field(None, description="Coûts et ressources du projet (plan de financement).")
+    note: Note | None = Field(None, description="Textes de la note de présentation.")
+    deploiement: Deploiement | None = Field(None, description="Textes de la stratégie de déploiement.")
+    conduite_changement: ConduiteChangement | None = Field(None, description=(
+        "Textes du plan de conduite du changement."))
+    regroupement_initial: RegroupementInitial | None = Field(None, description=(
+        "Regroupement déjà financé que le projet rejoint (projet de moins de 15 ESSMS)."))
+    depenses: list[Depense] | None = Field(None, description=(
+        "Dépenses payées (état récapitulatif des dépenses, demande de solde)."))
+    sad_demande: Booleen = Field(False, description=(
+        "2022 : true pour demander le forfait d'aide à l'achat via le SAD (15 000 €)."))
+    pieces: dict[str, Texte] | None = Field(None, description=(
+        "Pièces fournies par le porteur : identifiant de la pièce → chemin du fichier, relatif au fichier "
+        "projet."))
 
     def organisme(self, og_id: str) -> Organisme:
         return next(og for og in self.organismes if og.id == og_id)

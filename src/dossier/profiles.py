@@ -82,6 +82,7 @@ class Profil:
     source: str
     pieces: tuple[Piece, ...]
     taille_minimale_niveau: str = "erreur"
+    regions: tuple[str, ...] = ()  # régions whose ARS uses this profile (``dossier init --region``)
 
     def fichiers_generes(self) -> list[FichierGenere]:
         """One file per generated piece, in profile order."""
@@ -125,7 +126,7 @@ def charger_profil(nom: str) -> Profil:
     if niveau not in NIVEAUX_REGLE:
         raise ValueError(f"profil {nom} : niveau de taille-minimale inconnu « {niveau} »")
     return Profil(nom=donnees["nom"], libelle=donnees["libelle"], source=donnees["source"],
-                  pieces=pieces, taille_minimale_niveau=niveau)
+                  pieces=pieces, taille_minimale_niveau=niveau, regions=tuple(donnees.get("regions", ())))
 
 
 def _piece(d: dict, numero: int) -> Piece:
@@ -180,9 +181,9 @@ def _condition_dpi(f: FaitsProjet) -> tuple[bool, str]:
     if f.dpi_ght:
         return True, "la solution est le DPI d'un GHT"
     if f.essms_pde_pds:
-        return True, (f"le projet compte {len(f.essms_pde_pds)} ESSMS des secteurs PDE ou PDS "
+        return True, (f"le DUI déjà utilisé dans le projet s'étend à {len(f.essms_pde_pds)} ESSMS des secteurs PDE ou PDS "
                       f"({_liste(f.essms_pde_pds)})")
-    return False, "la solution n'est pas le DPI d'un GHT et le projet ne compte aucun ESSMS PDE ou PDS"
+    return False, "la solution n'est pas le DPI d'un GHT et aucun DUI déjà utilisé ne s'étend à des ESSMS PDE ou PDS"
 
 
 def _condition_association(f: FaitsProjet) -> tuple[bool, str]:
@@ -198,7 +199,7 @@ CONDITIONS: dict[str, tuple[str, Callable[[FaitsProjet], tuple[bool, str]]]] = {
     "materiel": ("si un financement de matériel est demandé", _condition_materiel),
     "entite_nationale": ("si un organisme est rattaché à une entité nationale",
                          _condition_entite_nationale),
-    "dpi": ("si la solution est le DPI d'un GHT ou si le projet compte des ESSMS PDE ou PDS",
+    "dpi": ("si la solution est le DPI d'un GHT ou si un DUI déjà utilisé s'étend à des ESSMS PDE ou PDS",
             _condition_dpi),
     "association": ("si le porteur est une association", _condition_association),
 }
@@ -225,13 +226,19 @@ def faits_du_projet(projet) -> FaitsProjet:
         return cat.secteur if cat else None
 
     solution = getattr(projet, "solution", None)
+    logiciel = (getattr(solution, "logiciel", None) or "").strip().casefold()
+
+    def utilise(e) -> bool:  # rules.md §2 dpi-ght (revised): a DUI already in use extended to PDE/PDS
+        return bool(logiciel) and (getattr(e, "logiciel_actuel", None) or "").strip().casefold() == logiciel
+
+    dui_en_place = any(utilise(e) for e in essms)
     return FaitsProjet(
         essms_domicile=tuple(e.nom for e in essms if _a_domicile(e)),
         essms_materiel=tuple(e.nom for e in essms if getattr(e, "materiel", None)),
         og_entite_nationale=tuple(o.raison_sociale for o in projet.organismes
                                   if getattr(o, "entite_nationale", None)),
         dpi_ght=bool(getattr(solution, "dpi_ght", False)),
-        essms_pde_pds=tuple(e.nom for e in essms if secteur(e) in SECTEURS_DPI),
+        essms_pde_pds=tuple(e.nom for e in essms if dui_en_place and secteur(e) in SECTEURS_DPI and not utilise(e)),
         statut_porteur=getattr(getattr(projet, "porteur", None), "statut_juridique", None),
     )
 

@@ -13,7 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import identifiers as ids
 from .campaigns import Campagne
+from .errors import MontantsInconnus
 from .model import Essms, Organisme, Projet
+from .render.formatting import date_longue, montant
 
 CENT = Decimal("0.01")
 ERREUR, ALERTE = "erreur", "alerte"
@@ -97,7 +99,9 @@ def taille_og(projet: Projet, og: Organisme, campagne: Campagne) -> TailleOG:
     siens = projet.essms_de(og.id)
     taille = max(og.nb_essms_total or 0, len(siens))
     outre_mer = bool(siens) and all(ids.corse_ou_outre_mer(e.finess_et) for e in siens)
-    seuil = campagne.valeur("petits_og.seuil_corse_outre_mer" if outre_mer else "petits_og.seuil", 15)
+    seuil = campagne.valeur("petits_og.seuil", 15)
+    if outre_mer:  # a separate overseas threshold only where the campaign's texts give one (rules.md §11)
+        seuil = campagne.valeur("petits_og.seuil_corse_outre_mer", seuil)
     return TailleOG(og, len(siens), taille, taille < seuil, og.nb_essms_total is not None)
 
 
@@ -191,6 +195,16 @@ class Financement:
     sons: Sons | None
     avance_taux: Decimal
     sources: list[str] = field(default_factory=list)
+    controles: list[Controle] = field(default_factory=list)  # every recevabilité check (rules.md §10)
+
+    @property
+    def recevable(self) -> bool:
+        return recevable(self.controles)
+
+    @property
+    def controles_en_echec(self) -> list[Controle]:
+        """Failed erreur-level checks: what makes the project non recevable."""
+        return [c for c in self.controles if c.niveau == ERREUR and not c.ok]
 
     def _somme(self, poste: str) -> Decimal:
         return sum((getattr(o, poste) for o in self.organismes), Decimal(0))
@@ -223,9 +237,29 @@ def og_du_porteur(projet: Projet) -> Organisme | None:
     )
 
 
-def calculer_financement(projet: Projet, campagne: Campagne) -> Financement:
+def referencement_effectif(projet: Projet, campagne: Campagne) -> str:
+    """The referencing that sets the forfaits: a GHT's DPI under the exception counts as référencé."""
+    if exception_ght(projet, campagne) and not conditions_ght_manquantes(projet):
+        return "reference"
+    return projet.solution.referencement_segur
+
+
+def calculer_financement(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None) -> Financement:
     """Forfaits, small-OG items, totals, advance/balance. Raises MontantsInconnus rather than guess."""
-    ref = projet.solution.referencement_segur
+    fin = _montants(projet, campagne)
+    fin.controles = verifier_recevabilite(projet, campagne, aujourdhui, montants=fin)
+    fin.alertes = [c for c in fin.controles if c.id in IDS_MONTANTS and not c.ok]
+    return fin
+
+
+#: Checks whose findings bear on the amounts (shown by ``financement``).
+IDS_MONTANTS = ("essms-eligibles", "referencement-segur", "heures-saad", "amoa-petits-og", "materiel-petits-og",
+                "non-cumul", "couts-couverts")
+
+
+def _montants(projet: Projet, campagne: Campagne) -> Financement:
+    """The amounts alone (no recevabilité checks)."""
+    ref = referencement_effectif(projet, campagne)
     base = f"forfaits.{projet.type_projet}.{ref}"
     libelle_cas = f"{'une acquisition' if projet.type_projet == 'acquisition' else 'une mise à niveau'} " + {
         "reference": "d'une solution référencée Ségur",
@@ -238,7 +272,6 @@ def calculer_financement(projet: Projet, campagne: Campagne) -> Financement:
     p_avance = campagne.exiger("versements.avance", "part de l'avance")
     p_instruction = campagne.exiger("instruction.date", "date de l'instruction")
     tailles = tailles_og(projet, campagne)
-    controles = {c.id: c for c in verifier_recevabilite(projet, campagne)}
     materiel_ok = {og_id for og_id, t in tailles.items() if t.petit}
     demande_materiel = any(e.materiel for e in projet.essms)
     p_plafond = campagne.exiger("petits_og.materiel_plafond", "plafond du matériel") if demande_materiel else None
@@ -275,23 +308,36 @@ def calculer_financement(projet: Projet, campagne: Campagne) -> Financement:
     sources = [p_instruction.source, p_usages.source, p_logiciel.source, p_rang.source, p_avance.source]
     sources += [p_plafond.source] if p_plafond else []
     sources += sources_items + ([sons.source] if sons else [])
-    ids_montants = {"referencement-segur", "amoa-petits-og", "materiel-petits-og", "heures-saad", "essms-eligibles"}
-    alertes = [c for c in controles.values() if c.id in ids_montants and not c.ok]
     return Financement(
-        projet, campagne, determiner_guichet(projet, campagne), lignes, og_lignes, alertes, sons,
+        projet, campagne, determiner_guichet(projet, campagne), lignes, og_lignes, [], sons,
         _d(p_avance.valeur), list(dict.fromkeys(sources)),
     )
 
 
+def items_projet_ouverts(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG]) -> bool:
+    """Whether the project-level small-OG items (AMOA, SAD) are open (rules.md §2 ``amoa-petits-og``, §5).
+
+    The campaign says which groupings: ``un_petit_og`` (2022: at least one small OG) or ``tous_petits``
+    (2023: every OG small, or a mixed grouping the ARS agreed to: ``gouvernance.amoa.accord_ars``).
+    """
+    petits = [t for t in tailles.values() if t.petit]
+    if not petits:
+        return False
+    if len(petits) == len(tailles) or campagne.valeur("petits_og.amoa_groupement") == "un_petit_og":
+        return True
+    g = projet.gouvernance
+    return bool(g and g.amoa and g.amoa.accord_ars)
+
+
 def _items_projet(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG]) -> tuple[Decimal, Decimal, list[str]]:
     """AMOA and SAD forfaits of the project (rules.md §5), 0 when their conditions fail."""
-    tous_petits = all(t.petit for t in tailles.values())
+    ouverts = items_projet_ouverts(projet, campagne, tailles)
     amoa = sad = Decimal(0)
     sources = []
-    if amoa_demandee(projet) and tous_petits:
+    if amoa_demandee(projet) and ouverts:
         p = campagne.exiger("petits_og.amoa", "forfait de pilotage / AMOA")
         amoa, sources = _d(p.valeur), sources + [p.source]
-    if projet.sad_demande and tous_petits and sad_conditions(projet):
+    if projet.sad_demande and ouverts and sad_conditions(projet):
         p = campagne.parametre("petits_og.sad")
         if p is not None:
             sad, sources = _d(p.valeur), sources + [p.source]
@@ -338,6 +384,11 @@ def _noms(essms: list[Essms]) -> str:
     return ", ".join(f"{e.nom} ({e.finess_et})" for e in essms)
 
 
+def accord(n: int, singulier: str, pluriel: str) -> str:
+    """``accord(1, "ESSMS relève", "ESSMS relèvent")`` -> ``1 ESSMS relève``; 2 -> ``2 ESSMS relèvent``."""
+    return f"{n} {singulier if n <= 1 else pluriel}"
+
+
 def _ajouter_mois(date: dt.date, mois: int) -> dt.date:
     m = date.month - 1 + mois
     annee, mois_ = date.year + m // 12, m % 12 + 1
@@ -367,7 +418,8 @@ def c_essms_eligibles(projet: Projet, campagne: Campagne) -> Controle:
                         "éligibilité confirmée par le porteur pour des catégories hors table : " + "; ".join(
                             f"{e.nom} ({e.finess_et}, catégorie {e.categorie})" for e in confirmees),
                         tuple(e.finess_et for e in confirmees))
-    return _ok("essms-eligibles", f"les {len(projet.essms)} ESSMS relèvent de catégories éligibles")
+    n = len(projet.essms)
+    return _ok("essms-eligibles", f"{accord(n, 'ESSMS relève', 'ESSMS relèvent')} de catégories éligibles")
 
 
 def c_taille_minimale(projet: Projet, campagne: Campagne, niveau: str = ERREUR) -> Controle:
@@ -391,8 +443,8 @@ def c_nouvelle_operation(projet: Projet, campagne: Campagne) -> Controle:
         return _ok("nouvelle-operation", "contrat éditeur non encore signé")
     if p is not None and signe < p.valeur:
         return Controle("nouvelle-operation", ERREUR, False,
-                        f"contrat éditeur signé le {signe.isoformat()}, avant l'instruction du {p.valeur.isoformat()} ({p.source}) : l'opération n'est pas nouvelle")
-    return _ok("nouvelle-operation", f"contrat éditeur signé le {signe.isoformat()}, après l'instruction de la campagne")
+                        f"contrat éditeur signé le {date_longue(signe)}, avant l'instruction du {date_longue(p.valeur)} ({p.source}) : l'opération n'est pas nouvelle")
+    return _ok("nouvelle-operation", f"contrat éditeur signé le {date_longue(signe)}, après l'instruction de la campagne")
 
 
 def _anterieurs(id_: str, attribut: str, financement: str):
@@ -425,7 +477,7 @@ def c_solution_unique(projet: Projet, campagne: Campagne) -> Controle:
 SECTEURS_NON_REFERENCE_2022 = {"PA", "PH", "DOM"}
 
 
-def c_referencement_segur(projet: Projet, campagne: Campagne) -> Controle:
+def c_referencement_segur(projet: Projet, campagne: Campagne) -> Controle | list[Controle]:
     ref, sol = projet.solution.referencement_segur, projet.solution
     if campagne.annee == "2022" and projet.type_projet == "acquisition":
         if ref == "reference":
@@ -437,16 +489,52 @@ def c_referencement_segur(projet: Projet, campagne: Campagne) -> Controle:
                             + _noms(hors), tuple(e.finess_et for e in hors))
         etat = "en cours de référencement (traitée comme non référencée)" if ref == "en_cours" else "non référencée"
         return Controle("referencement-segur", ALERTE, False, f"solution {etat} : forfait logiciel réduit")
+    if sol.couloir == "hopital":
+        return _referencement_ght(projet, campagne)
     if ref == "reference":
         return _ok("referencement-segur", f"{sol.logiciel} est référencé Ségur")
-    if sol.dpi_ght:
-        return Controle("referencement-segur", ALERTE, False,
-                        "DPI d'un GHT référencé dans le couloir hospitalier : étude de couverture des besoins du DUI requise")
     if ref == "en_cours":
         return Controle("referencement-segur", ALERTE, False,
                         "référencement Ségur en cours : il doit être obtenu avant le début du paramétrage")
     return Controle("referencement-segur", ERREUR, False,
                     f"{sol.logiciel} n'est pas référencé Ségur : référencement exigé pour la campagne {campagne.annee}")
+
+
+#: The three cumulative conditions of the GHT exception (AAP Normandie 2023 §C), in the order of the text.
+CONDITIONS_GHT = {
+    "marche_public": "un marché public permettant aux ESSMS du projet d'en bénéficier",
+    "etude_couverture": "une étude de la couverture des exigences du DUI (cahier des charges national) par le DPI",
+    "sans_autre_aide": "aucune aide européenne ni HOP'EN perçue pour ces ESSMS",
+}
+
+
+def exception_ght(projet: Projet, campagne: Campagne) -> bool:
+    """A GHT's DPI referenced in the hospital corridor, in a campaign whose texts allow it."""
+    s = projet.solution
+    return s.dpi_ght and s.couloir == "hopital" and bool(campagne.valeur("referencement.exception_ght", False))
+
+
+def conditions_ght_manquantes(projet: Projet) -> list[str]:
+    c = projet.solution.conditions_ght
+    return [cle for cle in CONDITIONS_GHT if not (c and getattr(c, cle))]
+
+
+def _referencement_ght(projet: Projet, campagne: Campagne) -> list[Controle]:
+    """Hospital corridor: only a GHT's DPI, one erreur per missing condition (rules.md §2)."""
+    sol = projet.solution
+    if not campagne.valeur("referencement.exception_ght", False):
+        return [Controle("referencement-segur", ERREUR, False,
+                         f"référencement dans le couloir hôpital : la campagne {campagne.annee} ne prévoit pas d'exception GHT")]
+    if not sol.dpi_ght:
+        return [Controle("referencement-segur", ERREUR, False,
+                         "référencement dans le couloir hôpital admis seulement pour le DPI d'un GHT (solution.dpi_ght)")]
+    manquantes = conditions_ght_manquantes(projet)
+    if manquantes:
+        return [Controle("referencement-segur", ERREUR, False,
+                         f"exception GHT : condition non remplie (solution.conditions_ght.{cle}) : {CONDITIONS_GHT[cle]}")
+                for cle in manquantes]
+    return [_ok("referencement-segur", f"DPI du GHT ({sol.logiciel}) référencé dans le couloir hôpital : les trois conditions de "
+                "l'exception GHT sont remplies, forfaits du logiciel référencé")]
 
 
 def c_entite_nationale(projet: Projet, campagne: Campagne) -> Controle:
@@ -464,7 +552,8 @@ def c_heures_saad(projet: Projet, campagne: Campagne) -> Controle:
         return Controle("heures-saad", ALERTE, False, f"heures déclarées pour une autre année que {attendue} (N-1) : "
                         + "; ".join(f"{e.nom} ({e.heures_saad.annee})" for e in decalees), tuple(e.finess_et for e in decalees))
     n = sum(1 for e in projet.essms if e.heures_saad)
-    return _ok("heures-saad", f"{n} déclaration(s) d'heures SAAD de l'année {attendue}" if n else "aucun service d'aide à domicile")
+    return _ok("heures-saad", f"{accord(n, 'déclaration', 'déclarations')} d'heures SAAD de l'année {attendue}" if n
+               else "aucun service d'aide à domicile")
 
 
 def _taille_non_declaree(projet: Projet, tailles: dict[str, TailleOG], og_ids) -> list[str]:
@@ -472,30 +561,46 @@ def _taille_non_declaree(projet: Projet, tailles: dict[str, TailleOG], og_ids) -
 
 
 def c_amoa_petits_og(projet: Projet, campagne: Campagne) -> Controle:
+    """Project-level small-OG items (AMOA, SAD): which groupings they are open to (rules.md §2, revised)."""
     tailles = tailles_og(projet, campagne)
-    grands = [t for t in tailles.values() if not t.petit]
-    demandes = []
-    if amoa_demandee(projet):
-        demandes.append("pilotage / AMOA")
-    if projet.sad_demande:
-        demandes.append("forfait SAD")
+    demandes = (["pilotage / AMOA"] if amoa_demandee(projet) else []) + (["forfait SAD"] if projet.sad_demande else [])
     if not demandes:
         return _ok("amoa-petits-og", "aucun financement de pilotage / AMOA ni SAD demandé")
-    fautes = []
-    if grands:
-        fautes.append(f"{' et '.join(demandes)} demandé(s) alors que des organismes ne sont pas de petits OG : "
-                      + "; ".join(f"{t.og.raison_sociale} ({t.taille} ESSMS)" for t in grands))
+    quoi = " et ".join(demandes)
+    demande = f"{quoi} {'demandés' if len(demandes) > 1 else 'demandé'}"
+    grands = [t for t in tailles.values() if not t.petit]
+    erreurs, alertes = [], []
+    if len(grands) == len(tailles):
+        erreurs.append(f"{demande} alors qu'aucun organisme n'est un petit OG : "
+                       + "; ".join(f"{t.og.raison_sociale} ({t.taille} ESSMS)" for t in grands))
+    elif grands:
+        alertes.append(_groupement_mixte(projet, campagne, tailles, demande, grands))
     if projet.sad_demande and not sad_conditions(projet):
-        fautes.append("forfait SAD : exige une acquisition via le SAD (solution.mise_en_concurrence = \"sad\")")
-    if fautes:
-        return Controle("amoa-petits-og", ERREUR, False, " ; ".join(fautes))
+        erreurs.append("forfait SAD : exige une acquisition via le SAD (solution.mise_en_concurrence = \"sad\")")
+    if erreurs:
+        return Controle("amoa-petits-og", ERREUR, False, " ; ".join(erreurs))
     if projet.sad_demande and campagne.parametre("petits_og.sad") is None and campagne.complete:
-        return Controle("amoa-petits-og", ALERTE, False, f"forfait SAD demandé : il n'existe pas dans les textes de la campagne {campagne.annee}")
+        alertes.append(f"forfait SAD demandé : il n'existe pas dans les textes de la campagne {campagne.annee}")
     non_declares = _taille_non_declaree(projet, tailles, tailles)
     if non_declares:
-        return Controle("amoa-petits-og", ALERTE, False, "taille comptée sur le projet seul (nb_essms_total non déclaré) : "
-                        + ", ".join(non_declares))
-    return _ok("amoa-petits-og", f"{' et '.join(demandes)} demandé(s) : tous les organismes sont de petits OG")
+        alertes.append("taille comptée sur le projet seul (nb_essms_total non déclaré) : " + ", ".join(non_declares))
+    if alertes:
+        return Controle("amoa-petits-og", ALERTE, False, " ; ".join(alertes))
+    return _ok("amoa-petits-og", f"{demande} : tous les organismes sont de petits OG")
+
+
+def _groupement_mixte(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG], demande: str,
+                      grands: list[TailleOG]) -> str:
+    """The alerte of a grouping mixing small and other OG: open subject to the ARS, or only with its agreement."""
+    autres = "; ".join(f"{t.og.raison_sociale} ({t.taille} ESSMS)" for t in grands)
+    if campagne.valeur("petits_og.amoa_groupement") == "un_petit_og":
+        return (f"{demande} pour un projet comptant au moins un petit OG, sous réserve de la décision de l'ARS "
+                f"(organismes qui ne sont pas de petits OG : {autres})")
+    if items_projet_ouverts(projet, campagne, tailles):
+        return (f"{demande} pour un regroupement mixte (organismes qui ne sont pas de petits OG : {autres}) : "
+                "accord de l'ARS déclaré (gouvernance.amoa.accord_ars), montant compté dans le total")
+    return (f"{demande} pour un regroupement mixte (organismes qui ne sont pas de petits OG : {autres}) : "
+            "l'ARS décide ; montant non compté tant que son accord n'est pas déclaré (gouvernance.amoa.accord_ars)")
 
 
 def c_materiel_petits_og(projet: Projet, campagne: Campagne) -> Controle:
@@ -527,7 +632,7 @@ def c_duree_indicative(projet: Projet, campagne: Campagne) -> Controle:
     limite = _ajouter_mois(pl.debut, mois)
     if pl.fin_deploiement > limite:
         return Controle("duree-indicative", ALERTE, False,
-                        f"fin du déploiement le {pl.fin_deploiement.isoformat()} : au-delà de la durée indicative de {mois} mois ({limite.isoformat()})")
+                        f"fin du déploiement le {date_longue(pl.fin_deploiement)} : au-delà de la durée indicative de {mois} mois ({date_longue(limite)})")
     return _ok("duree-indicative", f"déploiement terminé dans la durée indicative de {mois} mois", ALERTE)
 
 
@@ -538,25 +643,96 @@ def c_calendrier(projet: Projet, campagne: Campagne, aujourdhui: dt.date) -> Con
     libelle = {"regional": "régional", "multiregional": "régional multirégional", "national": "national"}[g.cle_calendrier]
     if ouverture is None or cloture is None:
         return Controle("calendrier", ALERTE, False, f"non vérifiable : pas de fenêtre de dépôt connue pour le guichet {libelle} de la campagne {campagne.annee}")
-    fenetre = f"fenêtre de dépôt du guichet {libelle}, du {ouverture.valeur.isoformat()} au {cloture.valeur.isoformat()}"
+    fenetre = (f"fenêtre de dépôt du guichet {libelle}, du {date_longue(ouverture.valeur)} au {date_longue(cloture.valeur)} "
+               f"({ouverture.source})")
     date = projet.depot.date
     if date is not None:
         if not ouverture.valeur <= date <= cloture.valeur:
-            return Controle("calendrier", ERREUR, False, f"dépôt prévu le {date.isoformat()}, hors de la {fenetre}")
-        return _ok("calendrier", f"dépôt prévu le {date.isoformat()}, dans la {fenetre}")
+            return Controle("calendrier", ERREUR, False, f"dépôt prévu le {date_longue(date)}, hors de la {fenetre}")
+        return _ok("calendrier", f"dépôt prévu le {date_longue(date)}, dans la {fenetre}")
     if not ouverture.valeur <= aujourdhui <= cloture.valeur:
-        return Controle("calendrier", ALERTE, False, f"date de dépôt non renseignée et aujourd'hui ({aujourdhui.isoformat()}) hors de la {fenetre}")
-    return _ok("calendrier", f"aujourd'hui dans la {fenetre}")
+        return Controle("calendrier", ALERTE, False,
+                        f"date de dépôt non renseignée : aujourd'hui ({date_longue(aujourdhui)}) est hors de la {fenetre}")
+    return Controle("calendrier", ALERTE, False,
+                    f"date de dépôt non renseignée : jugé sur la date du jour ({date_longue(aujourdhui)}), dans la {fenetre}")
+
+
+def essms_dui_etendu(projet: Projet) -> list[Essms]:
+    """PDE/PDS ESSMS a DUI already in use in the project extends to (rules.md §2 ``dpi-ght``, revised):
+    some ESSMS already use ``solution.logiciel``; the PDE or PDS ESSMS that do not are returned."""
+    cible = projet.solution.logiciel.strip().casefold()
+
+    def utilise(e: Essms) -> bool:
+        return bool(e.logiciel_actuel) and e.logiciel_actuel.strip().casefold() == cible
+
+    if not any(utilise(e) for e in projet.essms):
+        return []
+    return [e for e in projet.essms if e.info_categorie and e.info_categorie.secteur in ("PDE", "PDS") and not utilise(e)]
 
 
 def c_dpi_ght(projet: Projet, campagne: Campagne) -> Controle:
-    pde_pds = [e for e in projet.essms if e.info_categorie and e.info_categorie.secteur in ("PDE", "PDS")]
+    etendu = essms_dui_etendu(projet)
     raisons = (["la solution est le DPI d'un GHT"] if projet.solution.dpi_ght else []) + (
-        [f"le projet compte des ESSMS PDE/PDS ({_noms(pde_pds)})"] if pde_pds else [])
+        [f"le DUI déjà utilisé s'étend à des structures PDE/PDS ({_noms(etendu)})"] if etendu else [])
     if raisons:
         return Controle("dpi-ght", ALERTE, False, "étude de couverture des besoins du DUI par un DPI à joindre : " + " ; ".join(raisons),
-                        tuple(e.finess_et for e in pde_pds))
+                        tuple(e.finess_et for e in etendu))
     return _ok("dpi-ght", "pas d'étude de couverture DPI requise", ALERTE)
+
+
+def c_regroupement_initial(projet: Projet, campagne: Campagne) -> Controle:
+    r = projet.regroupement_initial
+    if r is None:
+        return _ok("regroupement-initial", "sans objet : le projet ne rejoint pas un regroupement déjà financé", ALERTE)
+    return Controle(
+        "regroupement-initial", ALERTE, False,
+        f"le projet rejoint le regroupement « {r.nom} » (convention du {date_longue(r.convention_date)}) : sous le minimum "
+        "d'ESSMS, il pourra être recevable aux conditions cumulatives appréciées par l'ARS : un élargissement régulier au "
+        "regard du contrat ou du marché public du regroupement initial, et sans risque excessif pour son projet "
+        "(délais, atteinte des cibles d'usage de chaque ESSMS)")
+
+
+def c_non_cumul(projet: Projet, campagne: Campagne) -> Controle:
+    if projet.type_projet != "mise_a_niveau":
+        return _ok("non-cumul", "sans objet pour une acquisition")
+    installees = [e for e in projet.essms if e.version_segur_installee]
+    if installees:
+        return Controle("non-cumul", ERREUR, False,
+                        "version Ségur déjà installée : pas de financement de mise à niveau pour " + _noms(installees),
+                        tuple(e.finess_et for e in installees))
+    return _ok("non-cumul", "aucun ESSMS n'a déjà la version Ségur installée")
+
+
+def _cout_total(couts) -> Decimal:
+    """Project costs: postes, plus rh lines over their years (ressources_autres excluded)."""
+    postes = sum((p.montant for p in couts.postes or []), Decimal(0))
+    return postes + sum((r.cout_annuel * len(r.annees) for r in couts.rh or []), Decimal(0))
+
+
+def c_couts_couverts(projet: Projet, campagne: Campagne, fin: Financement | None) -> Controle:
+    """Every aid item requested has its cost, and the aid does not exceed the costs (rules.md §2)."""
+    if fin is None:
+        return Controle("couts-couverts", ALERTE, False, f"non vérifiable : montants de la campagne {campagne.annee} non renseignés")
+    c = projet.couts
+    if c is None or not (c.postes or c.rh):
+        return Controle("couts-couverts", ALERTE, False, "non vérifiable : coûts du projet non renseignés (couts.postes, couts.rh)")
+    natures = {p.nature for p in c.postes or []}
+    t = fin.totaux
+    attendus = {
+        "logiciel": (t["logiciel"] > 0, "logiciel" in natures, "postes de nature « logiciel »"),
+        "matériel": (any(e.materiel for e in projet.essms), "materiel" in natures, "postes de nature « materiel »"),
+        "pilotage / AMOA": (amoa_demandee(projet), bool({"amoa"} & natures or c.rh), "postes « amoa » ou lignes couts.rh"),
+        "SAD": (projet.sad_demande, bool({"prestations", "amoa"} & natures), "postes « prestations » ou « amoa »"),
+    }
+    manques = [f"{aide} demandé sans coût correspondant ({ou})" for aide, (demande, couvert, ou) in attendus.items()
+               if demande and not couvert]
+    cout = _cout_total(c)
+    if t["total"] > cout:
+        manques.append(f"aides supérieures aux coûts : {montant(t['total'])} d'aides pour {montant(cout)} de coûts")
+    if manques:
+        return Controle("couts-couverts", ALERTE, False, " ; ".join(manques))
+    return _ok("couts-couverts", f"chaque aide demandée a ses coûts ; aides ({montant(t['total'])}) dans la limite des coûts "
+               f"({montant(cout)})", ALERTE)
 
 
 def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
@@ -566,14 +742,30 @@ def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
     return _ok("organisme-sans-essms", "chaque organisme apporte au moins un ESSMS", ALERTE)
 
 
+def niveau_taille_minimale(projet: Projet) -> str:
+    """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping."""
+    from .profiles import charger_profil
+
+    return ALERTE if projet.regroupement_initial else charger_profil(projet.depot.profil).taille_minimale_niveau
+
+
 def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None,
-                          niveau_taille: str = ERREUR) -> list[Controle]:
-    """Every recevabilité check of rules.md §2, in the order of the table."""
+                          niveau_taille: str | None = None, montants: Financement | None = None) -> list[Controle]:
+    """Every recevabilité check of rules.md §2, in the order of the table.
+
+    ``niveau_taille`` overrides the level of ``taille-minimale`` (default: ``niveau_taille_minimale``);
+    ``montants`` are the project's amounts when already computed (``couts-couverts``).
+    """
     aujourdhui = aujourdhui or dt.date.today()
-    return [
+    if montants is None:
+        try:
+            montants = _montants(projet, campagne)
+        except MontantsInconnus:
+            montants = None
+    controles = [
         c_essms_eligibles(projet, campagne),
-        c_taille_minimale(projet, campagne, niveau_taille),
-        _ok("finess-geographiques", f"{len(projet.essms)} FINESS géographiques valides et distincts (contrôlé à la lecture du projet)"),
+        c_taille_minimale(projet, campagne, niveau_taille or niveau_taille_minimale(projet)),
+        _ok("finess-geographiques", f"{accord(len(projet.essms), 'FINESS géographique valide', 'FINESS géographiques valides et distincts')} (contrôlé à la lecture du projet)"),
         _ok("siret-porteur", "SIRET du porteur valide (contrôlé à la lecture du projet)"),
         c_nouvelle_operation(projet, campagne),
         c_fonds_europeens(projet, campagne),
@@ -588,8 +780,12 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
         c_duree_indicative(projet, campagne),
         c_calendrier(projet, campagne, aujourdhui),
         c_dpi_ght(projet, campagne),
+        c_regroupement_initial(projet, campagne),
+        c_non_cumul(projet, campagne),
+        c_couts_couverts(projet, campagne, montants),
         c_organismes_sans_essms(projet, campagne),
     ]
+    return [c for resultat in controles for c in (resultat if isinstance(resultat, list) else [resultat])]
 
 
 def recevable(controles: list[Controle]) -> bool:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from rich.console import Console
 from babel.numbers import format_decimal
 from rich.table import Table
+from rich.text import Text
 
 from .campaigns import Campagne, campagnes_disponibles, charger_campagne
 from .errors import Probleme
-from .render.formatting import montant, pourcentage
-from .rules import Controle, Financement, recevable
+from .render.formatting import date_longue, montant, nombre, pourcentage
+from .rules import Controle, Financement, accord, recevable
 
 
 def nombre_json(valeur: Decimal) -> int | float:
@@ -60,6 +63,8 @@ def financement_json(fin: Financement) -> dict:
             "source": fin.sons.source,
         },
         "sources": fin.sources,
+        "recevable": fin.recevable,
+        "controles_en_echec": list(dict.fromkeys(c.id for c in fin.controles_en_echec)),
     }
 
 
@@ -75,22 +80,73 @@ def afficher_problemes(console: Console, problemes: list[Probleme]) -> None:
         console.print(f"  - {p}", markup=False, highlight=False)
 
 
+def _resultat(c: Controle) -> tuple[str, str]:
+    """French result of a check and its colour."""
+    if c.ok:
+        return "conforme", "green"
+    return ("erreur", "red") if c.niveau == "erreur" else ("à revoir", "yellow")
+
+
+def afficher_a_completer(console: Console, manques: list) -> None:
+    """``validate``'s second list: the fields a complete dossier still needs, by section of the fiche.
+
+    Fields of one list item (``essms[3]``) are shown on one line."""
+    if not manques:
+        console.print("rien à compléter : le dossier est complet", style="green", markup=False)
+        return
+    console.print(f"à compléter pour un dossier complet ({accord(len(manques), 'champ', 'champs')}) :", style="bold yellow",
+                  markup=False)
+    rubrique = None
+    groupes: dict[str, list] = {}
+    for m in manques:
+        parent, _, champ = m.chemin.rpartition(".")
+        cle = parent if parent.endswith("]") else m.chemin
+        groupes.setdefault((m.rubrique, cle), []).append((champ, m))
+    for (nom, cle), champs in groupes.items():
+        if nom != rubrique:
+            rubrique = nom
+            console.print(f"  {nom}", style="bold", markup=False)
+        if len(champs) == 1:
+            console.print(f"    - {champs[0][1]}", markup=False, highlight=False)
+        else:
+            console.print(f"    - {cle} : " + ", ".join(champ for champ, _ in champs), markup=False, highlight=False)
+
+
 def afficher_check(console: Console, controles: list[Controle]) -> None:
+    """Every check run, as a table (id, niveau, résultat, message), then the summary line."""
+    table = Table(title="Contrôles de recevabilité", title_justify="left")
+    table.add_column("Contrôle", no_wrap=True)
+    table.add_column("Niveau", no_wrap=True)
+    table.add_column("Résultat", no_wrap=True)
+    table.add_column("Message")
+    for c in controles:
+        resultat, couleur = _resultat(c)
+        table.add_row(c.id, c.niveau, Text(resultat, style=couleur), Text(c.message))
+    console.print(table)
     echecs = [c for c in controles if not c.ok]
-    for c in echecs:
-        console.print(f"[bold]{c.niveau.upper()}[/bold] {c.id} : ", end="", style="red" if c.niveau == "erreur" else "yellow")
-        console.print(c.message, markup=False, highlight=False)
     n_err = sum(1 for c in echecs if c.niveau == "erreur")
     n_al = len(echecs) - n_err
     bilan = "recevable" if recevable(controles) else "NON RECEVABLE"
     console.print(
-        f"{bilan} : {len(controles)} contrôles, {len(controles) - len(echecs)} conformes, "
-        f"{n_err} erreur{'s' if n_err > 1 else ''}, {n_al} alerte{'s' if n_al > 1 else ''}",
+        f"{bilan} : {accord(len(controles), 'contrôle', 'contrôles')}, "
+        f"{accord(len(controles) - len(echecs), 'conforme', 'conformes')}, "
+        f"{accord(n_err, 'erreur', 'erreurs')}, {accord(n_al, 'alerte', 'alertes')}",
         style="bold green" if recevable(controles) else "bold red", markup=False,
     )
 
 
+def afficher_echecs(console: Console, fin: Financement) -> None:
+    """The failed erreur-level checks of a non-recevable project, before its amounts (rules.md §10)."""
+    echecs = fin.controles_en_echec
+    console.print(f"NON RECEVABLE : {accord(len(echecs), 'contrôle en échec', 'contrôles en échec')} "
+                  "(montants calculés à titre indicatif)", style="bold red", markup=False)
+    for c in echecs:
+        console.print(f"ERREUR {c.id} : {c.message}", style="red", markup=False, highlight=False)
+
+
 def afficher_financement(console: Console, fin: Financement) -> None:
+    if not fin.recevable:
+        afficher_echecs(console, fin)
     p = fin.projet
     g = fin.guichet
     tva = p.porteur.regime_tva
@@ -98,7 +154,7 @@ def afficher_financement(console: Console, fin: Financement) -> None:
     console.print(f"{p.intitule}", style="bold", markup=False)
     console.print(
         f"Campagne {fin.campagne.annee} · {'acquisition' if p.type_projet == 'acquisition' else 'mise à niveau'} · "
-        f"{len(p.essms)} ESSMS · région(s) : {', '.join(g.regions)}{' (multirégional)' if g.multiregional else ''} · "
+        f"{len(p.essms)} ESSMS · {'régions' if len(g.regions) > 1 else 'région'} : {', '.join(g.regions)}{' (multirégional)' if g.multiregional else ''} · "
         f"guichet {guichet} · montants {tva}", markup=False, highlight=False,
     )
     table = Table(title=f"Forfaits par ESSMS ({tva})", title_justify="left")
@@ -126,11 +182,12 @@ def afficher_financement(console: Console, fin: Financement) -> None:
         console.print(f"SONS (versé directement à l'éditeur, hors subvention) : Prestation Ségur {montant(fin.sons.total)}, "
                       f"dont avance {montant(fin.sons.avance)}", markup=False, highlight=False)
     for c in fin.alertes:
-        console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
+        if c not in fin.controles_en_echec:  # those were printed first
+            console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
     console.print("Sources : " + " ; ".join(fin.sources), style="dim", markup=False, highlight=False)
 
 
-def afficher_campagnes(console: Console) -> None:
+def afficher_campagnes(console: Console, avec_sources: bool = False) -> None:
     table = Table(title="Campagnes connues", title_justify="left")
     for col in ("Campagne", "Données", "Sources"):
         table.add_column(col)
@@ -138,6 +195,40 @@ def afficher_campagnes(console: Console) -> None:
         c: Campagne = charger_campagne(annee)
         statut = "complètes" if c.complete else "guichet et calendrier seulement (montants non renseignés)"
         table.add_row(annee, statut, "\n".join(c.sources.values()))
+    console.print(table)
+    if avec_sources:
+        for annee in campagnes_disponibles():
+            afficher_sources(console, charger_campagne(annee))
+
+
+#: Campaign values that are euros (the others are counts, ranks, dates or shares).
+_EUROS = ("forfaits.", "petits_og.materiel_plafond", "petits_og.amoa", "petits_og.sad", "sons.prestation_segur")
+
+
+def valeur_lisible(chemin: str, valeur: Any) -> str:
+    """A campaign value in French: ``7 000 € / 2 000 €``, ``15 février 2023``, ``30 %``, ``oui``."""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, dt.date):
+        return date_longue(valeur)
+    if isinstance(valeur, float):
+        return pourcentage(valeur, 0)
+    if isinstance(valeur, list):
+        return " / ".join(valeur_lisible(chemin, v) for v in valeur)
+    if isinstance(valeur, int):
+        return f"{nombre(valeur)}\u00a0€" if chemin.startswith(_EUROS) else nombre(valeur)
+    return str(valeur)
+
+
+def afficher_sources(console: Console, c: Campagne) -> None:
+    """Every value of a campaign with its source, note and the excerpt of the text that contains it."""
+    table = Table(title=f"Campagne {c.annee} : valeurs et sources", title_justify="left")
+    for col in ("Paramètre", "Valeur", "Source", "Extrait du texte"):
+        table.add_column(col, no_wrap=col == "Paramètre")
+    for chemin, p, cle in c.parametres():
+        source = p.source + (f" ({c.fichiers[cle]})" if cle in c.fichiers else "") + (f" — {p.note}" if p.note else "")
+        table.add_row(chemin, valeur_lisible(chemin, p.valeur), Text(source),
+                      Text(f"« {p.citation} »" if p.citation else "—"))
     console.print(table)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,6 +18,7 @@ class Parametre:
     valeur: Any
     source: str
     note: str | None = None
+    citation: str | None = None  # excerpt of the source text that contains the value
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Campagne:
     statut: str  # "complete" or "guichet" (guichet rule and calendar only)
     sources: dict[str, str]
     donnees: dict
+    fichiers: dict[str, str] = field(default_factory=dict)  # source key -> stored text holding the citations
 
     @property
     def complete(self) -> bool:
@@ -40,7 +42,29 @@ class Campagne:
             noeud = noeud[cle]
         if not isinstance(noeud, dict) or "valeur" not in noeud:
             return None
-        return Parametre(noeud["valeur"], self.sources.get(noeud["source"], noeud["source"]), noeud.get("note"))
+        return self._parametre(noeud)
+
+    def _parametre(self, noeud: dict) -> Parametre:
+        return Parametre(noeud["valeur"], self.sources.get(noeud["source"], noeud["source"]), noeud.get("note"),
+                         noeud.get("citation"))
+
+    def parametres(self) -> list[tuple[str, Parametre, str]]:
+        """Every value of the campaign, in file order: (dotted path, parameter, source key)."""
+        trouves: list[tuple[str, Parametre, str]] = []
+
+        def parcourir(noeud: Any, chemin: str) -> None:
+            if isinstance(noeud, dict) and "valeur" in noeud:
+                trouves.append((chemin, self._parametre(noeud), noeud["source"]))
+            elif isinstance(noeud, dict):
+                for cle, fils in noeud.items():
+                    if cle not in ("sources", "fichiers"):
+                        parcourir(fils, f"{chemin}.{cle}" if chemin else cle)
+            elif isinstance(noeud, list):
+                for i, fils in enumerate(noeud):
+                    parcourir(fils.get("cible", fils) if isinstance(fils, dict) else fils, f"{chemin}[{i}]")
+
+        parcourir(self.donnees, "")
+        return trouves
 
     def valeur(self, chemin: str, defaut: Any = None) -> Any:
         p = self.parametre(chemin)
@@ -75,8 +99,7 @@ def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
     if not cibles:
         raise MontantsInconnus(f"cibles d'usage de la campagne {campagne.annee} non renseignées")
     return [
-        CibleUsage(c["indicateur"], c["calcul"],
-                   Parametre(c["cible"]["valeur"], campagne.sources.get(c["cible"]["source"], c["cible"]["source"])))
+        CibleUsage(c["indicateur"], c["calcul"], campagne._parametre(c["cible"]))
         for c in cibles
     ]
 
@@ -91,4 +114,4 @@ def charger_campagne(annee: str) -> Campagne:
     if annee not in campagnes_disponibles():
         raise DossierError(f"campagne inconnue « {annee} » ; campagnes disponibles : {', '.join(campagnes_disponibles())}")
     d = tomllib.loads(resources.files(__package__).joinpath(f"{annee}.toml").read_text("utf-8"))
-    return Campagne(annee=d["annee"], statut=d["statut"], sources=d["sources"], donnees=d)
+    return Campagne(annee=d["annee"], statut=d["statut"], sources=d["sources"], donnees=d, fichiers=d.get("fichiers", {}))
