@@ -121,6 +121,8 @@ def test_chaque_piece_montre_titre_porteur_et_date(rendus, exemple_projet, profi
         doc = Document(str(chemin))
         entete = "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
         pied = "\n".join(p.text for s in doc.sections for p in s.footer.paragraphs)
+        if "lettre" in chemin.name:  # the header is the OG's letterhead; title and porteur in the letter
+            entete = texte_de(chemin)
         assert exemple_projet.intitule in entete, chemin.name
         assert exemple_projet.porteur.raison_sociale in entete, chemin.name
         assert "15 mai 2023" in pied, chemin.name
@@ -328,10 +330,12 @@ def test_gouvernance(rendus):
     equipe = tableau_avec(chemin, "Temps dédié")
     assert ["Chef de projet", "Thomas Lefèvre", "Chef de projet DUI (recrutement interne)", "0,8 ETP"] in equipe
     referents = tableau_avec(chemin, "Référent")
+    assert referents[0] == ["Organisme gestionnaire", "Structures", "Référent", "Fonction"]
     ccas = next(l for l in referents if l[0] == "CCAS de Vire Normandie")
-    assert ccas[1] == "Paul Lecoq"
-    # the OG's ESSMS, one per line (real line breaks)
-    assert ccas[3].splitlines()[0] == "EHPAD Les Hortensias" and len(ccas[3].splitlines()) == 5
+    assert ccas[2] == "Paul Lecoq"
+    # the OG's ESSMS, one per line (real line breaks), covered by the OG's referent
+    assert ccas[1].splitlines()[0] == "EHPAD Les Hortensias" and len(ccas[1].splitlines()) == 5
+    assert "Le responsable de traitement du DUI est Claire Lemarchand, Directrice générale." in texte_de(chemin)
     instances = tableau_avec(chemin, "Fréquence")
     assert [l[0] for l in instances[1:]] == ["Comité de pilotage", "Comité projet"]
 
@@ -366,29 +370,44 @@ def test_conduite_formation_par_essms_et_risques(rendus, exemple_projet):
 # --------------------------------------------------------------------------- markers
 
 
+CHAMP = re.compile(r"\(champ : ([^)]+)\)$")
+#: A JSON path of the project (``note.contexte``, ``couts.postes``, ``gouvernance.instances[0].role``).
+CHEMIN_JSON = re.compile(r"\b(?:note|deploiement|conduite_changement|gouvernance|planning|couts|essms|porteur|"
+                         r"financement|organismes|solution)(?:\[\d*\])?\.[a-z_]+")
+
+
+def champs(marqueurs: list[str]) -> list[str]:
+    """The JSON path each marker of ``render`` points to ("what (champ : path)")."""
+    return [CHAMP.search(m).group(1) for m in marqueurs]
+
+
 def test_marqueurs_sans_textes_narratifs(donnees_exemple, projet_de, tmp_path):
     projet = projet_de(sans_narratif(donnees_exemple))
     chemins, contexte, _ = rendre_tout(projet, "cnsa-2023", tmp_path)
     attendus = ["note.contexte", "note.enjeux", "note.objectifs", "note.points_attention",
                 "gouvernance.chef_de_projet", "gouvernance.dpo", "gouvernance.rsi",
-                "gouvernance.responsable_traitement", "gouvernance.instances", "gouvernance.referents",
+                "gouvernance.responsable_traitement", "gouvernance.instances",
+                "gouvernance.referents ou essms[].referent",
                 "gouvernance.mutualisation", "deploiement.strategie", "deploiement.reprise_donnees",
                 "deploiement.interfaces", "deploiement.services_socles", "conduite_changement.groupe_travail",
                 "conduite_changement.communication", "conduite_changement.formation",
                 "conduite_changement.sensibilisation", "conduite_changement.risques"]
-    cles = [m.split(" — ")[0] for m in contexte.marqueurs]
     for cle in attendus:
-        assert cle in cles, cle
+        assert cle in champs(contexte.marqueurs), cle
     assert len(contexte.marqueurs) == len(set(contexte.marqueurs))
-    assert all(" — " in m for m in contexte.marqueurs)  # each says what to write
     tous = "\n".join(texte_de(c) for c in chemins.values())
+    # the document shows what to write, in French words only; render lists where to write it
     for m in contexte.marqueurs:
-        assert f"[À COMPLÉTER : {m}]" in tous, m
-    assert "[À COMPLÉTER : note.contexte — " in texte_de(chemins["note-de-presentation"])
-    assert "[À COMPLÉTER : conduite_changement.risques — " in texte_de(chemins["conduite-du-changement"])
-    # one referent marker per OG, in the referents table
+        quoi = CHAMP.sub("", m).strip()
+        assert f"[À COMPLÉTER : {quoi}]" in tous, m
+    assert not CHEMIN_JSON.search(tous), CHEMIN_JSON.search(tous)
+    assert "[À COMPLÉTER : contexte du projet et situation actuelle des structures]" in texte_de(
+        chemins["note-de-presentation"])
+    assert "[À COMPLÉTER : cartographie des risques" in texte_de(chemins["conduite-du-changement"])
+    # one referent marker per OG, in the referents table, covering all its structures
     referents = tableau_avec(chemins["gouvernance"], "Référent")
-    assert all(l[1].startswith("[À COMPLÉTER : gouvernance.referents") for l in referents[1:])
+    assert len(referents) - 1 == len(projet.organismes)
+    assert all(l[2].startswith("[À COMPLÉTER : référent de l'organisme") for l in referents[1:])
 
 
 def test_marqueurs_seulement_pour_les_cles_narratives(donnees_exemple, projet_de):
@@ -404,7 +423,7 @@ def test_marqueurs_seulement_pour_les_cles_narratives(donnees_exemple, projet_de
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
     contexte = construire_contexte(projet, fin, charger_profil("normandie-2023"))
     prefixes = ("note.", "deploiement.", "conduite_changement.", "gouvernance.")
-    assert contexte.marqueurs and all(m.startswith(prefixes) for m in contexte.marqueurs)
+    assert contexte.marqueurs and all(c.startswith(prefixes) for c in champs(contexte.marqueurs))
 
 
 def test_texte_vide_ou_liste_vide_compte_comme_absent(donnees_exemple, projet_de):
@@ -417,9 +436,9 @@ def test_texte_vide_ou_liste_vide_compte_comme_absent(donnees_exemple, projet_de
     projet = projet_de(d)
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
     contexte = construire_contexte(projet, fin, charger_profil("cnsa-2023"))
-    cles = [m.split(" — ")[0] for m in contexte.marqueurs]
-    assert cles == ["note.contexte", "note.objectifs", "gouvernance.instances[0].role",
-                    "deploiement.interfaces", "conduite_changement.risques[0].action"]
+    assert champs(contexte.marqueurs) == ["note.contexte", "note.objectifs", "gouvernance.instances[0].role",
+                                          "deploiement.interfaces", "conduite_changement.risques[0].action"]
+    assert contexte.marqueurs[0] == "contexte du projet et situation actuelle des structures (champ : note.contexte)"
 
 
 # --------------------------------------------------------------------------- awkward text

@@ -539,8 +539,8 @@ class Modele:
 # --------------------------------------------------------------------------- shared blocks
 
 COLONNES_FINANCEMENT_OG = [
-    ("Organisme gestionnaire", 4.4, "g"), ("ESSMS", 1.4, "c"), ("Usages", 2.2, "d"), ("Logiciel", 2.2, "d"),
-    ("Matériel", 2.2, "d"), ("Pilotage (AMOA, SAD)", 2.3, "d"), ("Total", 2.3, "d"),
+    ("Organisme gestionnaire", 3.6, "g"), ("ESSMS", 1.1, "c"), ("Usages", 2.45, "d"), ("Logiciel", 2.45, "d"),
+    ("Matériel", 2.45, "d"), ("Pilotage (AMOA, SAD)", 2.45, "d"), ("Total", 2.5, "d"),
 ]
 CELLULES_FINANCEMENT_OG = [
     "{{ l.raison_sociale }}", "{{ l.nb_essms }}", "{{ l.usages }}", "{{ l.logiciel }}", "{{ l.materiel }}",
@@ -637,7 +637,7 @@ def note_de_presentation() -> Modele:
     m.p("Le regroupement réunit {{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }}, "
         "qui gèrent ensemble les {{ nb_essms }} ESSMS du projet :")
     m.tableau([("Organisme gestionnaire", 3.9, "g"), ("Statut juridique", 2.5, "g"), ("SIRET", 3.1, "c"),
-               ("FINESS EJ", 1.9, "c"), ("Représentant légal", 4.0, "g"), ("ESSMS", 1.6, "c")],
+               ("FINESS EJ", 2.1, "c"), ("Représentant légal", 3.8, "g"), ("ESSMS", 1.6, "c")],
               ["**{{ o.raison_sociale }}**{% if o.est_porteur %} (porteur){% endif %}",
                "{{ o.statut_juridique or '—' }}", "{{ o.siret or '—' }}", "{{ o.finess_ej }}",
                "{{ o.representant.complet }}\n{{ o.representant.fonction }}", "{{ o.nb_essms }}"],
@@ -741,9 +741,9 @@ def note_de_presentation() -> Modele:
     m.h2("7.1 Répartition par organisme gestionnaire")
     tableau_financement_og(m)
     m.h2("7.2 Détail par ESSMS")
-    m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 4.8, "g"), ("FINESS ET", 1.9, "c"),
-               ("Part MS", 1.5, "c"), ("Usages", 2.0, "d"), ("Logiciel", 2.0, "d"), ("Matériel", 2.0, "d"),
-               ("Total", 2.0, "d")],
+    m.tableau([("N°", 0.7, "c"), ("Établissement ou service", 3.8, "g"), ("FINESS ET", 2.1, "c"),
+               ("Part MS", 1.4, "c"), ("Usages", 2.2, "d"), ("Logiciel", 2.2, "d"), ("Matériel", 2.2, "d"),
+               ("Total", 2.2, "d")],
               ["{{ e.rang }}", "{{ e.nom }}", "{{ e.finess_et }}", "{{ e.part_ms }}", "{{ e.usages }}",
                "{{ e.logiciel }}", "{{ e.materiel }}", "{{ e.total }}"],
               boucle="for e in essms", compact=True,
@@ -781,8 +781,8 @@ def note_de_presentation() -> Modele:
 
     m.paysage()
     m.h1("Annexe – Liste des ESSMS parties au projet")
-    m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 5.3, "g"), ("FINESS ET", 1.9, "c"),
-               ("FINESS EJ", 1.9, "c"), ("Cat.", 0.9, "c"), ("Libellé de la catégorie", 4.5, "g"),
+    m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 4.9, "g"), ("FINESS ET", 2.1, "c"),
+               ("FINESS EJ", 2.1, "c"), ("Cat.", 0.9, "c"), ("Libellé de la catégorie", 4.5, "g"),
                ("Secteur", 2.6, "g"), ("Dép.", 1.1, "c"), ("Région", 2.2, "g"), ("Organisme gestionnaire", 4.5, "g")],
               ["{{ e.rang }}", "{{ e.nom }}", "{{ e.finess_et }}", "{{ e.finess_ej }}", "{{ e.categorie_code }}",
                "{{ e.categorie_libelle }}", "{{ e.secteur_libelle }}", "{{ e.departement }}", "{{ e.region }}",
@@ -821,9 +821,9 @@ def gouvernance() -> Modele:
     m.p("Chaque structure dispose d'un référent, relais du chef de projet auprès de ses équipes pour le "
         "paramétrage, la recette, la formation et le suivi des usages ; à défaut d'un référent propre à la "
         "structure, le référent de son organisme gestionnaire en tient lieu :", garder=True)
-    m.tableau([("Organisme gestionnaire", 4.0, "g"), ("Structure", 4.6, "g"), ("FINESS ET", 1.9, "c"),
-               ("Référent", 3.0, "g"), ("Fonction", 3.5, "g")],
-              ["**{{ r.organisme }}**", "{{ r.structure }}", "{{ r.finess_et }}", "{{ r.nom }}", "{{ r.fonction }}"],
+    m.tableau([("Organisme gestionnaire", 4.0, "g"), ("Structures", 5.8, "g"), ("Référent", 3.2, "g"),
+               ("Fonction", 4.0, "g")],
+              ["**{{ r.organisme }}**", "{{ r.structures }}", "{{ r.nom }}", "{{ r.fonction }}"],
               boucle="for r in gouvernance.referents", compact=True)
     m.p("Le responsable de traitement du DUI est {{ gouvernance.responsable_traitement.avec_fonction }}.")
 
@@ -858,7 +858,8 @@ def convention() -> Modele:
     m.bloc_titre("Pour la mise en œuvre du projet « {{ titre }} » dans le cadre du programme ESMS numérique",
                  cartouche=[("Porteur du projet", "{{ porteur.raison_sociale }}"),
                             ("Parties", "{{ noms_parties }}"),
-                            ("Projet de convention", "{{ date }}")])
+                            ("Projet de convention", "{{ date }}"),
+                            ("Références", "{{ sources }}")])
     m.p("**Entre les soussignés :**", garder=True)
     m.balise("for o in parties")
     m.p("**{{ o.raison_sociale }}**{% if o.statut_juridique %}, {{ o.statut_juridique }}{% endif %}, "
@@ -987,7 +988,8 @@ def convention() -> Modele:
     m.h1("Article 11 – Règlement des différends")
     m.p("Les Parties s'efforcent de régler à l'amiable, au sein du comité de pilotage, tout différend relatif à "
         "l'interprétation ou à l'exécution de la présente convention. À défaut d'accord dans un délai de deux "
-        "mois, le différend est porté devant la juridiction compétente dans le ressort du siège du porteur.")
+        "mois, le différend est porté devant la juridiction compétente dans le ressort du siège du porteur.",
+        garder=True)
 
     m.p("Fait en {{ parties|length }} exemplaires originaux, à {{ fait_a }}, le " + POINTILLES, avant=10,
         garder=True)
@@ -1007,7 +1009,7 @@ class Lettre(Modele):
     ENTETE = ["**{{ og.raison_sociale }}**",
               "{% if og.statut_juridique %}{{ og.statut_juridique|premiere_majuscule }} – {% endif %}"
               "{{ og.identification }}"]
-    PIED = " – {{ og.raison_sociale }} – projet « {{ titre }} » – {{ date }}"
+    PIED = " – {{ og.raison_sociale }} – {{ date }}"
     TOTAL_PAGES = "SECTIONPAGES"
 
     def __init__(self, cle_titre: str, libelle: str):
@@ -1059,7 +1061,8 @@ def attestation_mutualisation() -> Modele:
                  cartouche=[("Porteur du projet", "{{ porteur.raison_sociale }} – {{ porteur.identification }}"),
                             ("Périmètre", "{{ nb_essms|pluriel('ESSMS', 'ESSMS') }}, "
                                           "{{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }}"),
-                            ("Date", "{{ date }}")])
+                            ("Date", "{{ date }}"),
+                            ("Références", "{{ sources }}")])
     m.p("Je {{ porteur.representant.soussigne }}, {{ porteur.representant.complet }}, agissant en qualité de "
         "{{ porteur.representant.fonction }} {{ porteur.raison_sociale|de }}, porteur du projet « {{ titre }} » "
         "présenté au titre de la campagne {{ campagne }} du programme ESMS numérique, atteste de la réalité de la "

@@ -669,23 +669,26 @@ class _Constructeur:
         }
 
     def _referents(self, organismes: list[dict]) -> list[dict]:
-        """One referent per structure: its own, else its OG's (gouvernance.referents), else one marker per OG."""
+        """A referent for every structure: its own, else its OG's (gouvernance.referents), else one marker
+        per OG. One row per OG and referent, listing the structures that referent covers."""
         g = self.projet.gouvernance
         lignes = []
         for og in organismes:
             siens = [r for r in ((g and g.referents) or []) if r.organisme == og["id"]]
+            if siens:
+                defaut = (_lignes([r.nom for r in siens]), _lignes([r.fonction for r in siens]))
+            else:
+                defaut = (None, "—")
+            groupes: dict[tuple, list[str]] = {}
             for e in (e for e in self.projet.essms if e.organisme == og["id"]):
-                if e.referent:
-                    nom, fonction = personne(e.referent)["complet"], e.referent.fonction
-                elif siens:
-                    nom = _lignes([r.nom for r in siens])
-                    fonction = _lignes([f"{r.fonction} (référent de l'organisme)" for r in siens])
-                else:
+                cle = (personne(e.referent)["complet"], e.referent.fonction) if e.referent else defaut
+                groupes.setdefault(cle, []).append(e.nom)
+            for (nom, fonction), structures in groupes.items():
+                if nom is None:
                     nom = self.ctx.a_completer(
                         f"référent de l'organisme « {og['raison_sociale']} » ou de chacune de ses structures "
                         "(nom et fonction)", "gouvernance.referents ou essms[].referent")
-                    fonction = "—"
-                lignes.append({"organisme": og["raison_sociale"], "structure": e.nom, "finess_et": e.finess_et,
+                lignes.append({"organisme": og["raison_sociale"], "structures": _lignes(structures),
                                "nom": nom, "fonction": fonction})
         return lignes
 
