@@ -22,7 +22,7 @@ from dossier.campaigns import charger_campagne
 from dossier.errors import DossierError
 from dossier.model import charger_projet
 from dossier.profiles import charger_profil
-from dossier.render.contexte import a, construire_contexte, de, le
+from dossier.render.contexte import construire_contexte, le
 from dossier.render.docx import dossier_modeles, rendre_docx
 from dossier.render.formatting import ESPACE_FINE, montant
 from dossier.rules import calculer_financement

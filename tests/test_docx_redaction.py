@@ -18,7 +18,7 @@ import fabrique
 from dossier.campaigns import charger_campagne
 from dossier.model import charger_projet
 from dossier.profiles import charger_profil
-from dossier.render.contexte import a, construire_contexte, de, le
+from dossier.render.contexte import a, de, le
 from dossier.render.formatting import montant
 from dossier.rules import calculer_financement
 from test_docx import CHEMIN_JSON, rendre_tout, tableau_avec, tableaux, texte_de
@@ -169,8 +169,8 @@ def test_bloc_de_signature_attache_au_paragraphe_precedent(exemples, exemple):
         assert faits, chemin.name
         for i in faits:
             assert _garde(paragraphes[i]) and _garde(paragraphes[i - 1]), (chemin.name, paragraphes[i].text)
-            suite = paragraphes[i + 1:i + 3]
-            assert all(_garde(p) for p in suite if p.text)
+            signataire = [p for p in paragraphes[i + 1:i + 3] if p.style.name == "Signature"]
+            assert all(_garde(p) for p in signataire)  # name and function stay with "Fait à"
 
 
 def test_lettre_sans_page_blanche_ni_paragraphe_vide_de_fin(exemples):

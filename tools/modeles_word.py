@@ -27,7 +27,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -353,8 +353,10 @@ class Modele:
         """A paragraph-level docxtpl tag (``{%p … %}``): the whole paragraph is replaced."""
         self.p(f"{{%p {tag} %}}", apres=0)
 
-    def h1(self, texte: str) -> None:
-        self.p(texte, style="Heading 1")
+    def h1(self, texte: str, nouvelle_page: bool = False) -> None:
+        """A heading; ``nouvelle_page``: it starts a page (no page-break paragraph that could be left alone
+        on an otherwise blank page)."""
+        self.p(texte, style="Heading 1").paragraph_format.page_break_before = nouvelle_page or None
 
     def h2(self, texte: str) -> None:
         self.p(texte, style="Heading 2")
@@ -367,11 +369,6 @@ class Modele:
         self.balise(f"for {element} in {liste}")
         self.puce(f"{{{{ {element} }}}}")
         self.balise("endfor")
-
-    def saut_de_page(self) -> None:
-        par = self.doc.add_paragraph()
-        par.paragraph_format.space_after = Pt(0)
-        par.add_run().add_break(WD_BREAK.PAGE)
 
     def bloc_titre(self, sous_titre: str = "{{ titre }}", cartouche: list[tuple[str, str]] | None = None) -> None:
         self.p("Programme ESMS numérique – campagne {{ campagne }}", style="Surtitre")
@@ -996,8 +993,7 @@ def convention() -> Modele:
     m.signatures("for o in parties", "{{ o.raison_sociale|le }}",
                  ["{{ o.representant.complet }}", "{{ o.representant.fonction }}"])
 
-    m.saut_de_page()
-    m.h1("Annexe – ESSMS parties au Projet")
+    m.h1("Annexe – ESSMS parties au Projet", nouvelle_page=True)
     tableau_essms_simple(m)
     return m
 

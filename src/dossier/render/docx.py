@@ -97,6 +97,15 @@ def _classe_modele():
 PAR_ORGANISME = ("lettre-engagement",)
 
 
+def contextes_du_modele(fichier_slug: str, donnees: dict) -> list[dict]:
+    """The contexts a template is rendered with: one per OG for a letter, else the dossier's."""
+    if fichier_slug in PAR_ORGANISME:
+        from .lettres import contextes_par_organisme
+
+        return contextes_par_organisme(donnees)
+    return [donnees]
+
+
 def rendre_docx(fichier_slug: str, contexte: ContexteRendu, dest: Path, modeles: Path | None = None) -> None:
     """Render ``<fichier_slug>.docx`` with ``contexte`` and write it to ``dest``."""
     chemin = chemin_modele(fichier_slug, modeles)
