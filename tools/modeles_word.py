@@ -1010,7 +1010,14 @@ class Lettre(Modele):
 
     def __init__(self, cle_titre: str, libelle: str):
         super().__init__(cle_titre, libelle)
-        self.doc.sections[0]._sectPr.append(_el("w:pgNumType", start="1"))
+        sect = self.doc.sections[0]._sectPr
+        suivants = [sect.find(qn(f"w:{t}")) for t in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "docGrid")]
+        suivant = next((e for e in suivants if e is not None), None)
+        numerotation = _el("w:pgNumType", start="1")  # schema order: before cols, docGrid...
+        if suivant is None:
+            sect.append(numerotation)
+        else:
+            suivant.addprevious(numerotation)
 
 
 def lettre_engagement() -> Modele:

@@ -325,7 +325,6 @@ class _Constructeur:
             {"indicateur": c.indicateur, "calcul": c.calcul, "cible": pourcentage(Decimal(str(c.cible.valeur)), 0)}
             for c in cibles
         ]
-        d["source_cibles"] = d["sources"]
         d["fait_a"] = p.porteur.commune if _present(p.porteur.commune) else POINTILLES
         d["regroupement"] = self._regroupement()
         self.ctx.donnees = _nettoyer_tout(d)
