@@ -21,6 +21,8 @@ from docx.parts.hdrftr import FooterPart, HeaderPart
 
 #: Relationship attributes (r:id, r:embed, r:link...) of WordprocessingML.
 _NS_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: First id of the end-of-letter bookmarks (far above the ids a user template may use).
+SIGNETS = 90000
 _PARTIES = {qn("w:headerReference"): (HeaderPart, RT.HEADER), qn("w:footerReference"): (FooterPart, RT.FOOTER)}
 
 
@@ -65,9 +67,9 @@ def _compter_pages(doc: Document, sect, cible: Document, numero: int) -> None:
     signet = f"_fin_lettre_{numero}"
     dernier = [p for p in doc.element.body.iterchildren(qn("w:p"))][-1]
     debut, fin = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    debut.set(qn("w:id"), str(numero))
+    debut.set(qn("w:id"), str(SIGNETS + numero))
     debut.set(qn("w:name"), signet)
-    fin.set(qn("w:id"), str(numero))
+    fin.set(qn("w:id"), str(SIGNETS + numero))
     dernier.append(debut)
     dernier.append(fin)
     for reference in sect.iterchildren(qn("w:footerReference")):
