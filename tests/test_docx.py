@@ -22,7 +22,7 @@ from dossier.campaigns import charger_campagne
 from dossier.errors import DossierError
 from dossier.model import charger_projet
 from dossier.profiles import charger_profil
-from dossier.render.contexte import construire_contexte
+from dossier.render.contexte import construire_contexte, le
 from dossier.render.docx import dossier_modeles, rendre_docx
 from dossier.render.formatting import ESPACE_FINE, montant
 from dossier.rules import calculer_financement
@@ -121,6 +121,8 @@ def test_chaque_piece_montre_titre_porteur_et_date(rendus, exemple_projet, profi
         doc = Document(str(chemin))
         entete = "\n".join(p.text for s in doc.sections for p in s.header.paragraphs)
         pied = "\n".join(p.text for s in doc.sections for p in s.footer.paragraphs)
+        if "lettre" in chemin.name:  # the header is the OG's letterhead; title and porteur in the letter
+            entete = texte_de(chemin)
         assert exemple_projet.intitule in entete, chemin.name
         assert exemple_projet.porteur.raison_sociale in entete, chemin.name
         assert "15 mai 2023" in pied, chemin.name
@@ -232,32 +234,84 @@ def test_convention_repartition_et_signatures(rendus, exemple_projet):
                            "Total du projet": montant(fin.totaux["total"])}
     signatures = [t for t in tableaux(chemin) if any("signature" in c for row in t for c in row)][0]
     assert len(signatures) == len(exemple_projet.organismes)
-    assert [row[0].splitlines()[0] for row in signatures] == [f"Pour {og.raison_sociale}" for og in exemple_projet.organismes]
+    assert [row[0].splitlines()[0] for row in signatures] == [f"Pour {le(og.raison_sociale)}" for og in exemple_projet.organismes]
+    assert "Pour l'Association Les Tilleuls du Bocage" in texte and "Pour le CCAS de Vire Normandie" in texte
     annexe = tableau_avec(chemin, "Catégorie")
     assert len(annexe) - 1 == 17
 
 
-@pytest.mark.parametrize("profil", PROFILS)
-def test_lettre_une_page_par_organisme(rendus, exemple_projet, profil):
-    chemin = rendus[profil][0]["lettre-engagement"]
-    assert sauts_de_page(chemin) == len(exemple_projet.organismes) - 1
-    # split the body at the page breaks: each page is one OG's letter with its own ESSMS
-    pages, courante = [], []
+def sections_de(chemin: Path) -> list[list[str]]:
+    """Text of the body paragraphs of each section (a section ends with a paragraph carrying a sectPr)."""
+    sections, courante = [], []
     for p in Document(str(chemin)).element.body.iter(qn("w:p")):
-        if any(br.get(qn("w:type")) == "page" for br in p.iter(qn("w:br"))):
-            pages.append(courante)
+        courante.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
+        if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            sections.append(courante)
             courante = []
-        else:
-            courante.append("".join(t.text or "" for t in p.iter(qn("w:t"))))
-    pages.append(courante)
-    assert len(pages) == 3
-    for page, og in zip(pages, exemple_projet.organismes):
-        texte = "\n".join(page)
-        assert og.raison_sociale in texte
-        assert og.representant.nom in texte
-        assert "Signature et cachet" in texte
+    return [*sections, courante]
+
+
+@pytest.mark.parametrize("profil", PROFILS)
+def test_lettre_une_section_par_organisme(rendus, exemple_projet, profil):
+    chemin = rendus[profil][0]["lettre-engagement"]
+    doc = Document(str(chemin))
+    assert sauts_de_page(chemin) == 0  # sections, not page breaks: no empty page between letters
+    assert len(doc.sections) == len(exemple_projet.organismes) == 3
+    for section, corps, og in zip(doc.sections, sections_de(chemin), exemple_projet.organismes):
+        entete = "\n".join(p.text for p in section.header.paragraphs)
+        pied = "\n".join(p.text for p in section.footer.paragraphs)
+        assert og.raison_sociale in entete and og.finess_ej in entete
+        assert "SIRET " + og.siret[:3] in entete
+        assert og.raison_sociale in pied and "15 mai 2023" in pied
+        autres = [o.raison_sociale for o in exemple_projet.organismes if o.id != og.id]
+        assert not any(nom in entete + pied for nom in autres)
+        # page numbering restarts at 1 in each letter, "Page X sur Y" counts this letter's pages
+        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+        champs = [f.get(qn("w:instr")) for f in section.footer._element.iter(qn("w:fldSimple"))]
+        assert champs[0] == "PAGE" and champs[1].startswith("PAGEREF _fin_lettre_")
+        signet = champs[1].split()[1]
+        assert any(b.get(qn("w:name")) == signet for b in doc.element.body.iter(qn("w:bookmarkStart")))
+        texte = "\n".join(corps)
+        assert og.representant.nom in texte and "Signature et cachet" in texte
         for e in exemple_projet.essms:
             assert (e.finess_et in texte) == (e.organisme == og.id), (og.id, e.finess_et)
+    # each section has header and footer parts of its own
+    parties = {s.header.part.partname for s in doc.sections} | {s.footer.part.partname for s in doc.sections}
+    assert len(parties) == 6
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    def bloc(type_, donnees):
+        return struct.pack(">I", len(donnees)) + type_ + donnees + struct.pack(">I", zlib.crc32(type_ + donnees))
+
+    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x1f\x38\x64" * 2 for _ in range(2)))
+    return b"\x89PNG\r\n\x1a\n" + bloc(b"IHDR", ihdr) + bloc(b"IDAT", pixels) + bloc(b"IEND", b"")
+
+
+def test_lettre_logo_de_l_entete_dans_chaque_section(exemple_projet, tmp_path):
+    """A user template with a logo in its header: every letter's header shows it (relationships copied)."""
+    import io
+
+    modeles = tmp_path / "modeles"
+    modeles.mkdir()
+    doc = Document(str(dossier_modeles() / "lettre-engagement.docx"))
+    doc.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(_png()))
+    doc.save(str(modeles / "lettre-engagement.docx"))
+    chemins, _, _ = rendre_tout(exemple_projet, "cnsa-2023", tmp_path / "out", modeles)
+    rendu = Document(str(chemins["lettre-engagement"]))
+    assert len(rendu.sections) == 3
+    ids = []
+    for section in rendu.sections:
+        entete = section.header
+        images = [b.get(qn("r:embed")) for b in entete._element.iter(qn("a:blip"))]
+        assert len(images) == 1
+        assert entete.part.related_parts[images[0]].blob == _png()
+        ids += [d.get("id") for d in entete._element.iter(qn("wp:docPr"))]
+    assert len(ids) == len(set(ids)) == 3
 
 
 def test_attestation_signee_par_le_porteur(rendus, exemple_projet):
@@ -276,10 +330,12 @@ def test_gouvernance(rendus):
     equipe = tableau_avec(chemin, "Temps dédié")
     assert ["Chef de projet", "Thomas Lefèvre", "Chef de projet DUI (recrutement interne)", "0,8 ETP"] in equipe
     referents = tableau_avec(chemin, "Référent")
+    assert referents[0] == ["Organisme gestionnaire", "Structures", "Référent", "Fonction"]
     ccas = next(l for l in referents if l[0] == "CCAS de Vire Normandie")
-    assert ccas[1] == "Paul Lecoq"
-    # the OG's ESSMS, one per line (real line breaks)
-    assert ccas[3].splitlines()[0] == "EHPAD Les Hortensias" and len(ccas[3].splitlines()) == 5
+    assert ccas[2] == "Paul Lecoq"
+    # the OG's ESSMS, one per line (real line breaks), covered by the OG's referent
+    assert ccas[1].splitlines()[0] == "EHPAD Les Hortensias" and len(ccas[1].splitlines()) == 5
+    assert "Le responsable de traitement du DUI est Claire Lemarchand, Directrice générale." in texte_de(chemin)
     instances = tableau_avec(chemin, "Fréquence")
     assert [l[0] for l in instances[1:]] == ["Comité de pilotage", "Comité projet"]
 
@@ -314,29 +370,44 @@ def test_conduite_formation_par_essms_et_risques(rendus, exemple_projet):
 # --------------------------------------------------------------------------- markers
 
 
+CHAMP = re.compile(r"\(champ : ([^)]+)\)$")
+#: A JSON path of the project (``note.contexte``, ``couts.postes``, ``gouvernance.instances[0].role``).
+CHEMIN_JSON = re.compile(r"\b(?:note|deploiement|conduite_changement|gouvernance|planning|couts|essms|porteur|"
+                         r"financement|organismes|solution)(?:\[\d*\])?\.[a-z_]+")
+
+
+def champs(marqueurs: list[str]) -> list[str]:
+    """The JSON path each marker of ``render`` points to ("what (champ : path)")."""
+    return [CHAMP.search(m).group(1) for m in marqueurs]
+
+
 def test_marqueurs_sans_textes_narratifs(donnees_exemple, projet_de, tmp_path):
     projet = projet_de(sans_narratif(donnees_exemple))
     chemins, contexte, _ = rendre_tout(projet, "cnsa-2023", tmp_path)
     attendus = ["note.contexte", "note.enjeux", "note.objectifs", "note.points_attention",
                 "gouvernance.chef_de_projet", "gouvernance.dpo", "gouvernance.rsi",
-                "gouvernance.responsable_traitement", "gouvernance.instances", "gouvernance.referents",
+                "gouvernance.responsable_traitement", "gouvernance.instances",
+                "gouvernance.referents ou essms[].referent",
                 "gouvernance.mutualisation", "deploiement.strategie", "deploiement.reprise_donnees",
                 "deploiement.interfaces", "deploiement.services_socles", "conduite_changement.groupe_travail",
                 "conduite_changement.communication", "conduite_changement.formation",
                 "conduite_changement.sensibilisation", "conduite_changement.risques"]
-    cles = [m.split(" — ")[0] for m in contexte.marqueurs]
     for cle in attendus:
-        assert cle in cles, cle
+        assert cle in champs(contexte.marqueurs), cle
     assert len(contexte.marqueurs) == len(set(contexte.marqueurs))
-    assert all(" — " in m for m in contexte.marqueurs)  # each says what to write
     tous = "\n".join(texte_de(c) for c in chemins.values())
+    # the document shows what to write, in French words only; render lists where to write it
     for m in contexte.marqueurs:
-        assert f"[À COMPLÉTER : {m}]" in tous, m
-    assert "[À COMPLÉTER : note.contexte — " in texte_de(chemins["note-de-presentation"])
-    assert "[À COMPLÉTER : conduite_changement.risques — " in texte_de(chemins["conduite-du-changement"])
-    # one referent marker per OG, in the referents table
+        quoi = CHAMP.sub("", m).strip()
+        assert f"[À COMPLÉTER : {quoi}]" in tous, m
+    assert not CHEMIN_JSON.search(tous), CHEMIN_JSON.search(tous)
+    assert "[À COMPLÉTER : contexte du projet et situation actuelle des structures]" in texte_de(
+        chemins["note-de-presentation"])
+    assert "[À COMPLÉTER : cartographie des risques" in texte_de(chemins["conduite-du-changement"])
+    # one referent marker per OG, in the referents table, covering all its structures
     referents = tableau_avec(chemins["gouvernance"], "Référent")
-    assert all(l[1].startswith("[À COMPLÉTER : gouvernance.referents") for l in referents[1:])
+    assert len(referents) - 1 == len(projet.organismes)
+    assert all(l[2].startswith("[À COMPLÉTER : référent de l'organisme") for l in referents[1:])
 
 
 def test_marqueurs_seulement_pour_les_cles_narratives(donnees_exemple, projet_de):
@@ -352,7 +423,7 @@ def test_marqueurs_seulement_pour_les_cles_narratives(donnees_exemple, projet_de
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
     contexte = construire_contexte(projet, fin, charger_profil("normandie-2023"))
     prefixes = ("note.", "deploiement.", "conduite_changement.", "gouvernance.")
-    assert contexte.marqueurs and all(m.startswith(prefixes) for m in contexte.marqueurs)
+    assert contexte.marqueurs and all(c.startswith(prefixes) for c in champs(contexte.marqueurs))
 
 
 def test_texte_vide_ou_liste_vide_compte_comme_absent(donnees_exemple, projet_de):
@@ -365,9 +436,9 @@ def test_texte_vide_ou_liste_vide_compte_comme_absent(donnees_exemple, projet_de
     projet = projet_de(d)
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
     contexte = construire_contexte(projet, fin, charger_profil("cnsa-2023"))
-    cles = [m.split(" — ")[0] for m in contexte.marqueurs]
-    assert cles == ["note.contexte", "note.objectifs", "gouvernance.instances[0].role",
-                    "deploiement.interfaces", "conduite_changement.risques[0].action"]
+    assert champs(contexte.marqueurs) == ["note.contexte", "note.objectifs", "gouvernance.instances[0].role",
+                                          "deploiement.interfaces", "conduite_changement.risques[0].action"]
+    assert contexte.marqueurs[0] == "contexte du projet et situation actuelle des structures (champ : note.contexte)"
 
 
 # --------------------------------------------------------------------------- awkward text
@@ -433,10 +504,10 @@ def test_porteur_gcsms_partie_a_la_convention(generer_projet, projet_de, tmp_pat
     assert [p["raison_sociale"] for p in contexte.donnees["parties"]] == [
         "GCSMS du territoire", "Organisme gestionnaire n° 1", "Organisme gestionnaire n° 2"]
     texte = texte_de(chemins["convention"])
-    assert "Pour GCSMS du territoire" in texte
+    assert "Pour le GCSMS du territoire" in texte
     repartition = {l[0]: l[-1] for l in tableau_avec(chemins["convention"], "Pilotage (AMOA, SAD)")[1:]}
     assert repartition["GCSMS du territoire"] == montant(fin.ligne_og("porteur").total)
-    assert sauts_de_page(chemins["lettre-engagement"]) == 1  # one page per OG; the GCSMS signs the convention
+    assert len(Document(str(chemins["lettre-engagement"])).sections) == 2  # one per OG; the GCSMS signs the convention
 
 
 def test_grand_projet_national(generer_projet, projet_de, tmp_path):
@@ -448,7 +519,7 @@ def test_grand_projet_national(generer_projet, projet_de, tmp_path):
     assert "appel à projets national" in note and "CNSA" in note
     assert len(tableau_avec(chemins["note-de-presentation"], "Libellé de la catégorie")) == 61
     assert montant(fin.totaux["total"]) in note
-    assert sauts_de_page(chemins["lettre-engagement"]) == 1
+    assert len(Document(str(chemins["lettre-engagement"])).sections) == 2
 
 
 # --------------------------------------------------------------------------- templates

@@ -27,7 +27,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -260,6 +260,12 @@ def _normaliser_zip(contenu: bytes) -> bytes:
 class Modele:
     """A Word template under construction."""
 
+    #: Header lines (``**…**`` bold) and footer text of a piece; a letter overrides them with the OG's.
+    ENTETE = ["**{{ titre }}**\t{{ porteur.raison_sociale }}"]
+    PIED = " – {{ porteur.raison_sociale }} – {{ date }}"
+    #: Field counting the pages of "Page X sur Y": the whole document, or one letter (section).
+    TOTAL_PAGES = "NUMPAGES"
+
     def __init__(self, cle_titre: str, libelle: str):
         self.cle_titre = cle_titre  # key of ``titres`` in the context: the piece's title
         self.libelle = libelle
@@ -291,23 +297,25 @@ class Modele:
         tab = Cm(self.largeur)
         section.header.is_linked_to_previous = False
         section.footer.is_linked_to_previous = False
-        entete = section.header.paragraphs[0]
-        entete.style = self.doc.styles["Header"]
-        entete.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
-        _runs(entete, "{{ titre }}", gras=True)
-        entete.add_run("\t")
-        _runs(entete, "{{ porteur.raison_sociale }}")
+        for i, ligne in enumerate(self.ENTETE):
+            entete = section.header.paragraphs[0] if i == 0 else section.header.add_paragraph()
+            entete.style = self.doc.styles["Header"]
+            entete.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
+            for j, morceau in enumerate(ligne.split("\t")):
+                if j:
+                    entete.add_run("\t")
+                _runs(entete, morceau)
         _bordure_paragraphe(entete, "bottom")
         pied = section.footer.paragraphs[0]
         pied.style = self.doc.styles["Footer"]
         pied.paragraph_format.tab_stops.add_tab_stop(tab, WD_TAB_ALIGNMENT.RIGHT)
         _bordure_paragraphe(pied, "top")
         _runs(pied, f"{{{{ titres.{self.cle_titre} }}}}")
-        _runs(pied, " – {{ porteur.raison_sociale }} – {{ date }}")
+        _runs(pied, self.PIED)
         pied.add_run("\tPage ")
         _champ(pied, "PAGE")
         pied.add_run(" sur ")
-        _champ(pied, "NUMPAGES")
+        _champ(pied, self.TOTAL_PAGES)
 
     def paysage(self) -> None:
         """Start a new landscape section (new page)."""
@@ -345,8 +353,10 @@ class Modele:
         """A paragraph-level docxtpl tag (``{%p … %}``): the whole paragraph is replaced."""
         self.p(f"{{%p {tag} %}}", apres=0)
 
-    def h1(self, texte: str) -> None:
-        self.p(texte, style="Heading 1")
+    def h1(self, texte: str, nouvelle_page: bool = False) -> None:
+        """A heading; ``nouvelle_page``: it starts a page (no page-break paragraph that could be left alone
+        on an otherwise blank page)."""
+        self.p(texte, style="Heading 1").paragraph_format.page_break_before = nouvelle_page or None
 
     def h2(self, texte: str) -> None:
         self.p(texte, style="Heading 2")
@@ -360,11 +370,6 @@ class Modele:
         self.puce(f"{{{{ {element} }}}}")
         self.balise("endfor")
 
-    def saut_de_page(self) -> None:
-        par = self.doc.add_paragraph()
-        par.paragraph_format.space_after = Pt(0)
-        par.add_run().add_break(WD_BREAK.PAGE)
-
     def bloc_titre(self, sous_titre: str = "{{ titre }}", cartouche: list[tuple[str, str]] | None = None) -> None:
         self.p("Programme ESMS numérique – campagne {{ campagne }}", style="Surtitre")
         self.p(f"{{{{ titres.{self.cle_titre} }}}}", style="Title")
@@ -375,6 +380,7 @@ class Modele:
             ("Périmètre", "{{ nb_essms|pluriel('ESSMS', 'ESSMS') }}, "
                           "{{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }}"),
             ("Dépôt", "{{ guichet.financeur }} – {{ date }}"),
+            ("Références", "{{ sources }}"),
         ]
         self.cles_valeurs(lignes, largeur_cle=4.0)
         self.p("", apres=4)
@@ -410,11 +416,11 @@ class Modele:
 
     def _ligne(self, table, textes: list[str], largeurs: list[float], alignements: str, style: str,
                gras: bool = False, fond: str | None = None, entete: bool = False, hauteur: float | None = None,
-               insecable: bool = True):
+               garder: bool = False):
+        """A table row that never splits across pages; ``garder``: kept with the next row."""
         row = table.add_row()
         trpr = row._tr.get_or_add_trPr()
-        if insecable:
-            trpr.append(OxmlElement("w:cantSplit"))
+        trpr.append(OxmlElement("w:cantSplit"))
         if entete:
             trpr.append(OxmlElement("w:tblHeader"))
         if hauteur:
@@ -428,14 +434,18 @@ class Modele:
             elif al == "c":
                 par.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _runs(par, texte, gras=gras)
+            if garder:
+                par.paragraph_format.keep_with_next = True
             if fond:
                 _fond_cellule(cellule, fond)
         return row
 
     def tableau(self, colonnes: list[tuple[str, float, str]], cellules: list[str] | None = None,
                 boucle: str | None = None, total: list[str] | None = None, compact: bool = False,
-                avant: list[list[str]] | None = None, entete: bool = True, insecable: bool = True) -> None:
-        """A table: shaded header row, optional ``{%tr for %}`` row, optional bold total row.
+                avant: list[list[str]] | None = None, entete: bool = True) -> None:
+        """A table: shaded header row repeated on each page, optional ``{%tr for %}`` row, optional bold
+        total row. Rows never split; the last item before a total is kept with it (the loop runs over
+        all items but the last, then the last one in a row kept with the total).
 
         ``colonnes``: (header, width in cm, alignment g/d/c). Widths are scaled to the text width.
         """
@@ -450,12 +460,17 @@ class Modele:
                         gras=True, fond=FOND_ENTETE, entete=True)
         for ligne in avant or []:
             self._ligne(table, ligne, largeurs, alignements, style)
-        if boucle:
-            self._ligne(table, [f"{{%tr {boucle} %}}"] + [""] * (len(colonnes) - 1), largeurs, alignements, style)
-        if cellules:
-            self._ligne(table, cellules, largeurs, alignements, style, insecable=insecable)
-        if boucle:
-            self._ligne(table, ["{%tr endfor %}"] + [""] * (len(colonnes) - 1), largeurs, alignements, style)
+        vide = [""] * (len(colonnes) - 1)
+        tranches = [(boucle, False)]
+        if boucle and total:
+            tranches = [(f"{boucle}[:-1]", False), (f"{boucle}[-1:]", True)]
+        for tranche, garder in tranches:
+            if tranche:
+                self._ligne(table, [f"{{%tr {tranche} %}}"] + vide, largeurs, alignements, style)
+            if cellules:
+                self._ligne(table, cellules, largeurs, alignements, style, garder=garder)
+            if tranche:
+                self._ligne(table, ["{%tr endfor %}"] + vide, largeurs, alignements, style)
         if total:
             self._ligne(table, total, largeurs, alignements, style, gras=True, fond=FOND_TOTAL)
         self.p("", apres=2)
@@ -521,8 +536,8 @@ class Modele:
 # --------------------------------------------------------------------------- shared blocks
 
 COLONNES_FINANCEMENT_OG = [
-    ("Organisme gestionnaire", 4.4, "g"), ("ESSMS", 1.4, "c"), ("Usages", 2.2, "d"), ("Logiciel", 2.2, "d"),
-    ("Matériel", 2.2, "d"), ("Pilotage (AMOA, SAD)", 2.3, "d"), ("Total", 2.3, "d"),
+    ("Organisme gestionnaire", 3.6, "g"), ("ESSMS", 1.1, "c"), ("Usages", 2.45, "d"), ("Logiciel", 2.45, "d"),
+    ("Matériel", 2.45, "d"), ("Pilotage (AMOA, SAD)", 2.45, "d"), ("Total", 2.5, "d"),
 ]
 CELLULES_FINANCEMENT_OG = [
     "{{ l.raison_sociale }}", "{{ l.nb_essms }}", "{{ l.usages }}", "{{ l.logiciel }}", "{{ l.materiel }}",
@@ -557,6 +572,44 @@ def tableau_essms_simple(m: Modele, boucle: str = "for e in essms", avec_og: boo
     m.tableau(colonnes, cellules, boucle=boucle, compact=True)
 
 
+POINTILLES = "…………………………"
+
+
+def bloc_signature(m: Modele, fait_a: str, nom: str, fonction: str, cadre: str) -> None:
+    """Place, date, signatory and signature space, kept together and with the paragraph before."""
+    m.p(fait_a, style="Signature", retrait=8.5, avant=8, garder=True)
+    m.p(nom, style="Signature", retrait=8.5, gras=True, garder=True)
+    m.p(fonction, style="Signature", retrait=8.5, garder=True)
+    m.p(cadre, style="Note", retrait=8.5)
+
+
+def engagements_regroupement(m: Modele) -> None:
+    """The two conditions of the call for projects on the grouping, and the split of its remaining cost."""
+    m.p("Conformément aux conditions de l'appel à projets, les membres du regroupement s'engagent :", garder=True)
+    m.puce("à maintenir le regroupement pour une durée au moins égale à celle du projet{% if planning.renseigne %}, "
+           "dont le calendrier prévisionnel court {{ planning.periode }}{% endif %} ;")
+    m.puce("à mutualiser les moyens dédiés au projet : solution, paramétrage, formation, pilotage et suivi des "
+           "usages.")
+    m.balise("if regroupement.initial")
+    m.p("Le projet rejoint le regroupement « {{ regroupement.initial.nom }} », déjà financé par le programme, dont la "
+        "convention a été signée le {{ regroupement.initial.date }}.")
+    m.balise("endif")
+    m.balise("if regroupement.a_couts")
+    m.p("Le coût du projet ({{ regroupement.couts }}) non couvert par l'aide ESMS numérique ({{ financement.total }}) "
+        "et par les autres ressources ({{ regroupement.autres }}) reste à la charge des organismes gestionnaires "
+        "(autofinancement) : {{ regroupement.autofinancement }}, réparti {{ regroupement.regle }} :", garder=True)
+    m.tableau([("Organisme gestionnaire", 9.0, "g"), ("Part", 3.0, "c"), ("Autofinancement", 5.0, "d")],
+              ["{{ l.organisme }}", "{{ l.part }}", "{{ l.montant }}"], boucle="for l in regroupement.repartition",
+              total=["Total", "100\u202f%", "{{ regroupement.autofinancement }}"], compact=True)
+    m.balise("else")
+    m.p("Le coût du projet non couvert par l'aide ESMS numérique et par les autres ressources (autofinancement) "
+        "est réparti entre les organismes gestionnaires {{ regroupement.regle }} :", garder=True)
+    m.balise("for l in regroupement.repartition")
+    m.puce("{{ l.organisme }} : {{ l.part }} ;")
+    m.balise("endfor")
+    m.balise("endif")
+
+
 # --------------------------------------------------------------------------- the pieces
 
 
@@ -581,7 +634,7 @@ def note_de_presentation() -> Modele:
     m.p("Le regroupement réunit {{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }}, "
         "qui gèrent ensemble les {{ nb_essms }} ESSMS du projet :")
     m.tableau([("Organisme gestionnaire", 3.9, "g"), ("Statut juridique", 2.5, "g"), ("SIRET", 3.1, "c"),
-               ("FINESS EJ", 1.9, "c"), ("Représentant légal", 4.0, "g"), ("ESSMS", 1.6, "c")],
+               ("FINESS EJ", 2.1, "c"), ("Représentant légal", 3.8, "g"), ("ESSMS", 1.6, "c")],
               ["**{{ o.raison_sociale }}**{% if o.est_porteur %} (porteur){% endif %}",
                "{{ o.statut_juridique or '—' }}", "{{ o.siret or '—' }}", "{{ o.finess_ej }}",
                "{{ o.representant.complet }}\n{{ o.representant.fonction }}", "{{ o.nb_essms }}"],
@@ -685,9 +738,9 @@ def note_de_presentation() -> Modele:
     m.h2("7.1 Répartition par organisme gestionnaire")
     tableau_financement_og(m)
     m.h2("7.2 Détail par ESSMS")
-    m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 4.8, "g"), ("FINESS ET", 1.9, "c"),
-               ("Part MS", 1.5, "c"), ("Usages", 2.0, "d"), ("Logiciel", 2.0, "d"), ("Matériel", 2.0, "d"),
-               ("Total", 2.0, "d")],
+    m.tableau([("N°", 0.7, "c"), ("Établissement ou service", 3.8, "g"), ("FINESS ET", 2.1, "c"),
+               ("Part MS", 1.4, "c"), ("Usages", 2.2, "d"), ("Logiciel", 2.2, "d"), ("Matériel", 2.2, "d"),
+               ("Total", 2.2, "d")],
               ["{{ e.rang }}", "{{ e.nom }}", "{{ e.finess_et }}", "{{ e.part_ms }}", "{{ e.usages }}",
                "{{ e.logiciel }}", "{{ e.materiel }}", "{{ e.total }}"],
               boucle="for e in essms", compact=True,
@@ -711,7 +764,7 @@ def note_de_presentation() -> Modele:
     m.p("Points de vigilance sur les montants :", gras=True, garder=True)
     m.puces("financement.alertes", "a")
     m.balise("endif")
-    m.p("Sources : {{ financement.sources|join(' ; ') }}.", style="Note")
+    m.p("Sources : {{ sources }}.", style="Note")
 
     m.h1("8. Guichet de dépôt")
     m.p("Le projet regroupe {{ nb_essms|pluriel('ESSMS', 'ESSMS') }} situés dans "
@@ -725,8 +778,8 @@ def note_de_presentation() -> Modele:
 
     m.paysage()
     m.h1("Annexe – Liste des ESSMS parties au projet")
-    m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 5.3, "g"), ("FINESS ET", 1.9, "c"),
-               ("FINESS EJ", 1.9, "c"), ("Cat.", 0.9, "c"), ("Libellé de la catégorie", 4.5, "g"),
+    m.tableau([("N°", 0.8, "c"), ("Établissement ou service", 4.9, "g"), ("FINESS ET", 2.1, "c"),
+               ("FINESS EJ", 2.1, "c"), ("Cat.", 0.9, "c"), ("Libellé de la catégorie", 4.5, "g"),
                ("Secteur", 2.6, "g"), ("Dép.", 1.1, "c"), ("Région", 2.2, "g"), ("Organisme gestionnaire", 4.5, "g")],
               ["{{ e.rang }}", "{{ e.nom }}", "{{ e.finess_et }}", "{{ e.finess_ej }}", "{{ e.categorie_code }}",
                "{{ e.categorie_libelle }}", "{{ e.secteur_libelle }}", "{{ e.departement }}", "{{ e.region }}",
@@ -742,7 +795,7 @@ def gouvernance() -> Modele:
     m.h1("1. Principes de gouvernance et mutualisation")
     m.p("Le projet associe {{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }} et "
         "{{ nb_essms|pluriel('ESSMS', 'ESSMS') }} autour d'une solution unique, {{ solution.nom_complet }}, et "
-        "d'une gouvernance commune. **{{ porteur.raison_sociale }}**, porteur du projet, en assure la coordination "
+        "d'une gouvernance commune. {{ porteur.raison_sociale|le|premiere_majuscule }}, porteur du projet, en assure la coordination "
         "et l'interface avec {{ guichet.destinataire }}.")
     m.h2("Organisation de la mutualisation")
     m.p("{{ gouvernance.mutualisation }}")
@@ -761,13 +814,15 @@ def gouvernance() -> Modele:
         "information des personnes) ; le responsable des systèmes d'information garantit l'intégration technique "
         "et la sécurité ; le responsable de traitement porte les décisions relatives aux données du DUI.")
 
-    m.h1("3. Référents des organismes gestionnaires")
-    m.p("Chaque organisme gestionnaire désigne un référent, relais du chef de projet auprès des équipes de ses "
-        "ESSMS pour le paramétrage, la recette, la formation et le suivi des usages :")
-    m.tableau([("Organisme gestionnaire", 4.4, "g"), ("Référent", 3.4, "g"), ("Fonction", 3.4, "g"),
-               ("ESSMS concernés", 5.8, "g")],
-              ["**{{ r.organisme }}**", "{{ r.nom }}", "{{ r.fonction }}", "{{ r.noms_essms }}"],
-              boucle="for r in gouvernance.referents", compact=True, insecable=False)
+    m.h1("3. Référents des structures")
+    m.p("Chaque structure dispose d'un référent, relais du chef de projet auprès de ses équipes pour le "
+        "paramétrage, la recette, la formation et le suivi des usages ; à défaut d'un référent propre à la "
+        "structure, le référent de son organisme gestionnaire en tient lieu :", garder=True)
+    m.tableau([("Organisme gestionnaire", 4.0, "g"), ("Structures", 5.8, "g"), ("Référent", 3.2, "g"),
+               ("Fonction", 4.0, "g")],
+              ["**{{ r.organisme }}**", "{{ r.structures }}", "{{ r.nom }}", "{{ r.fonction }}"],
+              boucle="for r in gouvernance.referents", compact=True)
+    m.p("Le responsable de traitement du DUI est {{ gouvernance.responsable_traitement.avec_fonction }}.")
 
     m.h1("4. Instances de gouvernance")
     tableau_instances(m)
@@ -800,7 +855,8 @@ def convention() -> Modele:
     m.bloc_titre("Pour la mise en œuvre du projet « {{ titre }} » dans le cadre du programme ESMS numérique",
                  cartouche=[("Porteur du projet", "{{ porteur.raison_sociale }}"),
                             ("Parties", "{{ noms_parties }}"),
-                            ("Projet de convention", "{{ date }}")])
+                            ("Projet de convention", "{{ date }}"),
+                            ("Références", "{{ sources }}")])
     m.p("**Entre les soussignés :**", garder=True)
     m.balise("for o in parties")
     m.p("**{{ o.raison_sociale }}**{% if o.statut_juridique %}, {{ o.statut_juridique }}{% endif %}, "
@@ -828,7 +884,7 @@ def convention() -> Modele:
         "retrait et de résiliation.")
 
     m.h1("Article 2 – Porteur du Projet")
-    m.p("Les Parties désignent **{{ porteur.raison_sociale }}** comme porteur du Projet. À ce titre, le porteur :",
+    m.p("Les Parties désignent {{ porteur.raison_sociale|le }} comme porteur du Projet. À ce titre, le porteur :",
         garder=True)
     for texte in (
         "dépose la demande de financement sur le téléservice GALIS (« PAI numérique ») au nom de l'ensemble des "
@@ -870,6 +926,7 @@ def convention() -> Modele:
         m.puce(texte)
     m.p("Le porteur s'engage en outre à exercer les missions définies à l'article 2 avec diligence et en toute "
         "transparence à l'égard des autres Parties.")
+    engagements_regroupement(m)
 
     m.h1("Article 5 – Financement et répartition de l'aide")
     m.p("L'aide ESMS numérique sollicitée s'élève à **{{ financement.total }}** ({{ regime_tva }}), calculée selon "
@@ -928,34 +985,52 @@ def convention() -> Modele:
     m.h1("Article 11 – Règlement des différends")
     m.p("Les Parties s'efforcent de régler à l'amiable, au sein du comité de pilotage, tout différend relatif à "
         "l'interprétation ou à l'exécution de la présente convention. À défaut d'accord dans un délai de deux "
-        "mois, le différend est porté devant la juridiction compétente dans le ressort du siège du porteur.")
-
-    m.p("Fait en {{ parties|length }} exemplaires originaux, à …………………………, le …………………………", avant=10,
+        "mois, le différend est porté devant la juridiction compétente dans le ressort du siège du porteur.",
         garder=True)
-    m.signatures("for o in parties", "{{ o.raison_sociale }}",
+
+    m.p("Fait en {{ parties|length }} exemplaires originaux, à {{ fait_a }}, le " + POINTILLES, avant=10,
+        garder=True)
+    m.signatures("for o in parties", "{{ o.raison_sociale|le }}",
                  ["{{ o.representant.complet }}", "{{ o.representant.fonction }}"])
 
-    m.saut_de_page()
-    m.h1("Annexe – ESSMS parties au Projet")
+    m.h1("Annexe – ESSMS parties au Projet", nouvelle_page=True)
     tableau_essms_simple(m)
     return m
 
 
+class Lettre(Modele):
+    """The letter of one OG: its letterhead in the header, its name in the footer, pages numbered from 1
+    and counted within the letter (``dossier.render.lettres`` renders it once per OG, one section each)."""
+
+    ENTETE = ["**{{ og.raison_sociale }}**",
+              "{% if og.statut_juridique %}{{ og.statut_juridique|premiere_majuscule }} – {% endif %}"
+              "{{ og.identification }}"]
+    PIED = " – {{ og.raison_sociale }} – {{ date }}"
+    TOTAL_PAGES = "SECTIONPAGES"
+
+    def __init__(self, cle_titre: str, libelle: str):
+        super().__init__(cle_titre, libelle)
+        sect = self.doc.sections[0]._sectPr
+        suivants = [sect.find(qn(f"w:{t}")) for t in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "docGrid")]
+        suivant = next((e for e in suivants if e is not None), None)
+        numerotation = _el("w:pgNumType", start="1")  # schema order: before cols, docGrid...
+        if suivant is None:
+            sect.append(numerotation)
+        else:
+            suivant.addprevious(numerotation)
+
+
 def lettre_engagement() -> Modele:
-    m = Modele("lettre", "Lettre d'engagement")
-    m.balise("for og in organismes")
-    m.p("**{{ og.raison_sociale }}**", apres=0, aligne="g")
-    m.p("{% if og.statut_juridique %}{{ og.statut_juridique|premiere_majuscule }}\n{% endif %}{{ og.identification }}",
-        style="Note", apres=14)
-    m.p("À l'attention de {{ guichet.autorite }}", aligne="g", retrait=8.5, apres=14)
+    m = Lettre("lettre", "Lettre d'engagement")
+    m.p("À l'attention de {{ guichet.autorite }}", aligne="g", retrait=8.5, apres=14, avant=6)
     m.p("**Objet : lettre d'engagement – projet « {{ titre }} » – programme ESMS numérique, campagne "
-        "{{ campagne }}**", aligne="g", apres=10)
+        "{{ campagne }} ({{ instruction }})**", aligne="g", apres=10)
     m.p("Madame, Monsieur,")
     m.p("Je {{ og.representant.soussigne }}, {{ og.representant.complet }}, agissant en qualité de "
         "{{ og.representant.fonction }} de l'organisme gestionnaire **{{ og.raison_sociale }}**, confirme la "
         "participation de notre organisme au projet « {{ titre }} » "
         "{% if og.est_porteur %}que nous portons pour le compte du regroupement{% else %}porté par "
-        "{{ porteur.raison_sociale }}{% endif %}, qui réunit "
+        "{{ porteur.raison_sociale|le }}{% endif %}, qui réunit "
         "{{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }} et "
         "{{ nb_essms|pluriel('ESSMS', 'ESSMS') }}. J'engage notre organisme à :", garder=True)
     for texte in (
@@ -977,15 +1052,9 @@ def lettre_engagement() -> Modele:
     m.p("Le montant prévisionnel de l'aide ESMS numérique correspondant à ces ESSMS s'élève à "
         "{{ og.financement.total }} ({{ regime_tva }}){% if og.est_porteur and financement.a_amoa %}, dont "
         "{{ og.financement.pilotage }} au titre du pilotage du projet{% endif %}.")
-    m.p("Je vous prie d'agréer, Madame, Monsieur, l'expression de ma considération distinguée.")
-    m.p("Fait à …………………………, le {{ date }}", style="Signature", retrait=8.5, avant=8)
-    m.p("{{ og.representant.complet }}", style="Signature", retrait=8.5, gras=True)
-    m.p("{{ og.representant.fonction }}", style="Signature", retrait=8.5)
-    m.p("Signature et cachet de l'organisme", style="Note", retrait=8.5)
-    m.balise("if not loop.last")
-    m.saut_de_page()
-    m.balise("endif")
-    m.balise("endfor")
+    m.p("Je vous prie d'agréer, Madame, Monsieur, l'expression de ma considération distinguée.", garder=True)
+    bloc_signature(m, "Fait à " + POINTILLES + ", le {{ date }}", "{{ og.representant.complet }}",
+                   "{{ og.representant.fonction }}", "Signature et cachet de l'organisme")
     return m
 
 
@@ -995,9 +1064,10 @@ def attestation_mutualisation() -> Modele:
                  cartouche=[("Porteur du projet", "{{ porteur.raison_sociale }} – {{ porteur.identification }}"),
                             ("Périmètre", "{{ nb_essms|pluriel('ESSMS', 'ESSMS') }}, "
                                           "{{ nb_organismes|pluriel('organisme gestionnaire', 'organismes gestionnaires') }}"),
-                            ("Date", "{{ date }}")])
+                            ("Date", "{{ date }}"),
+                            ("Références", "{{ sources }}")])
     m.p("Je {{ porteur.representant.soussigne }}, {{ porteur.representant.complet }}, agissant en qualité de "
-        "{{ porteur.representant.fonction }} de **{{ porteur.raison_sociale }}**, porteur du projet « {{ titre }} » "
+        "{{ porteur.representant.fonction }} {{ porteur.raison_sociale|de }}, porteur du projet « {{ titre }} » "
         "présenté au titre de la campagne {{ campagne }} du programme ESMS numérique, atteste de la réalité de la "
         "mutualisation mise en œuvre dans ce projet, qui se traduit par :")
 
@@ -1032,11 +1102,13 @@ def attestation_mutualisation() -> Modele:
         "sollicitée, {{ financement.total }}, est répartie entre les organismes selon les règles arrêtées "
         "collectivement.")
 
-    m.p("J'atteste l'exactitude des informations ci-dessus. Fait pour servir et valoir ce que de droit.", avant=6)
-    m.p("Fait à …………………………, le {{ date }}", style="Signature", retrait=8.5, avant=10)
-    m.p("{{ porteur.representant.complet }}", style="Signature", retrait=8.5, gras=True)
-    m.p("{{ porteur.representant.fonction }}, {{ porteur.raison_sociale }}", style="Signature", retrait=8.5)
-    m.p("Signature et cachet du porteur", style="Note", retrait=8.5)
+    m.h2("5. Les engagements du regroupement")
+    engagements_regroupement(m)
+
+    m.p("J'atteste l'exactitude des informations ci-dessus. Fait pour servir et valoir ce que de droit.", avant=6,
+        garder=True)
+    bloc_signature(m, "Fait à {{ fait_a }}, le {{ date }}", "{{ porteur.representant.complet }}",
+                   "{{ porteur.representant.fonction }}, {{ porteur.raison_sociale }}", "Signature et cachet du porteur")
     return m
 
 
@@ -1059,7 +1131,7 @@ def strategie_deploiement() -> Modele:
                ("Professionnels", 2.7, "c")],
               ["**{{ v.libelle }}**", "{{ v.periode }}", "{{ v.noms_essms }}", "{{ v.nb_essms }}",
                "{{ v.professionnels }}"],
-              boucle="for v in vagues", compact=True, insecable=False)
+              boucle="for v in vagues", compact=True)
     m.balise("if planning.jalons_projet_deploiement")
     m.h2("Jalons du projet")
     m.tableau([("Jalon", 7.4, "g"), ("Début", 3.0, "c"), ("Fin", 3.0, "c"), ("Responsable", 3.6, "g")],
@@ -1126,7 +1198,7 @@ def strategie_deploiement() -> Modele:
         "correctives (formation complémentaire, ajustement du paramétrage, accompagnement des équipes). Les "
         "indicateurs facultatifs (prescriptions électroniques importées, échanges avec une plateforme e-parcours) "
         "sont suivis lorsque les conditions sont réunies.")
-    m.p("Source : {{ source_cibles }}.", style="Note")
+    m.p("Sources : {{ sources }}.", style="Note")
     return m
 
 
@@ -1159,11 +1231,20 @@ def conduite_du_changement() -> Modele:
     m.p("{{ conduite.sensibilisation }}")
 
     m.h1("6. Cartographie des risques")
-    m.p("Les risques identifiés à l'échelle du regroupement et des structures, et les actions préventives et "
-        "correctives associées, sont les suivants :", garder=True)
+    m.balise("if conduite.risques")
+    m.p("Les risques identifiés à l'échelle du regroupement, et les actions préventives et correctives "
+        "associées, sont les suivants :", garder=True)
     m.tableau([("Risque", 6.0, "g"), ("Niveau", 2.0, "c"), ("Actions préventives et correctives", 9.0, "g")],
               ["{{ r.risque }}", "{% cellbg r.couleur %}**{{ r.niveau }}**", "{{ r.action }}"],
               boucle="for r in conduite.risques")
+    m.balise("endif")
+    m.balise("for o in conduite.risques_par_og")
+    m.h2("Risques propres {{ o.organisme|a }}")
+    m.tableau([("Structure", 3.6, "g"), ("Risque", 4.6, "g"), ("Niveau", 1.8, "c"),
+               ("Actions préventives et correctives", 7.0, "g")],
+              ["{{ r.structure }}", "{{ r.risque }}", "{% cellbg r.couleur %}**{{ r.niveau }}**", "{{ r.action }}"],
+              boucle="for r in o.risques")
+    m.balise("endfor")
     m.p("La cartographie des risques est revue à chaque comité de pilotage ; chaque référent la complète des "
         "risques propres à ses structures.")
 

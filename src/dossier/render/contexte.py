@@ -2,12 +2,14 @@
 
 Every amount and date is pre-formatted in French (``1 234 567,50 €``, ``1er mars 2024``), every
 list the templates loop over is ready (ESSMS rows, organismes with their ESSMS and their share of
-the funding, waves, risks...), so that the templates hold wording and layout only.
+the funding, waves, risks...), so that the templates hold wording and layout only. Names take their article through the filters
+``de``, ``le`` and ``a`` ("de l'Association X", "du CCAS", "d'Aide & Domicile", "au CCAS").
 
 Narrative text missing from the project (the optional keys of ``note``, ``deploiement``,
 ``conduite_changement`` and the people and texts of ``gouvernance``; an empty string or an empty
-list counts as missing) becomes a visible ``[À COMPLÉTER : <what>]`` marker, listed in
-``ContexteRendu.marqueurs``. In the Word pieces nothing else produces a marker: other optional
+list counts as missing) becomes a visible ``[À COMPLÉTER : <what>]`` marker, in French words only,
+listed in ``ContexteRendu.marqueurs`` as "<what> (champ : <JSON path>)" so that ``render`` tells
+where to fill it; no JSON path ever shows in a document. In the Word pieces nothing else produces a marker: other optional
 data is either left out of the sentence or replaced by a neutral wording ("non renseigné"). (The
 planning workbook adds its own: a phase without jalons, see ``classeurs.marqueurs_xlsx``.)
 """
@@ -27,11 +29,13 @@ from .. import identifiers as ids
 from ..campaigns import cibles_usage
 from ..model import Personne, Projet
 from ..profiles import Profil
-from ..rules import Financement, ars_pivot, og_du_porteur
+from ..rules import Financement, arrondi, ars_pivot, og_du_porteur
 from .formatting import ESPACE_FINE, ESPACE_INSECABLE, LOCALE, date_longue, montant, nombre, pourcentage
 
 MARQUEUR = "[À COMPLÉTER : {}]"
 NON_RENSEIGNE = "non renseigné"
+#: "Fait à" without a commune: a dotted line to fill at signature (not a marker).
+POINTILLES = "…………………………"
 
 TYPES_PROJET = {
     "acquisition": "acquisition d'une solution de dossier usager informatisé (DUI) référencée Ségur",
@@ -82,10 +86,12 @@ class ContexteRendu:
     donnees: dict
     marqueurs: list[str] = field(default_factory=list)
 
-    def a_completer(self, quoi: str) -> str:
-        """A visible marker for missing narrative text, recorded once."""
-        if quoi not in self.marqueurs:
-            self.marqueurs.append(quoi)
+    def a_completer(self, quoi: str, champ: str) -> str:
+        """A visible marker for missing narrative text, in French words only (the document never shows
+        a JSON path); recorded once as "what (champ : path)" so that ``render`` says where to fill it."""
+        entree = f"{quoi} (champ : {champ})"
+        if entree not in self.marqueurs:
+            self.marqueurs.append(entree)
         return MARQUEUR.format(quoi)
 
 
@@ -142,6 +148,81 @@ def pluriel(nombre_: int, singulier: str, pluriel_: str) -> str:
     return f"{nombre(nombre_)} {singulier if abs(nombre_) < 2 else pluriel_}"
 
 
+# --------------------------------------------------------------------------- French around names
+
+#: First words of a name that take an article ("l'Association X", "le Centre Y"), with their gender.
+NOMS_COMMUNS = {
+    "association": "f", "fondation": "f", "fédération": "f", "union": "f", "mutuelle": "f", "maison": "f",
+    "résidence": "f", "société": "f", "caisse": "f", "congrégation": "f", "communauté": "f",
+    "coopérative": "f", "régie": "f", "agence": "f", "œuvre": "f",
+    "centre": "m", "groupement": "m", "comité": "m", "foyer": "m", "service": "m", "syndicat": "m",
+    "institut": "m", "office": "m", "organisme": "m", "établissement": "m", "hôpital": "m", "réseau": "m",
+    "pôle": "m", "collectif": "m",
+}
+#: Acronyms that are feminine ("la MSA"); any other acronym (CCAS, GCSMS, EHPAD...) is masculine.
+SIGLES_FEMININS = {"MSA", "CPAM", "CARSAT", "MGEN", "FEHAP", "CNSA", "ARS"}
+VOYELLES = "aeiouyàâäéèêëîïôöûüœæ"
+#: Words whose initial h is aspirated: no elision ("de Handi'Cap", "du Hameau").
+H_ASPIRES = ("haut", "hameau", "halte", "hall", "handi", "hangar", "hêtre", "héros", "houx", "hutte")
+
+
+def _voyelle(nom: str) -> bool:
+    """The name starts with a vowel or a mute h: the article and ``de`` elide (l', d')."""
+    mot = nom.lstrip("«\"' ").lower()
+    if mot[:1] == "h":
+        return mot[1:2] in VOYELLES and not mot.startswith(H_ASPIRES)
+    return mot[:1] in VOYELLES
+
+
+def _sigle(mot: str) -> bool:
+    lettres = mot.replace("&", "")
+    return len(lettres) >= 2 and lettres.isalpha() and lettres.isupper()
+
+
+def _article(nom: str) -> tuple[str, str]:
+    """The article a name takes in a sentence (``"le "``, ``"la "``, ``"les "``, ``"l'"`` or none) and the
+    rest of the name: "Les Tilleuls" -> ("les ", "Tilleuls"), "Association X" -> ("l'", "Association X"),
+    "CCAS de Vire" -> ("le ", "CCAS de Vire"), "Aide & Domicile" -> ("", "Aide & Domicile")."""
+    mots = nom.split(maxsplit=1)
+    if not mots:
+        return "", nom
+    premier = mots[0]
+    if premier.lower() in ("le", "la", "les") and len(mots) > 1:
+        return premier.lower() + " ", mots[1]
+    if premier[:2].lower() in ("l'", "l’") and len(premier) > 2:
+        return "l'", nom[2:]
+    genre = NOMS_COMMUNS.get(premier.lower())
+    if genre is None and _sigle(premier):
+        genre = "f" if premier in SIGLES_FEMININS else "m"
+    if genre is None:
+        return "", nom
+    if _voyelle(nom):
+        return "l'", nom
+    return ("la " if genre == "f" else "le "), nom
+
+
+def le(nom: str) -> str:
+    """A name with its article: ``l'Association X``, ``le CCAS de Vire``, ``les Tilleuls``, ``Aide & Domicile``."""
+    article, reste = _article(nom)
+    return article + reste
+
+
+def de(nom: str) -> str:
+    """``de`` before a name: ``de l'Association X``, ``du CCAS``, ``des Tilleuls``, ``d'Aide & Domicile``."""
+    article, reste = _article(nom)
+    contracte = {"le ": "du ", "les ": "des ", "la ": "de la ", "l'": "de l'"}
+    if article:
+        return contracte[article] + reste
+    return ("d'" if _voyelle(nom) else "de ") + nom
+
+
+def a(nom: str) -> str:
+    """``à`` before a name: ``à l'Association X``, ``au CCAS``, ``aux Tilleuls``, ``à Aide & Domicile``."""
+    article, reste = _article(nom)
+    contracte = {"le ": "au ", "les ": "aux ", "la ": "à la ", "l'": "à l'"}
+    return (contracte[article] if article else "à ") + reste
+
+
 def _lignes(textes: list[str]) -> str:
     """Several values in one table cell, one per line (real line breaks in Word)."""
     return "\n".join(textes)
@@ -184,16 +265,16 @@ class _Constructeur:
 
     # narrative text: the value, or a recorded marker
     def texte(self, valeur: str | None, cle: str, quoi: str) -> str:
-        return valeur if _present(valeur) else self.ctx.a_completer(f"{cle} — {quoi}")
+        return valeur if _present(valeur) else self.ctx.a_completer(quoi, cle)
 
     def textes(self, valeurs: list[str] | None, cle: str, quoi: str) -> list[str]:
         presents = [v for v in (valeurs or []) if _present(v)]
-        return presents or [self.ctx.a_completer(f"{cle} — {quoi}")]
+        return presents or [self.ctx.a_completer(quoi, cle)]
 
     def membre(self, p: Personne | None, cle: str, quoi: str) -> dict:
         d = personne(p)
         if p is None:
-            marqueur = self.ctx.a_completer(f"{cle} — {quoi} (nom et fonction)")
+            marqueur = self.ctx.a_completer(f"{quoi} (nom et fonction)", cle)
             d.update(nom=marqueur, complet=marqueur, avec_fonction=marqueur, fonction="—")
         return d
 
@@ -214,7 +295,8 @@ class _Constructeur:
             "libelle_type_projet": TYPES_PROJET[p.type_projet],
             "nature_projet": premiere_majuscule(TYPES_PROJET[p.type_projet]),
             "type_projet_article": ("l'" if p.type_projet == "acquisition" else "la ") + TYPES_PROJET[p.type_projet],
-            "instruction": fin.sources[0] if fin.sources else "",
+            "instruction": self._instruction(),
+            "sources": " ; ".join(self._sources()),
             "pieces": [piece.slug for piece in self.profil.pieces],
             "regime_tva": p.porteur.regime_tva,
             "nb_essms": len(p.essms),
@@ -243,9 +325,52 @@ class _Constructeur:
             {"indicateur": c.indicateur, "calcul": c.calcul, "cible": pourcentage(Decimal(str(c.cible.valeur)), 0)}
             for c in cibles
         ]
-        d["source_cibles"] = " ; ".join(dict.fromkeys(c.cible.source for c in cibles))
+        d["fait_a"] = p.porteur.commune if _present(p.porteur.commune) else POINTILLES
+        d["regroupement"] = self._regroupement()
         self.ctx.donnees = _nettoyer_tout(d)
         return self.ctx
+
+    def _instruction(self) -> str:
+        return self.fin.campagne.sources.get("instruction", "")
+
+    def _sources(self) -> list[str]:
+        """What a piece cites: the campaign's instruction and the profile's own source (a La Réunion or
+        national dossier must not cite another region's call for projects)."""
+        return [s for s in (self._instruction(), self.profil.source) if s]
+
+    def _regroupement(self) -> dict:
+        """The grouping's commitments: the remaining cost (costs − aid − other resources) and its split
+        between the OG (``couts.repartition_autofinancement``, else by number of ESSMS)."""
+        c = self.projet.couts
+        couts = (sum((po.montant for po in (c and c.postes) or []), Decimal(0))
+                 + sum((r.cout_annuel * len(r.annees) for r in (c and c.rh) or []), Decimal(0)))
+        autres = sum((r.montant for r in (c and c.ressources_autres) or []), Decimal(0))
+        reste = max(couts - self.fin.totaux["total"] - autres, Decimal(0))
+        if c and c.repartition_autofinancement:
+            parts = [(po.organisme, po.part) for po in c.repartition_autofinancement]
+            regle = "selon la répartition arrêtée entre les organismes"
+        else:
+            compte = Counter(e.organisme for e in self.projet.essms)
+            parts = [(og.id, Decimal(compte[og.id]) / len(self.projet.essms))
+                     for og in self.projet.organismes if compte[og.id]]
+            regle = "au prorata du nombre d'ESSMS de chaque organisme"
+        noms = {og.id: og.raison_sociale for og in self.projet.organismes}
+        lignes, reparti = [], Decimal(0)
+        for n, (og_id, part) in enumerate(parts, start=1):
+            somme = reste - reparti if n == len(parts) else arrondi(reste * part)
+            reparti += somme
+            lignes.append({"organisme": noms.get(og_id, og_id), "part": pourcentage(part),
+                           "montant": montant(somme)})
+        ri = self.projet.regroupement_initial
+        return {
+            "a_couts": couts > 0,
+            "couts": montant(couts),
+            "autres": montant(autres),
+            "autofinancement": montant(reste),
+            "regle": regle,
+            "repartition": lignes,
+            "initial": ({"nom": ri.nom, "date": date_longue(ri.convention_date)} if ri else None),
+        }
 
     def _titres(self) -> dict:
         titres = {}
@@ -450,7 +575,6 @@ class _Constructeur:
             "a_prorata": any(le.part_ms != 1 for le in fin.essms),
             "lignes": lignes,
             "alertes": [c.message for c in fin.alertes],
-            "sources": list(fin.sources),
             "sons": ({"total": montant(fin.sons.total), "avance": montant(fin.sons.avance)}
                      if fin.sons else None),
             "regime_tva": self.projet.porteur.regime_tva,
@@ -492,18 +616,18 @@ class _Constructeur:
         chef = self.membre(g and g.chef_de_projet, "gouvernance.chef_de_projet", "chef de projet")
         if g and g.chef_de_projet:
             chef["etp"] = (f"{_decimal(g.chef_de_projet.etp)} ETP" if g.chef_de_projet.etp is not None else
-                           self.ctx.a_completer("gouvernance.chef_de_projet.etp — temps consacré au projet par le chef de projet (ETP)"))
+                           self.ctx.a_completer("temps consacré au projet par le chef de projet (ETP)", "gouvernance.chef_de_projet.etp"))
         else:
             chef["etp"] = "—"
+        responsable = self.membre(g and g.responsable_traitement, "gouvernance.responsable_traitement",
+                                  "responsable de traitement du DUI")
         equipe = [
             {"role": "Chef de projet", **chef},
             {"role": "Délégué à la protection des données (DPO)", "etp": "—",
              **self.membre(g and g.dpo, "gouvernance.dpo", "délégué à la protection des données")},
             {"role": "Responsable des systèmes d'information (RSI)", "etp": "—",
              **self.membre(g and g.rsi, "gouvernance.rsi", "responsable des systèmes d'information")},
-            {"role": "Responsable de traitement du DUI", "etp": "—",
-             **self.membre(g and g.responsable_traitement, "gouvernance.responsable_traitement",
-                           "responsable de traitement du DUI")},
+            {"role": "Responsable de traitement du DUI", "etp": "—", **responsable},
         ]
         instances = []
         for i, inst in enumerate((g and g.instances) or []):
@@ -516,31 +640,21 @@ class _Constructeur:
             })
         if not instances:
             instances = [{"nom": self.ctx.a_completer(
-                "gouvernance.instances — instances de gouvernance (comité de pilotage, comité projet : "
-                "composition, fréquence, rôle)"), "composition": "—", "frequence": "—", "role": "—"}]
-        referents = []
-        for og in organismes:
-            siens = [r for r in ((g and g.referents) or []) if r.organisme == og["id"]]
-            if siens:
-                nom = _lignes([r.nom for r in siens])
-                fonction = _lignes([r.fonction for r in siens])
-            else:
-                nom = self.ctx.a_completer(
-                    f"gouvernance.referents — référent de l'organisme « {og['raison_sociale']} » (nom et fonction)")
-                fonction = "—"
-            referents.append({"organisme": og["raison_sociale"], "nom": nom, "fonction": fonction,
-                              "noms_essms": og["noms_essms"], "nb_essms": og["nb_essms"]})
+                "instances de gouvernance (comité de pilotage, comité projet : composition, fréquence, rôle)",
+                "gouvernance.instances"), "composition": "—", "frequence": "—", "role": "—"}]
+        referents = self._referents(organismes)
         amoa = g.amoa if g else None
         demande = bool(amoa and amoa.financement_demande)
         if amoa and _present(amoa.prestataire):
             prestataire = amoa.prestataire
         elif demande:
             prestataire = self.ctx.a_completer(
-                "gouvernance.amoa.prestataire — prestataire ou modalités de l'assistance à maîtrise d'ouvrage")
+                "prestataire ou modalités de l'assistance à maîtrise d'ouvrage", "gouvernance.amoa.prestataire")
         else:
             prestataire = ""
         return {
             "chef_de_projet": chef,
+            "responsable_traitement": responsable,
             "equipe": equipe,
             "instances": instances,
             "referents": referents,
@@ -554,6 +668,30 @@ class _Constructeur:
             "mutualisation": self.texte(g and g.mutualisation, "gouvernance.mutualisation",
                                         "organisation de la mutualisation dans la gouvernance du projet"),
         }
+
+    def _referents(self, organismes: list[dict]) -> list[dict]:
+        """A referent for every structure: its own, else its OG's (gouvernance.referents), else one marker
+        per OG. One row per OG and referent, listing the structures that referent covers."""
+        g = self.projet.gouvernance
+        lignes = []
+        for og in organismes:
+            siens = [r for r in ((g and g.referents) or []) if r.organisme == og["id"]]
+            if siens:
+                defaut = (_lignes([r.nom for r in siens]), _lignes([r.fonction for r in siens]))
+            else:
+                defaut = (None, "—")
+            groupes: dict[tuple, list[str]] = {}
+            for e in (e for e in self.projet.essms if e.organisme == og["id"]):
+                cle = (personne(e.referent)["complet"], e.referent.fonction) if e.referent else defaut
+                groupes.setdefault(cle, []).append(e.nom)
+            for (nom, fonction), structures in groupes.items():
+                if nom is None:
+                    nom = self.ctx.a_completer(
+                        f"référent de l'organisme « {og['raison_sociale']} » ou de chacune de ses structures "
+                        "(nom et fonction)", "gouvernance.referents ou essms[].referent")
+                lignes.append({"organisme": og["raison_sociale"], "structures": _lignes(structures),
+                               "nom": nom, "fonction": fonction})
+        return lignes
 
     def _deploiement(self) -> dict:
         d = self.projet.deploiement
@@ -580,20 +718,31 @@ class _Constructeur:
             "sensibilisation": self.texte(c and c.sensibilisation, "conduite_changement.sensibilisation",
                                           "actions de sensibilisation en amont du déploiement"),
         }
-        risques = []
-        for i, r in enumerate((c and c.risques) or []):
-            risques.append({
-                "risque": r.risque,
-                "niveau": NIVEAUX_RISQUE[r.niveau],
-                "couleur": COULEURS_RISQUE[r.niveau],
-                "action": self.texte(r.action, f"conduite_changement.risques[{i}].action",
-                                     f"actions préventives et correctives du risque « {r.risque} »"),
-            })
+        risques = [(i, r) for i, r in enumerate((c and c.risques) or [])]
+        groupe = [self._risque(i, r) for i, r in risques if not (r.organisme or r.finess_et)]
         if not risques:
-            risques = [{"risque": self.ctx.a_completer(
-                "conduite_changement.risques — cartographie des risques (risque, niveau, actions préventives et correctives)"),
-                "niveau": "—", "couleur": "FFFFFF", "action": "—"}]
-        return {**textes, "risques": risques}
+            groupe = [{"risque": self.ctx.a_completer(
+                "cartographie des risques (risque, niveau, actions préventives et correctives)",
+                "conduite_changement.risques"), "niveau": "—", "couleur": "FFFFFF", "action": "—", "structure": ""}]
+        og_de = {e.finess_et: e.organisme for e in self.projet.essms}
+        noms = {e.finess_et: e.nom for e in self.projet.essms}
+        par_og = []
+        for og in self.projet.organismes:
+            siens = [self._risque(i, r, noms.get(r.finess_et, "")) for i, r in risques
+                     if (r.organisme or og_de.get(r.finess_et)) == og.id]
+            if siens:
+                par_og.append({"organisme": og.raison_sociale, "risques": siens})
+        return {**textes, "risques": groupe, "risques_par_og": par_og}
+
+    def _risque(self, i: int, r, structure: str = "") -> dict:
+        return {
+            "risque": r.risque,
+            "niveau": NIVEAUX_RISQUE[r.niveau],
+            "couleur": COULEURS_RISQUE[r.niveau],
+            "action": self.texte(r.action, f"conduite_changement.risques[{i}].action",
+                                 f"actions préventives et correctives du risque « {r.risque} »"),
+            "structure": structure or "Ensemble de l'organisme",
+        }
 
     # ----------------------------------------------------------------------- planning
 

@@ -16,11 +16,13 @@ from pathlib import Path
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
 from ..errors import DossierError
-from .contexte import ContexteRendu, pluriel, premiere_majuscule
+from .contexte import ContexteRendu, a, de, le, pluriel, premiere_majuscule
 
 PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
 LONGUEUR_PROPRIETE = 255
-FILTRES = {"pluriel": pluriel, "premiere_majuscule": premiere_majuscule}
+#: French filters of the templates: plurals, capitals, and the article or preposition before a name
+#: (``{{ porteur.raison_sociale|de }}`` -> "de l'Association X", "du CCAS", "d'Aide & Domicile").
+FILTRES = {"pluriel": pluriel, "premiere_majuscule": premiere_majuscule, "de": de, "le": le, "a": a}
 
 
 def environnement(undefined: type = StrictUndefined) -> Environment:
@@ -91,12 +93,36 @@ def _classe_modele():
     return Modele
 
 
+#: Pieces rendered once per OG, each OG's copy in its own section (``lettres``).
+PAR_ORGANISME = ("lettre-engagement",)
+
+
+def contextes_du_modele(fichier_slug: str, donnees: dict) -> list[dict]:
+    """The contexts a template is rendered with: one per OG for a letter, else the dossier's."""
+    if fichier_slug in PAR_ORGANISME:
+        from .lettres import contextes_par_organisme
+
+        return contextes_par_organisme(donnees)
+    return [donnees]
+
+
 def rendre_docx(fichier_slug: str, contexte: ContexteRendu, dest: Path, modeles: Path | None = None) -> None:
     """Render ``<fichier_slug>.docx`` with ``contexte`` and write it to ``dest``."""
     chemin = chemin_modele(fichier_slug, modeles)
+    if fichier_slug in PAR_ORGANISME:
+        from .lettres import rendre_lettres
+
+        document = rendre_lettres(lambda donnees: _rendre(chemin, donnees, modeles), contexte.donnees)
+    else:
+        document = _rendre(chemin, contexte.donnees, modeles)
+    document.save(str(dest))
+
+
+def _rendre(chemin: Path, donnees: dict, modeles: Path | None):
+    """The python-docx document of template ``chemin`` rendered with ``donnees``."""
     modele = _classe_modele()(str(chemin))
     try:
-        modele.render(contexte.donnees, jinja_env=environnement(), autoescape=True)
+        modele.render(donnees, jinja_env=environnement(), autoescape=True)
     except UndefinedError as e:
         raise DossierError(
             f"modèle {chemin.name} : champ inconnu ({_message(e)}) ; vérifier le modèle avec "
@@ -113,7 +139,7 @@ def rendre_docx(fichier_slug: str, contexte: ContexteRendu, dest: Path, modeles:
         if not isinstance(e, (OSError, DossierError)) and chemin.parent != dossier_modeles():
             raise DossierError(f"modèle {chemin.name} illisible ou corrompu : {e}") from None
         raise
-    modele.save(str(dest))
+    return modele.docx
 
 
 def _message(e: Exception) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, Undefined, nodes
 from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
-from .docx import _classe_modele, dossier_modeles, environnement
+from .docx import _classe_modele, contextes_du_modele, dossier_modeles, environnement
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -151,7 +151,8 @@ def verifier_modele_word(chemin: Path) -> list[Probleme]:
     if any(p.message.startswith("syntaxe Jinja") for p in problemes):
         return problemes
     inconnus: dict[str, None] = {}
-    for contexte in _contextes_de_reference():
+    for reference in _contextes_de_reference():
+        contexte = contextes_du_modele(chemin.stem, reference)[0]
         for champ in _rendre_en_traquant(chemin, contexte):
             inconnus.setdefault(champ)
         for source in sources:
