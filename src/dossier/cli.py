@@ -17,7 +17,7 @@ from . import __version__
 from .campaigns import charger_campagne
 from .errors import DossierError, ProjetInvalide, SortieExistante
 from .fichiers import ecrire_atomique
-from .model import Projet, charger_projet
+from .model import Projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
 from .sorties import afficher_campagnes, afficher_check, afficher_financement, afficher_problemes, check_json, financement_json
 
@@ -59,7 +59,9 @@ def _imprimer_json(donnees: dict) -> None:
 
 
 def _projet(chemin: str) -> Projet:
-    return charger_projet(chemin)
+    from .fiche import charger_projet_ou_fiche
+
+    return charger_projet_ou_fiche(chemin)
 
 
 def _niveau_taille(projet: Projet) -> str:
@@ -80,13 +82,21 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command(help="Écrire un squelette de projet à remplir (ou l'exemple de référence avec --exemple). N'écrase jamais un fichier existant.")
 @click.argument("fichier", type=click.Path(dir_okay=False))
 @click.option("--exemple", is_flag=True, help="Écrire l'exemple de référence (Normandie 2023, 17 ESSMS) au lieu du squelette.")
+@click.option("--fiche", is_flag=True, help="Écrire une fiche projet Excel vide (FICHIER .xlsx) à faire remplir par le porteur.")
 @option_aide
-def init(fichier: str, exemple: bool) -> None:
+def init(fichier: str, exemple: bool, fiche: bool) -> None:
     from .squelette import squelette_json
 
     chemin = Path(fichier)
     if chemin.exists():
         raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
+    if fiche:
+        from .fiche import ecrire_fiche
+
+        ecrire_fiche(None, chemin)
+        console.print(f"fiche projet écrite : {chemin} — la faire remplir puis lancer « dossier fiche import {chemin} -o projet.json »",
+                      markup=False)
+        return
     ecrire_atomique(chemin, squelette_json(exemple).encode("utf-8"))
     console.print(f"projet écrit : {chemin} — le compléter puis lancer « dossier validate {chemin} »", markup=False)
 
@@ -268,6 +278,52 @@ def templates_check(ctx: click.Context, rep: str | None) -> None:
         afficher_problemes(console, problemes)
         ctx.exit(1)
     console.print("modèles valides", style="green", markup=False)
+
+
+def _sortie_libre(chemin: Path, force: bool) -> None:
+    if chemin.exists() and not force:
+        raise SortieExistante(f"{chemin} existe déjà : ajouter --force pour le remplacer")
+
+
+def _afficher_notes(notes: list[str]) -> None:
+    for note in notes:
+        console.print(f"note : {note}", style="yellow", markup=False)
+
+
+@cli.group(cls=Groupe, help="Fiche projet Excel : l'exporter pour la faire remplir, la relire en fichier projet.")
+@option_aide
+def fiche() -> None:
+    pass
+
+
+@fiche.command("export", help="Écrire la fiche projet Excel d'un projet (JSON ou fiche).")
+@click.argument("projet", type=click.Path(dir_okay=False))
+@click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Fiche .xlsx à écrire.")
+@click.option("--force", is_flag=True, help="Remplacer la fiche existante.")
+@option_aide
+def fiche_export(projet: str, sortie: str, force: bool) -> None:
+    from .fiche import donnees_projet, ecrire_fiche
+
+    _sortie_libre(Path(sortie), force)
+    ecrire_fiche(donnees_projet(_projet(projet)), Path(sortie))
+    console.print(f"fiche projet écrite : {sortie}", markup=False)
+
+
+@fiche.command("import", help="Relire une fiche projet Excel et écrire le fichier projet JSON (rien n'est écrit si un problème est trouvé).")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+@click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Fichier projet .json à écrire.")
+@click.option("--force", is_flag=True, help="Remplacer le fichier projet existant.")
+@option_aide
+def fiche_import(fichier: str, sortie: str, force: bool) -> None:
+    from .fiche import lire_classeur, valider_lecture
+    from .fiche.json_projet import projet_json
+
+    _sortie_libre(Path(sortie), force)
+    lecture = lire_classeur(Path(fichier))
+    _afficher_notes(lecture.notes)
+    p = valider_lecture(lecture, fichier)
+    ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
+    console.print(f"projet écrit : {sortie} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
 
 
 # --------------------------------------------------------------------------- entry point

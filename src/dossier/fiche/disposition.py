@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
 
 from .. import model as m
 
@@ -89,6 +90,7 @@ class Champ:
     aide: str
     obligatoire: bool
     choix: tuple[Any, ...] = ()
+    defaut: Any = None  # proposed in an empty workbook's forms
 
     @property
     def nom(self) -> str:
@@ -193,7 +195,9 @@ def _parcourir(modele: type[BaseModel], chemin: tuple[str, ...], prefixe: str, o
             listes.append((chemin + (nom,), dict, libelle, info))
         else:
             genre, choix = _genre(annotation, info.metadata)
-            champs.append(Champ(chemin + (nom,), genre, libelle, _aide(info, genre, choix, requis), requis, choix))
+            defaut = choix[0] if len(choix) == 1 else info.get_default(call_default_factory=False)
+            champs.append(Champ(chemin + (nom,), genre, libelle, _aide(info, genre, choix, requis), requis, choix,
+                                None if defaut is PydanticUndefined else defaut))
 
 
 def _tableau(feuille: str, chemin: tuple[str, ...], element: type, titre: str,

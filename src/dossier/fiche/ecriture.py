@@ -145,8 +145,9 @@ def _commenter(cellule, champ: Champ) -> None:
 
 
 def _ecrire_formulaire(ws: Worksheet, ligne: int, bloc: Bloc, objet: Any, validations: _Validations) -> int:
+    """Label / value rows; an empty workbook (``objet`` None) proposes the model's defaults."""
     for champ in bloc.champs:
-        valeur = _valeur(objet, champ.chemin)
+        valeur = _valeur(objet, champ.chemin) if objet is not None else champ.defaut
         elements = (valeur or [None]) if champ.genre == "textes" else [valeur]
         etiquette = ecrire(ws, ligne, 1, champ.libelle + (" *" if champ.obligatoire else ""), "etiquette")
         _commenter(etiquette, champ)
@@ -157,7 +158,7 @@ def _ecrire_formulaire(ws: Worksheet, ligne: int, bloc: Bloc, objet: Any, valida
     return ligne
 
 
-def _lignes_tableau(bloc: Bloc, donnees: dict) -> list[dict]:
+def _lignes_tableau(bloc: Bloc, donnees: dict | None) -> list[dict]:
     """Rows of a table: its items, or for a nested table the items of every parent with their key."""
     if bloc.dictionnaire:
         return [{"cle": k, "valeur": v} for k, v in (_valeur(donnees, bloc.chemin) or {}).items()]
@@ -171,7 +172,7 @@ def _lignes_tableau(bloc: Bloc, donnees: dict) -> list[dict]:
     return lignes
 
 
-def _ecrire_tableau(ws: Worksheet, ligne: int, bloc: Bloc, donnees: dict, validations: _Validations) -> int:
+def _ecrire_tableau(ws: Worksheet, ligne: int, bloc: Bloc, donnees: dict | None, validations: _Validations) -> int:
     for colonne, champ in enumerate(bloc.champs, start=1):
         _commenter(ecrire(ws, ligne, colonne, champ.libelle + (" *" if champ.obligatoire else ""), "entete"), champ)
     lignes = _lignes_tableau(bloc, donnees)
@@ -226,7 +227,7 @@ _CONSIGNES = {
 }
 
 
-def _feuille(wb, nom: str, blocs: list[Bloc], donnees: dict, listes: dict[str, str]) -> None:
+def _feuille(wb, nom: str, blocs: list[Bloc], donnees: dict | None, listes: dict[str, str]) -> None:
     ws = wb.create_sheet(nom)
     ecrire(ws, 1, 1, f"{nom} — fiche projet", "titre")
     ws.row_dimensions[1].height = 22
@@ -241,7 +242,9 @@ def _feuille(wb, nom: str, blocs: list[Bloc], donnees: dict, listes: dict[str, s
         if bloc.tableau:
             ligne = _ecrire_tableau(ws, ligne, bloc, donnees, validations) + 1
         else:
-            ligne = _ecrire_formulaire(ws, ligne, bloc, _valeur(donnees, bloc.chemin), validations) + 1
+            objet = _valeur(donnees, bloc.chemin) if donnees is not None else None
+            ligne = _ecrire_formulaire(ws, ligne, bloc, {} if donnees is not None and objet is None else objet,
+                                       validations) + 1
     _mise_en_page(ws, LIGNE_PREMIER_BLOC + 2 if seul_tableau else 3)
 
 
@@ -256,7 +259,6 @@ def _lisez_moi(wb) -> None:
 
 def classeur_fiche(donnees: dict | None = None):
     """The workbook of a project given as model data (``Projet.model_dump()``) or raw JSON data; None: empty."""
-    donnees = donnees or {}
     wb = classeur(None)
     _lisez_moi(wb)
     listes = _listes(wb)
