@@ -326,6 +326,109 @@ def fiche_import(fichier: str, sortie: str, force: bool) -> None:
     console.print(f"projet écrit : {sortie} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
 
 
+@cli.group(cls=Groupe, help="ESSMS du projet : importer la liste du porteur.")
+@option_aide
+def essms() -> None:
+    pass
+
+
+@essms.command("import", help="Importer la liste d'ESSMS du porteur (.xlsx ou .csv) dans un projet ; montre ce qui change, écrit avec --ecrire.")
+@click.argument("liste", type=click.Path(dir_okay=False))
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche .xlsx) à compléter.")
+@click.option("--organisme", help="Identifiant de l'OG des ESSMS dont la ligne ne donne pas de FINESS EJ connu.")
+@click.option("--ecrire", is_flag=True, help="Écrire le projet complété (sinon : seulement afficher).")
+@option_aide
+def essms_import(liste: str, projet: str, organisme: str | None, ecrire: bool) -> None:
+    from .errors import ProjetInvalide
+    from .fiche.brut import ecrire_brut, lire_brut
+    from .import_essms import appliquer, fusionner, lignes_liste, lire_liste
+    from .fiche.affichage import afficher_import_essms
+
+    chemin = Path(liste)
+    lus, problemes, notes = lire_liste(lignes_liste(chemin), chemin.name)
+    donnees = lire_brut(Path(projet))
+    resultat = fusionner(donnees, lus, chemin.name, organisme)
+    _afficher_notes(notes)
+    afficher_import_essms(console, resultat)
+    if problemes + resultat.problemes:
+        raise ProjetInvalide(liste, problemes + resultat.problemes)
+    if ecrire:
+        appliquer(donnees, resultat)
+        ecrire_brut(donnees, Path(projet))
+        console.print(f"projet écrit : {projet}", style="green", markup=False)
+    else:
+        console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
+
+
+@cli.group(cls=Groupe, help="Extrait FINESS public : compléter les ESSMS d'un projet, chercher les structures d'un organisme.")
+@option_aide
+def finess() -> None:
+    pass
+
+
+_option_extrait = click.option("--extrait", required=True, type=click.Path(dir_okay=False),
+                               help="Extrait FINESS public (etalab-cs1100502-stock-….csv).")
+
+
+@finess.command("completer", help="Compléter nom, FINESS EJ, catégorie et commune des ESSMS depuis l'extrait FINESS (le FINESS ET suffit).")
+@_option_extrait
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche .xlsx).")
+@click.option("--ecrire", is_flag=True, help="Écrire le projet complété.")
+@click.option("--remplacer", is_flag=True, help="Remplacer aussi les valeurs déjà saisies qui diffèrent de l'extrait.")
+@option_aide
+@click.pass_context
+def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool, remplacer: bool) -> None:
+    from .fiche.brut import ecrire_brut, lire_brut
+    from .finess import Recherche, completer
+    from .fiche.affichage import afficher_completer
+
+    donnees = lire_brut(Path(projet))
+    essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
+    recherche = Recherche(extrait)
+    trouvees = recherche.par_et(str(e.get("finess_et", "")).replace(" ", "") for e in essms)
+    constats = completer(essms, trouvees, remplacer)
+    recherche.fermer()
+    afficher_completer(console, recherche.extrait, constats)
+    if ecrire:
+        ecrire_brut(donnees, Path(projet))
+        console.print(f"projet écrit : {projet}", style="green", markup=False)
+    ctx.exit(1 if any(c.genre in ("absent", "desaccord") for c in constats) else 0)
+
+
+@finess.command("chercher", help="Lister les structures d'un organisme (FINESS EJ) dans l'extrait, ESSMS éligibles d'abord.")
+@_option_extrait
+@click.option("--ej", required=True, help="FINESS EJ de l'organisme gestionnaire.")
+@click.option("--ajouter", is_flag=True, help="Ajouter au projet les ESSMS éligibles qui n'y sont pas (avec --projet et --organisme).")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche .xlsx) où ajouter.")
+@click.option("--organisme", help="Identifiant de l'OG auquel rattacher les ESSMS ajoutés.")
+@option_aide
+def finess_chercher(extrait: str, ej: str, ajouter: bool, projet: str | None, organisme: str | None) -> None:
+    from . import identifiers as ids
+    from .fiche.brut import ecrire_brut, lire_brut
+    from .finess import Recherche
+    from .import_essms import appliquer, fusionner
+    from .fiche.affichage import afficher_structures
+
+    if ids.erreur_finess(ej):
+        raise DossierError(f"--ej : {ids.erreur_finess(ej)}")
+    recherche = Recherche(extrait)
+    structures = sorted(recherche.par_ej(ids.normaliser_finess(ej)), key=lambda s: (not s.eligible, s.finess_et))
+    recherche.fermer()
+    afficher_structures(console, recherche.extrait, ej, structures)
+    if not ajouter:
+        return
+    if not projet or not organisme:
+        raise DossierError("--ajouter demande --projet et --organisme")
+    donnees = lire_brut(Path(projet))
+    nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
+                     "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]
+    resultat = fusionner(donnees, nouveaux, extrait, organisme)
+    resultat.changements = []
+    appliquer(donnees, resultat)
+    ecrire_brut(donnees, Path(projet))
+    console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {projet}", style="green", markup=False)
+
+
 # --------------------------------------------------------------------------- entry point
 
 _MESSAGES_CLICK = {
