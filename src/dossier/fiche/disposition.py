@@ -162,7 +162,7 @@ def _aide(info: FieldInfo, genre: str, choix: tuple, obligatoire: bool) -> str:
 
 def _libelle(prefixe: str, nom: str, info: FieldInfo) -> str:
     propre = libelle_nom(nom)
-    if propre[1:2].islower():
+    if prefixe and propre[1:2].islower():
         propre = propre[:1].lower() + propre[1:]
     return f"{prefixe} : {propre}" if prefixe else propre
 
