@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fabrique
 from dossier.cli import main
-from dossier.finess import Recherche, chemin_index, parcourir
-from extrait_finess import (CORSE, EHPAD, EJ_CALVADOS, FERME, HOPITAL, LIEU_DE_VIE, NOM_GUILLEMETS, REUNION,
+from dossier import identifiers as ids
+from dossier.finess import Recherche, chemin_index, finess_ligne_valide, parcourir
+from extrait_finess import (CORSE, EHPAD, EJ_CALVADOS, EJ_MANCHE, FERME, HOPITAL, LIEU_DE_VIE, NOM_GUILLEMETS, REUNION,
                             SSIAD_MANCHE_EJ_CALVADOS, ecrire_extrait)
 
 
@@ -29,27 +33,44 @@ def test_lecture_en_continu(tmp_path, encodage):
     assert len(par_et) == len([s for s in par_et.values()]) == 7  # short row kept, geolocalisation ignored
 
 
+def _etat(index):
+    base = sqlite3.connect(index)
+    try:
+        return dict(base.execute("select cle, valeur from meta"))["complet"]
+    finally:
+        base.close()
+
+
 def test_index_cache_et_dossier_en_lecture_seule(tmp_path):
     chemin = ecrire_extrait(tmp_path)
-    assert Recherche(chemin).par_et([EHPAD])[EHPAD].categorie == "500"
     index = chemin_index(chemin)
-    assert index.is_file()
+    assert Recherche(chemin).par_et([EHPAD])[EHPAD].categorie == "500"  # first use: streamed, marker left
+    assert _etat(index) == "non"
+    assert Recherche(chemin).par_et([CORSE])[CORSE].finess_ej == EJ_MANCHE  # second use: index built
+    assert _etat(index) == "oui"
     avant = index.stat().st_mtime_ns
-    assert Recherche(chemin).par_et([CORSE])[CORSE].finess_ej  # reuses the index
-    assert index.stat().st_mtime_ns == avant
-    os.utime(chemin, ns=(avant + 10**9, avant + 10**9))  # the extract changed: index rebuilt
+    recherche = Recherche(chemin)
+    assert recherche.par_ej(EJ_CALVADOS) and recherche.extrait.lignes_invalides == 1
+    assert index.stat().st_mtime_ns == avant  # reused
+    os.utime(chemin, ns=(avant + 10**9, avant + 10**9))  # the extract changed: back to a marker
     Recherche(chemin)
-    assert index.stat().st_mtime_ns != avant
+    assert _etat(index) == "non"
     if os.geteuid() != 0:
         lecture_seule = tmp_path / "ro"
         lecture_seule.mkdir()
         copie = ecrire_extrait(lecture_seule)
         lecture_seule.chmod(0o555)
         try:
-            assert Recherche(copie).par_ej(EJ_CALVADOS)
+            assert Recherche(copie).par_ej(EJ_CALVADOS) and Recherche(copie).par_et([REUNION])
             assert not chemin_index(copie).exists()
         finally:
             lecture_seule.chmod(0o755)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["14", "2A", "2B", "97", "01", "3A", "AB"]), st.text("0123456789", min_size=7, max_size=7))
+def test_cle_rapide_des_lignes_egale_a_celle_des_identifiants(tete, corps):
+    assert finess_ligne_valide(tete + corps) == ids.finess_valide(tete + corps)
 
 
 def _projet_minimal(tmp_path, essms):

@@ -113,18 +113,39 @@ def _entete(extrait: Extrait, ligne: list[str]) -> None:
         extrait.date = None
 
 
-def _structure(ligne: list[str]) -> Structure | None:
-    """The ET of a ``structureet`` row, None when its FINESS is not valid."""
-    valeurs = {nom: (ligne[i].strip() if i < len(ligne) else "") for nom, i in _COLONNES.items()}
-    if ids.erreur_finess(valeurs["finess_et"]):
-        return None
-    valeurs["finess_et"] = ids.normaliser_finess(valeurs["finess_et"])
-    valeurs["finess_ej"] = ids.normaliser_finess(valeurs["finess_ej"])
-    return Structure(**valeurs)
+_INDICES = tuple(_COLONNES.values())
+_LARGEUR = max(_INDICES) + 1
+_DOUBLES = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
+_FORMAT = re.compile(r"[0-9][0-9AB][0-9]{7}")
 
 
-def parcourir(chemin: Path) -> tuple[Extrait, Iterator[Structure]]:
-    """The extract's header, and an iterator over its valid ET rows (invalid ones counted in the Extrait)."""
+def finess_ligne_valide(finess: str) -> bool:
+    """``identifiers.finess_valide`` of a normalised number, fast enough for every row of the extract."""
+    if not _FORMAT.fullmatch(finess):
+        return False
+    tete = finess[:2]
+    if not tete.isdigit():
+        if tete not in ("2A", "2B"):
+            return False
+        finess = ("21" if tete == "2A" else "22") + finess[2:]
+    return sum(map(int, finess[-1::-2] + finess[-2::-2].translate(_DOUBLES))) % 10 == 0
+
+
+def _normaliser(finess: str) -> str:
+    return finess.replace(" ", "").upper()
+
+
+def _valeurs(ligne: list[str]) -> tuple[str, ...] | None:
+    """The kept columns of a ``structureet`` row (missing trailing ones empty), None when its FINESS is invalid."""
+    if len(ligne) < _LARGEUR:
+        ligne = ligne + [""] * (_LARGEUR - len(ligne))
+    valeurs = [ligne[i].strip() for i in _INDICES]
+    valeurs[0], valeurs[1] = _normaliser(valeurs[0]), _normaliser(valeurs[1])
+    return tuple(valeurs) if finess_ligne_valide(valeurs[0]) else None
+
+
+def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
+    """The extract's header, and an iterator over its raw ``structureet`` rows."""
     extrait = Extrait(Path(chemin))
     flux = _texte(extrait.chemin)
     lecteur = csv.reader(flux, delimiter=";", quotechar='"')
@@ -134,21 +155,32 @@ def parcourir(chemin: Path) -> tuple[Extrait, Iterator[Structure]]:
         flux.close()
         raise
 
-    def structures() -> Iterator[Structure]:
+    def lignes() -> Iterator[list[str]]:
         with flux:
             for ligne in lecteur:
-                if not ligne or ligne[0] != SECTION_ET:
-                    continue
-                structure = _structure(ligne)
-                if structure is None:
-                    extrait.lignes_invalides += 1
-                else:
-                    yield structure
+                if ligne and ligne[0] == SECTION_ET:
+                    yield ligne
 
-    return extrait, structures()
+    return extrait, lignes()
 
 
-# --------------------------------------------------------------------------- cached index
+def _valides(extrait: Extrait, lignes: Iterable[list[str]]) -> Iterator[tuple[str, ...]]:
+    """Kept columns of the rows whose FINESS ET is valid; the others are counted in ``extrait``."""
+    for ligne in lignes:
+        valeurs = _valeurs(ligne)
+        if valeurs is None:
+            extrait.lignes_invalides += 1
+        else:
+            yield valeurs
+
+
+def parcourir(chemin: Path) -> tuple[Extrait, Iterator[Structure]]:
+    """The extract's header, and an iterator over its valid ET rows (invalid ones counted in the Extrait)."""
+    extrait, lignes = _lignes(chemin)
+    return extrait, (Structure(*valeurs) for valeurs in _valides(extrait, lignes))
+
+
+# --------------------------------------------------------------------------- cached index (sqlite)
 
 _CHAMPS = [f.name for f in fields(Structure)]
 
@@ -162,37 +194,46 @@ def _cle(extrait: Path) -> str:
     return f"{etat.st_size}:{etat.st_mtime_ns}"
 
 
-def _index_valide(index: Path, cle: str) -> sqlite3.Connection | None:
+def _index(index: Path, cle: str) -> tuple[str, sqlite3.Connection | None]:
+    """State of the index of this extract: "absent", "vu" (used once: a marker) or "complet" (and its base)."""
     if not index.is_file():
-        return None
+        return "absent", None
     try:
         base = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-        if base.execute("select valeur from meta where cle = 'extrait'").fetchone() == (cle,):
-            return base
+        meta = dict(base.execute("select cle, valeur from meta"))
+        if meta.get("extrait") == cle:
+            if meta.get("complet") == "oui":
+                return "complet", base
+            base.close()
+            return "vu", None
         base.close()
     except sqlite3.Error:
         pass
-    return None
+    return "absent", None
 
 
-def _construire_index(chemin: Path, index: Path, cle: str) -> bool:
-    """Write the index beside the extract (False when the folder is read-only or the write fails)."""
+def _ecrire_index(chemin: Path, index: Path, cle: str, complet: bool) -> bool:
+    """Write the index beside the extract, or only the marker saying it was used once (``complet`` False).
+
+    Returns False when the folder is read-only or the write fails (lookups then stream the extract).
+    """
     temporaire = index.with_name(index.name + f".{os.getpid()}.tmp")
     try:
         base = sqlite3.connect(temporaire)
     except sqlite3.Error:
         return False
     try:
-        extrait, structures = parcourir(chemin)
-        base.execute(f"create table et ({', '.join(_CHAMPS)})")
-        base.executemany(f"insert into et values ({', '.join('?' * len(_CHAMPS))})",
-                         ([getattr(s, c) for c in _CHAMPS] for s in structures))
-        base.execute("create index par_et on et (finess_et)")
-        base.execute("create index par_ej on et (finess_ej)")
+        meta = [("extrait", cle), ("complet", "oui" if complet else "non")]
+        if complet:
+            extrait, lignes = _lignes(chemin)
+            base.execute(f"create table et ({', '.join(_CHAMPS)})")
+            base.executemany(f"insert into et values ({', '.join('?' * len(_CHAMPS))})", _valides(extrait, lignes))
+            base.execute("create index par_et on et (finess_et)")
+            base.execute("create index par_ej on et (finess_ej)")
+            meta += [("date", extrait.date.isoformat() if extrait.date else ""), ("version", extrait.version),
+                     ("invalides", str(extrait.lignes_invalides))]
         base.execute("create table meta (cle, valeur)")
-        base.executemany("insert into meta values (?, ?)", [
-            ("extrait", cle), ("date", extrait.date.isoformat() if extrait.date else ""),
-            ("version", extrait.version), ("invalides", str(extrait.lignes_invalides))])
+        base.executemany("insert into meta values (?, ?)", meta)
         base.commit()
         base.close()
         os.replace(temporaire, index)
@@ -204,7 +245,12 @@ def _construire_index(chemin: Path, index: Path, cle: str) -> bool:
 
 
 class Recherche:
-    """Lookups in one extract: through its index when it can be (re)built, else by streaming it."""
+    """Lookups in one extract.
+
+    The first use of an extract streams it (one project: under a second) and leaves a marker beside it;
+    the second use builds the index, which every later use reads (a consultant running many projects).
+    A changed extract (size or date) starts again; a read-only folder always streams.
+    """
 
     def __init__(self, chemin: str | Path, indexer: bool = True):
         self.chemin = Path(chemin)
@@ -213,15 +259,15 @@ class Recherche:
         self.base: sqlite3.Connection | None = None
         if indexer:
             index, cle = chemin_index(self.chemin), _cle(self.chemin)
-            self.base = _index_valide(index, cle)
-            if self.base is None and _construire_index(self.chemin, index, cle):
-                self.base = _index_valide(index, cle)
+            etat, self.base = _index(index, cle)
+            if etat != "complet" and _ecrire_index(self.chemin, index, cle, complet=etat == "vu") and etat == "vu":
+                self.base = _index(index, cle)[1]
         self.extrait = self._extrait()
 
     def _extrait(self) -> Extrait:
         if self.base is None:
-            extrait, structures = parcourir(self.chemin)
-            structures.close()
+            extrait, lignes = _lignes(self.chemin)
+            lignes.close()
             return extrait
         meta = dict(self.base.execute("select cle, valeur from meta"))
         return Extrait(self.chemin, dt.date.fromisoformat(meta["date"]) if meta["date"] else None,
@@ -236,9 +282,10 @@ class Recherche:
                 requete = f"select * from et where {colonne} in ({', '.join('?' * len(morceau))})"
                 trouvees += [Structure(*r) for r in self.base.execute(requete, morceau)]
             return trouvees
-        voulues = set(valeurs)
-        self.extrait, structures = parcourir(self.chemin)
-        return [s for s in structures if getattr(s, colonne) in voulues]
+        voulues, position = set(valeurs), _COLONNES[colonne]
+        self.extrait, lignes = _lignes(self.chemin)
+        choisies = (ligne for ligne in lignes if len(ligne) > position and _normaliser(ligne[position]) in voulues)
+        return [Structure(*v) for v in _valides(self.extrait, choisies)]
 
     def par_et(self, finess: Iterable[str]) -> dict[str, Structure]:
         return {s.finess_et: s for s in self._selection("finess_et", finess)}
