@@ -1,6 +1,6 @@
 """Benchmark: import of a 2 000-ESSMS fiche projet, enrichment against a 100 000-row FINESS extract.
 
-Each command runs as a fresh process; time and peak memory (ru_maxrss of the children) are printed.
+Each command runs as a fresh process; its time and its own peak memory (os.wait4 rusage) are printed.
 Usage: .venv/bin/python benchmarks/fiche.py
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,10 +24,11 @@ DOSSIER = [str(Path(sys.executable).parent / "dossier")]
 
 def mesurer(libelle: str, args: list[str]) -> None:
     debut = time.perf_counter()
-    subprocess.run(DOSSIER + args, check=False, stdout=subprocess.DEVNULL)
+    processus = subprocess.Popen(DOSSIER + args, stdout=subprocess.DEVNULL)
+    _, statut, usage = os.wait4(processus.pid, 0)
+    processus.returncode = os.waitstatus_to_exitcode(statut)
     duree = time.perf_counter() - debut
-    pic = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"{libelle} : {duree:.2f} s, mémoire maximale {pic:.0f} Mio")
+    print(f"{libelle} : {duree:.2f} s, mémoire maximale {usage.ru_maxrss / 1024:.0f} Mio (code {processus.returncode})")
 
 
 def extrait(chemin: Path, projet: dict, n: int = 100_000) -> None:
@@ -53,8 +54,12 @@ def main() -> None:
         extrait(rep / "extrait.csv", projet)
         petit = dict(projet, essms=[{"finess_et": e["finess_et"], "organisme": "og1"} for e in projet["essms"][:20]])
         (rep / "petit.json").write_text(json.dumps(petit), "utf-8")
-        mesurer("finess completer, 1er passage (lecture + index)", ["finess", "completer", "--extrait", str(rep / "extrait.csv"), "--projet", str(rep / "petit.json")])
-        mesurer("finess completer, avec l'index", ["finess", "completer", "--extrait", str(rep / "extrait.csv"), "--projet", str(rep / "petit.json")])
+        completer = ["finess", "completer", "--extrait", str(rep / "extrait.csv"), "--projet", str(rep / "petit.json")]
+        mesurer("finess completer, 20 ESSMS, 1re utilisation de l'extrait (lecture en continu)", completer)
+        mesurer("finess completer, 2e utilisation (construction de l'index)", completer)
+        mesurer("finess completer, utilisations suivantes (index)", completer)
+        completer[-1] = str(rep / "p.json")
+        mesurer("finess completer, 2 000 ESSMS (index)", completer)
 
 
 if __name__ == "__main__":

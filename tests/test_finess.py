@@ -100,7 +100,7 @@ def test_completer_signale_absents_et_desaccords_sans_remplacer(tmp_path, capsys
     projet = fabrique.ecrire(tmp_path / "projet.json", d)
     assert main(["finess", "completer", "--extrait", str(extrait), "--projet", str(projet), "--ecrire"]) == 1
     sortie = capsys.readouterr().out
-    assert "fermée ou numéro FINESS erroné" in sortie and FERME in sortie and "désaccord" in sortie
+    assert "fermée ou numéro FINESS erroné" in sortie and FERME in sortie and "non remplacé" in sortie
     apres = json.loads(projet.read_text("utf-8"))["essms"][0]
     assert (apres["categorie"], apres["nom"]) == ("502", "Mon EHPAD")
     main(["finess", "completer", "--extrait", str(extrait), "--projet", str(projet), "--ecrire", "--remplacer"])

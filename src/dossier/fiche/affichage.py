@@ -25,22 +25,33 @@ def afficher_import_essms(console: Console, resultat) -> None:
                   f"{len(resultat.inchanges)} inchangé(s)", markup=False)
 
 
-_CONSTATS = {
-    "complete": "complété", "desaccord": "désaccord (non remplacé, voir --remplacer)",
-    "absent": "absent de l'extrait : structure fermée ou numéro FINESS erroné",
-}
+_ABSENT = "absent de l'extrait : structure fermée ou numéro FINESS erroné"
+
+
+def _detail(c: Constat) -> str:
+    if c.genre == "absent":
+        return _ABSENT
+    if c.genre == "desaccord":
+        return f"{c.champ} : projet « {c.avant} », extrait « {c.apres} » (non remplacé, voir --remplacer)"
+    return f"{c.champ} : « {c.apres} »" + (f" (était « {c.avant} »)" if c.avant else "")
 
 
 def afficher_completer(console: Console, extrait: Extrait, constats: list[Constat]) -> None:
+    """One row per ESSMS: what was filled, what disagrees, or its absence from the extract."""
     console.print(f"{extrait.libelle} ({extrait.chemin.name})", markup=False)
     if extrait.lignes_invalides:
         console.print(f"{extrait.lignes_invalides} ligne(s) de l'extrait ignorée(s) : numéro FINESS ET invalide",
                       style="yellow", markup=False)
-    table = Table(title_justify="left")
-    for colonne in ("FINESS ET", "Constat", "Champ", "Projet", "Extrait"):
-        table.add_column(colonne)
+    par_essms: dict[str, list[Constat]] = {}
     for c in constats:
-        table.add_row(c.finess_et, _CONSTATS[c.genre], c.champ, c.avant, c.apres)
+        par_essms.setdefault(c.finess_et, []).append(c)
+    table = Table(title_justify="left")
+    for colonne in ("FINESS ET", "Complété", "À vérifier"):
+        table.add_column(colonne)
+    for finess, liste in par_essms.items():
+        completes = "\n".join(_detail(c) for c in liste if c.genre == "complete")
+        a_verifier = "\n".join(_detail(c) for c in liste if c.genre != "complete")
+        table.add_row(finess, completes, a_verifier)
     console.print(table)
     absents = sum(c.genre == "absent" for c in constats)
     desaccords = sum(c.genre == "desaccord" for c in constats)
