@@ -202,12 +202,19 @@ def _largeurs(ws: Worksheet, blocs: list[Bloc]) -> None:
         ws.column_dimensions[get_column_letter(colonne)].width = largeur
 
 
+#: Column width units printed on one landscape A4 page (wider tables print over several pages).
+LARGEUR_PAGE = 200
+
+
 def _mise_en_page(ws: Worksheet, ligne_figee: int) -> None:
     ws.freeze_panes = ws.cell(ligne_figee, 1)
     ws.print_title_rows = f"1:{ligne_figee - 1}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    largeur = sum(d.width or 0 for d in ws.column_dimensions.values())
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = max(1, -(-int(largeur) // LARGEUR_PAGE)), 0
+    if ws.page_setup.fitToWidth > 1:
+        ws.print_title_cols = "A:A"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     poser_bandeaux(ws)
     ajuster_hauteurs(ws, 2)
