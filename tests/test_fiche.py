@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-import json
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +9,6 @@ from openpyxl import load_workbook
 
 import fabrique
 from dossier.cli import main
-from dossier.errors import ProjetInvalide
 from dossier.fiche import charger_fiche, donnees_projet, ecrire_fiche
 from dossier.fiche.disposition import chemins_de_la_fiche, chemins_du_modele
 from dossier.model import charger_projet
@@ -133,3 +128,31 @@ def test_chaque_probleme_avec_sa_cellule_et_rien_n_est_ecrit(tmp_path, capsys):
                     "Planning!B5 (debut) : date illisible"):
         assert attendu in err
     assert not sortie.exists()
+
+
+def test_fiche_vide_chaque_cellule_obligatoire_signalee(tmp_path, capsys):
+    fiche = tmp_path / "fiche.xlsx"
+    assert main(["init", "--fiche", str(fiche)]) == 0
+    assert main(["fiche", "import", str(fiche), "-o", str(tmp_path / "p.json")]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "(raison_sociale) : champ obligatoire absent" in err and "Porteur!B" in err
+    assert "ESSMS!A6 (essms) : aucune ligne remplie" in err and "(editeur) : champ obligatoire absent" in err
+    assert "(version)" not in err  # the single admitted value is proposed
+
+
+HOSTILE = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(str.strip)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(libelle=HOSTILE, montant=st.decimals(0, 10**6, places=2), part=st.sampled_from(["0.3333333333333333", "0.5"]))
+def test_aller_retour_listes_imbriquees(tmp_path, libelle, montant, part):
+    d = fabrique.charger()
+    d["gouvernance"]["instances"][0]["composition"] = libelle + "\n& <b> « x »"
+    d["planning"]["jalons"][0]["libelle"] = "=SOMME(A1) " + libelle
+    d["couts"]["postes"][0].update(libelle=libelle, montant=float(montant))
+    d["pieces"] = {"rib": libelle, "statuts": "statuts.pdf"}
+    d["couts"]["repartition_autofinancement"] = [{"organisme": og["id"], "part": float(part)} for og in d["organismes"][:2]]
+    d["couts"]["repartition_autofinancement"][1]["part"] = 1 - float(part)
+    projet = fabrique.projet_de(d)
+    ecrire_fiche(donnees_projet(projet), tmp_path / "fiche.xlsx")
+    assert charger_fiche(tmp_path / "fiche.xlsx") == projet

@@ -186,6 +186,7 @@ def _entetes(lecture: Lecture, ws: Worksheet, bloc: Bloc, lignes: list[tuple], d
 def _tableau(lecture: Lecture, ws: Worksheet, bloc: Bloc, lignes: list[tuple], debut: int, fin: int,
              parents: dict[tuple, dict[str, int]]) -> None:
     entete, colonnes = _entetes(lecture, ws, bloc, lignes, debut, fin)
+    lecture.cellules.setdefault(bloc.chemin, _ref(ws, entete + 1, 1))
     elements: list[dict] = []
     for numero in range(entete + 1, fin + 1):
         valeurs = lignes[numero - 1]
@@ -292,10 +293,37 @@ def chemin_de(texte: str) -> tuple:
     return tuple(parties)
 
 
+ABSENT = "champ obligatoire absent"
+
+
+def _nom_relatif(chemin: tuple) -> str:
+    """Name of a field within its row or form (``essms[3].referent.nom`` -> ``referent.nom``)."""
+    debut = max((i + 1 for i, p in enumerate(chemin) if isinstance(p, int)), default=0)
+    if debut == 0:
+        debut = max((len(b.chemin) for b in disposition() if not b.tableau and chemin[:len(b.chemin)] == b.chemin
+                     and len(b.chemin) < len(chemin)), default=0)
+    return ".".join(str(p) for p in chemin[debut:])
+
+
+def _objet_absent(lecture: Lecture, probleme: Probleme) -> list[Probleme] | None:
+    """A whole form left empty: one problem per required cell; a whole table: its first row."""
+    chemin = chemin_de(probleme.chemin) if probleme.chemin else None
+    if probleme.message != ABSENT or chemin is None:
+        return None
+    bloc = next((b for b in disposition() if b.chemin == chemin), None)
+    if bloc is None:
+        return None
+    if bloc.tableau:
+        ref = lecture.cellules.get(chemin, bloc.feuille)
+        return [Probleme(f"{ref} ({probleme.chemin})", f"aucune ligne remplie dans « {bloc.titre} » : au moins une attendue")]
+    return [Probleme(f"{lecture.cellules.get(chemin + c.chemin, bloc.feuille)} ({c.nom})", ABSENT)
+            for c in bloc.champs if c.obligatoire]
+
+
 def localiser(lecture: Lecture, probleme: Probleme) -> Probleme:
     """A model problem with its sheet and cell (or the row, or the sheet) in place of its path."""
     chemin = chemin_de(probleme.chemin) if probleme.chemin else ()
-    champ = ".".join(str(p) for p in chemin[max((i for i, p in enumerate(chemin) if isinstance(p, int)), default=-1) + 1:])
+    champ = _nom_relatif(chemin)
     for n in range(len(chemin), 0, -1):
         ref = lecture.cellules.get(chemin[:n])
         if ref:
@@ -310,7 +338,9 @@ def valider_lecture(lecture: Lecture, fichier: str) -> Projet:
     try:
         projet = valider(lecture.donnees, fichier)
     except ProjetInvalide as e:
-        problemes += [localiser(lecture, p) for p in e.problemes if not _deja_signale(lecture, p)]
+        for p in e.problemes:
+            if not _deja_signale(lecture, p):
+                problemes += _objet_absent(lecture, p) or [localiser(lecture, p)]
         projet = None
     if problemes or projet is None:
         raise ProjetInvalide(fichier, list(dict.fromkeys(problemes)))
