@@ -74,18 +74,22 @@ def _fiche_remplie(tmp_path):
     wb = load_workbook(fiche)
     ws = wb["ESSMS"]
     entetes = {c.value: c.column for c in ws[5] if c.value}
-    col_places, col_et = entetes["Places"], entetes["FINESS ET *"]
+    col_places = entetes["Places"]
     ws.cell(6, col_places).value = " 45 "  # number as text with spaces
+    ws.cell(5, entetes["Commune"]).value = "Comune"  # typo in a header
+    ws.cell(6, entetes["Organisme *"]).value = ws.cell(6, entetes["Organisme *"]).value + "  "  # trailing spaces
+    ws.cell(7, entetes["Catégorie *"]).value = 500  # code typed as a number, without its label
+    ws.cell(6, entetes["Éligibilité confirmée"]).value = "Oui"
     ws.insert_rows(8, 2)  # blank rows in the middle of the table
     ws.cell(5, entetes["Nom *"]).value = "Nom de l'établissement"  # renamed header
     ws.move_range(f"A5:A40", rows=0, cols=40)  # FINESS ET column moved to the far right
     wb["Porteur"]["B10"].value = "15/05/2023"
     wb.save(fiche)
-    return fiche, col_et
+    return fiche
 
 
 def test_fiche_remplie_comme_on_le_fait(tmp_path, capsys):
-    fiche, _ = _fiche_remplie(tmp_path)
+    fiche = _fiche_remplie(tmp_path)
     wb = load_workbook(fiche)
     ws = wb["Coûts"]
     montant = next(c for r in ws.iter_rows() for c in r if isinstance(c.value, (int, float)) and c.value > 1000)
@@ -93,7 +97,12 @@ def test_fiche_remplie_comme_on_le_fait(tmp_path, capsys):
     wb.save(fiche)
     sortie = tmp_path / "p.json"
     assert main(["fiche", "import", str(fiche), "-o", str(sortie)]) == 0
-    assert charger_projet(sortie).essms[0].places == 45
+    projet = charger_projet(sortie)
+    assert projet.essms[0].places == 45 and projet.essms[0].eligibilite_confirmee
+    assert projet.essms[0].organisme == charger_projet(fabrique.EXEMPLE).essms[0].organisme
+    assert projet.essms[1].categorie == "500"
+    assert [e.commune for e in projet.essms] == [e.commune for e in charger_projet(fabrique.EXEMPLE).essms]
+    assert projet.depot.date.isoformat() == "2023-05-15"
     assert main(["validate", str(fiche)]) == 0
 
 
