@@ -1,6 +1,7 @@
 """Benchmark: import of a 2 000-ESSMS fiche projet, enrichment against a 100 000-row FINESS extract.
 
-Each command runs as a fresh process; its time and its own peak memory (os.wait4 rusage) are printed.
+Each command runs as a fresh process; its wall time, its CPU time and its own peak memory (os.wait4
+rusage) are printed (on a shared machine the CPU time is the steadier figure).
 Usage: .venv/bin/python benchmarks/fiche.py
 """
 
@@ -28,7 +29,9 @@ def mesurer(libelle: str, args: list[str]) -> None:
     _, statut, usage = os.wait4(processus.pid, 0)
     processus.returncode = os.waitstatus_to_exitcode(statut)
     duree = time.perf_counter() - debut
-    print(f"{libelle} : {duree:.2f} s, mémoire maximale {usage.ru_maxrss / 1024:.0f} Mio (code {processus.returncode})")
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"{libelle} : {duree:.2f} s ({cpu:.2f} s de processeur), mémoire maximale {usage.ru_maxrss / 1024:.0f} Mio"
+          f" (code {processus.returncode})")
 
 
 def extrait(chemin: Path, projet: dict, n: int = 100_000) -> None:
