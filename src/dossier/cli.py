@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import signal
@@ -91,8 +92,10 @@ def init(fichier: str, exemple: bool, fiche: bool) -> None:
     if chemin.exists():
         raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
     if fiche:
-        from .fiche import ecrire_fiche
+        from .fiche import EXTENSIONS_FICHE, ecrire_fiche
 
+        if chemin.suffix.lower() not in EXTENSIONS_FICHE:
+            raise DossierError(f"{chemin} : une fiche projet est un classeur Excel (nom en .xlsx)")
         ecrire_fiche(None, chemin)
         console.print(f"fiche projet écrite : {chemin} — la faire remplir puis lancer « dossier fiche import {chemin} -o projet.json »",
                       markup=False)
@@ -379,8 +382,9 @@ _option_extrait = click.option("--extrait", required=True, type=click.Path(dir_o
 @click.pass_context
 def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool, remplacer: bool) -> None:
     from .fiche.brut import ecrire_brut, lire_brut
-    from .finess import Recherche, completer
     from .fiche.affichage import afficher_completer
+    from .finess import Recherche, completer
+    from .model import valider
 
     donnees = lire_brut(Path(projet))
     essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
@@ -389,6 +393,11 @@ def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool
     constats = completer(essms, trouvees, remplacer)
     recherche.fermer()
     afficher_completer(console, recherche.extrait, constats)
+    try:
+        valider(copy.deepcopy(donnees), projet)
+    except ProjetInvalide as e:
+        console.print(f"reste à compléter avant « dossier validate » : {len(e.problemes)} problème(s)", style="yellow", markup=False)
+        afficher_problemes(console, e.problemes)
     if ecrire:
         ecrire_brut(donnees, Path(projet))
         console.print(f"projet écrit : {projet}", style="green", markup=False)
