@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Projet
+from ..sorties import nombre_json
 
 
 def _json(valeur: Any) -> Any:
@@ -17,7 +18,7 @@ def _json(valeur: Any) -> Any:
     if isinstance(valeur, list):
         return [_json(v) for v in valeur]
     if isinstance(valeur, Decimal):
-        return int(valeur) if valeur == valeur.to_integral_value() else float(valeur)
+        return nombre_json(valeur)
     if isinstance(valeur, dt.date):
         return valeur.isoformat()
     return valeur
