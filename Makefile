@@ -27,6 +27,7 @@ demo: install libreoffice
 	$(BIN)/dossier check $(EXEMPLE)
 	$(BIN)/dossier financement $(EXEMPLE)
 	$(BIN)/dossier render $(EXEMPLE) -o out --force --pdf
+	$(BIN)/dossier fiche export $(EXEMPLE) -o out/fiche-projet.xlsx --force
 	@echo "--- Dossier de dépôt : pièces présentes et pièces que le porteur doit encore ajouter ---"
 	-$(BIN)/dossier checklist out --projet $(EXEMPLE)
 	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : le RIB reste à fournir par le porteur ---"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import signal
@@ -17,7 +18,7 @@ from . import __version__
 from .campaigns import charger_campagne
 from .errors import DossierError, ProjetInvalide, SortieExistante
 from .fichiers import ecrire_atomique
-from .model import Projet, charger_projet
+from .model import Projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
 from .squelette import a_completer, profils_regionaux, squelette_json
 from .identifiers import REGIONS
@@ -69,7 +70,9 @@ def _imprimer_json(donnees: dict) -> None:
 
 
 def _projet(chemin: str) -> Projet:
-    return charger_projet(chemin)
+    from .fiche import charger_projet_ou_fiche
+
+    return charger_projet_ou_fiche(chemin)
 
 
 @click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet JSON.")
@@ -87,14 +90,25 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--region", type=click.Choice(list(REGIONS), case_sensitive=False), metavar="RÉGION",
               help="Région du porteur : choisit le profil de dépôt de son ARS quand elle en a un ("
               + ", ".join(f"{region} : {profil}" for region, profil in profils_regionaux().items()) + ").")
+@click.option("--fiche", is_flag=True, help="Écrire une fiche projet Excel (FICHIER .xlsx) à faire remplir par le porteur.")
 @option_aide
-def init(fichier: str, exemple: bool, region: str | None) -> None:
+def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
     chemin = Path(fichier)
     if chemin.exists():
         raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
     if exemple and region:
         raise click.UsageError("--region ne s'applique qu'au squelette, pas à l'exemple (--exemple)")
     contenu, profil = squelette_json(exemple, region)
+    if fiche:
+        from .fiche import EXTENSIONS_FICHE, ecrire_fiche
+
+        if chemin.suffix.lower() not in EXTENSIONS_FICHE:
+            raise DossierError(f"{chemin} : une fiche projet est un classeur Excel (nom en .xlsx)")
+        donnees = json.loads(contenu) if exemple else ({"depot": {"profil": profil}, "porteur": {"region": region}} if region else None)
+        ecrire_fiche(donnees, chemin)
+        console.print(f"fiche projet écrite : {chemin} (profil de dépôt {profil}) — la faire remplir puis lancer "
+                      f"« dossier fiche import {chemin} -o projet.json »", markup=False)
+        return
     ecrire_atomique(chemin, contenu.encode("utf-8"))
     console.print(f"projet écrit : {chemin} (profil de dépôt {profil}) — le compléter en suivant "
                   f"schemas/projet.schema.json, puis lancer « dossier validate {chemin} »", markup=False)
@@ -282,6 +296,161 @@ def templates_check(ctx: click.Context, rep: str | None) -> None:
         afficher_problemes(console, problemes)
         ctx.exit(1)
     console.print("modèles valides", style="green", markup=False)
+
+
+def _sortie_libre(chemin: Path, force: bool) -> None:
+    if chemin.exists() and not force:
+        raise SortieExistante(f"{chemin} existe déjà : ajouter --force pour le remplacer")
+
+
+def _afficher_notes(notes: list[str]) -> None:
+    for note in notes:
+        console.print(f"note : {note}", style="yellow", markup=False)
+
+
+@cli.group(cls=Groupe, help="Fiche projet Excel : l'exporter pour la faire remplir, la relire en fichier projet.")
+@option_aide
+def fiche() -> None:
+    pass
+
+
+@fiche.command("export", help="Écrire la fiche projet Excel d'un projet (JSON ou fiche).")
+@click.argument("projet", type=click.Path(dir_okay=False))
+@click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Fiche .xlsx à écrire.")
+@click.option("--force", is_flag=True, help="Remplacer la fiche existante.")
+@option_aide
+def fiche_export(projet: str, sortie: str, force: bool) -> None:
+    from .fiche import donnees_projet, ecrire_fiche
+
+    _sortie_libre(Path(sortie), force)
+    ecrire_fiche(donnees_projet(_projet(projet)), Path(sortie))
+    console.print(f"fiche projet écrite : {sortie}", markup=False)
+
+
+@fiche.command("import", help="Relire une fiche projet Excel et écrire le fichier projet JSON (rien n'est écrit si un problème est trouvé).")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+@click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Fichier projet .json à écrire.")
+@click.option("--force", is_flag=True, help="Remplacer le fichier projet existant.")
+@option_aide
+def fiche_import(fichier: str, sortie: str, force: bool) -> None:
+    from .fiche import lire_classeur, valider_lecture
+    from .fiche.json_projet import projet_json
+
+    _sortie_libre(Path(sortie), force)
+    lecture = lire_classeur(Path(fichier))
+    _afficher_notes(lecture.notes)
+    p = valider_lecture(lecture, fichier)
+    ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
+    console.print(f"projet écrit : {sortie} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
+
+
+@cli.group(cls=Groupe, help="ESSMS du projet : importer la liste du porteur.")
+@option_aide
+def essms() -> None:
+    pass
+
+
+@essms.command("import", help="Importer la liste d'ESSMS du porteur (.xlsx ou .csv) dans un projet ; montre ce qui change, écrit avec --ecrire.")
+@click.argument("liste", type=click.Path(dir_okay=False))
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche .xlsx) à compléter.")
+@click.option("--organisme", help="Identifiant de l'OG des ESSMS dont la ligne ne donne pas de FINESS EJ connu.")
+@click.option("--ecrire", is_flag=True, help="Écrire le projet complété (sinon : seulement afficher).")
+@option_aide
+def essms_import(liste: str, projet: str, organisme: str | None, ecrire: bool) -> None:
+    from .errors import ProjetInvalide
+    from .fiche.brut import ecrire_brut, lire_brut
+    from .import_essms import appliquer, fusionner, lignes_liste, lire_liste
+    from .fiche.affichage import afficher_import_essms
+
+    chemin = Path(liste)
+    lus, problemes, notes = lire_liste(lignes_liste(chemin), chemin.name)
+    donnees = lire_brut(Path(projet))
+    resultat = fusionner(donnees, lus, chemin.name, organisme)
+    _afficher_notes(notes)
+    afficher_import_essms(console, resultat)
+    if problemes + resultat.problemes:
+        raise ProjetInvalide(liste, problemes + resultat.problemes)
+    if ecrire:
+        appliquer(donnees, resultat)
+        ecrire_brut(donnees, Path(projet))
+        console.print(f"projet écrit : {projet}", style="green", markup=False)
+    else:
+        console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
+
+
+@cli.group(cls=Groupe, help="Extrait FINESS public : compléter les ESSMS d'un projet, chercher les structures d'un organisme.")
+@option_aide
+def finess() -> None:
+    pass
+
+
+_option_extrait = click.option("--extrait", required=True, type=click.Path(dir_okay=False),
+                               help="Extrait FINESS public (etalab-cs1100502-stock-….csv).")
+
+
+@finess.command("completer", help="Compléter nom, FINESS EJ, catégorie et commune des ESSMS depuis l'extrait FINESS (le FINESS ET suffit).")
+@_option_extrait
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche .xlsx).")
+@click.option("--ecrire", is_flag=True, help="Écrire le projet complété.")
+@click.option("--remplacer", is_flag=True, help="Remplacer aussi les valeurs déjà saisies qui diffèrent de l'extrait.")
+@option_aide
+@click.pass_context
+def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool, remplacer: bool) -> None:
+    from .fiche.brut import ecrire_brut, lire_brut
+    from .fiche.affichage import afficher_completer
+    from .finess import Recherche, completer
+    from .model import valider
+
+    donnees = lire_brut(Path(projet))
+    essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
+    recherche = Recherche(extrait)
+    trouvees = recherche.par_et(str(e.get("finess_et", "")).replace(" ", "") for e in essms)
+    constats = completer(essms, trouvees, remplacer)
+    recherche.fermer()
+    afficher_completer(console, recherche.extrait, constats)
+    try:
+        valider(copy.deepcopy(donnees), projet)
+    except ProjetInvalide as e:
+        console.print(f"reste à compléter avant « dossier validate » : {len(e.problemes)} problème(s)", style="yellow", markup=False)
+        afficher_problemes(console, e.problemes)
+    if ecrire:
+        ecrire_brut(donnees, Path(projet))
+        console.print(f"projet écrit : {projet}", style="green", markup=False)
+    ctx.exit(1 if any(c.genre in ("absent", "desaccord") for c in constats) else 0)
+
+
+@finess.command("chercher", help="Lister les structures d'un organisme (FINESS EJ) dans l'extrait, ESSMS éligibles d'abord.")
+@_option_extrait
+@click.option("--ej", required=True, help="FINESS EJ de l'organisme gestionnaire.")
+@click.option("--ajouter", is_flag=True, help="Ajouter au projet les ESSMS éligibles qui n'y sont pas (avec --projet et --organisme).")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche .xlsx) où ajouter.")
+@click.option("--organisme", help="Identifiant de l'OG auquel rattacher les ESSMS ajoutés.")
+@option_aide
+def finess_chercher(extrait: str, ej: str, ajouter: bool, projet: str | None, organisme: str | None) -> None:
+    from . import identifiers as ids
+    from .fiche.brut import ecrire_brut, lire_brut
+    from .finess import Recherche
+    from .import_essms import appliquer, fusionner
+    from .fiche.affichage import afficher_structures
+
+    if ids.erreur_finess(ej):
+        raise DossierError(f"--ej : {ids.erreur_finess(ej)}")
+    recherche = Recherche(extrait)
+    structures = sorted(recherche.par_ej(ids.normaliser_finess(ej)), key=lambda s: (not s.eligible, s.finess_et))
+    recherche.fermer()
+    afficher_structures(console, recherche.extrait, ej, structures)
+    if not ajouter:
+        return
+    if not projet or not organisme:
+        raise DossierError("--ajouter demande --projet et --organisme")
+    donnees = lire_brut(Path(projet))
+    nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
+                     "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]
+    resultat = fusionner(donnees, nouveaux, extrait, organisme)
+    resultat.changements = []
+    appliquer(donnees, resultat)
+    ecrire_brut(donnees, Path(projet))
+    console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {projet}", style="green", markup=False)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -250,7 +250,7 @@ def note(ws: Worksheet, ligne: int, texte: str, derniere_colonne: int) -> None:
         ws.merge_cells(start_row=ligne, start_column=1, end_row=ligne, end_column=derniere_colonne)
 
 
-def _ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
+def ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
     """Row heights for wrapped texts (neither Excel nor LibreOffice grows rows of a generated file reliably).
 
     Call once the column widths are set; merged cells count with the width of their whole range.
@@ -338,7 +338,7 @@ def mise_en_page(ws: Worksheet, ligne_entete: int, premiere_donnee: int, dernier
     ws.page_margins.bottom = 0.75
     ws.page_margins.footer = 0.3
     poser_bandeaux(ws)
-    _ajuster_hauteurs(ws, 2)
+    ajuster_hauteurs(ws, 2)
     if blocs:
         _sauts_de_page(ws, blocs, ligne_entete)
 

@@ -1,0 +1,345 @@
+"""The public FINESS extract (open data, spec finess-extract.md): streaming reader, cached index, lookup.
+
+The extract (~100 000 rows) is read row by row; only the rows asked for are kept. An index (sqlite)
+is written beside it, keyed by the extract's size and modification time, so that a consultant
+running many projects reads it once; a read-only folder only costs the index.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from . import identifiers as ids
+from .errors import DossierError, raison_systeme
+
+SECTION_ET = "structureet"
+#: Overseas département codes of the extract -> INSEE code and ARS région (None: no ARS région).
+OUTRE_MER = {"9A": ("971", "Guadeloupe"), "9B": ("972", "Martinique"), "9C": ("973", "Guyane"),
+             "9D": ("974", "La Réunion"), "9E": ("975", None), "9F": ("976", "Mayotte"),
+             "9G": ("977", None), "9H": ("978", None), "9J": ("986", None)}
+_COLONNES = {"finess_et": 1, "finess_ej": 2, "rs": 3, "rslongue": 4, "commune_code": 12, "departement": 13,
+             "libdepartement": 14, "ligneacheminement": 15, "categorie": 18, "libcategorie": 19, "siret": 22}
+_CEDEX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """One establishment (ET) of the extract."""
+
+    finess_et: str
+    finess_ej: str
+    rs: str
+    rslongue: str
+    commune_code: str
+    departement: str
+    libdepartement: str
+    ligneacheminement: str
+    categorie: str
+    libcategorie: str
+    siret: str
+
+    @property
+    def nom(self) -> str:
+        return self.rslongue or self.rs
+
+    @property
+    def commune(self) -> str:
+        """Town of the postal line (``97306 CAYENNE CEDEX`` -> ``CAYENNE``)."""
+        ville = re.sub(r"^\d{5}\s*", "", self.ligneacheminement)
+        return _CEDEX.sub("", ville).strip()
+
+    @property
+    def departement_insee(self) -> str:
+        return OUTRE_MER.get(self.departement, (self.departement, None))[0]
+
+    @property
+    def region(self) -> str | None:
+        if self.departement in OUTRE_MER:
+            return OUTRE_MER[self.departement][1]
+        return next((r for r, deps in ids.REGIONS.items() if self.departement in deps), None)
+
+    @property
+    def eligible(self) -> bool:
+        info = ids.categorie(self.categorie)
+        return bool(info and info.eligible)
+
+
+@dataclass
+class Extrait:
+    """What a pass over the extract found: its date, the structures kept, invalid rows."""
+
+    chemin: Path
+    date: dt.date | None = None
+    version: str = ""
+    lignes_invalides: int = 0
+
+    @property
+    def libelle(self) -> str:
+        from babel.dates import format_date
+
+        return f"extrait FINESS du {format_date(self.date, 'd MMMM y', locale='fr_FR')}" if self.date else "extrait FINESS"
+
+
+def _texte(chemin: Path) -> io.TextIOBase:
+    """The extract as text: UTF-8, else Windows-1252 (checked on its first megabytes)."""
+    try:
+        with chemin.open("rb") as f:
+            debut = f.read(4 << 20)
+    except OSError as e:
+        raise DossierError(f"extrait FINESS illisible : {chemin} ({raison_systeme(e)})") from None
+    try:
+        debut.decode("utf-8")
+        encodage = "utf-8-sig"
+    except UnicodeDecodeError as e:
+        encodage = "utf-8-sig" if e.start > len(debut) - 4 else "cp1252"
+    return chemin.open("r", encoding=encodage, errors="replace", newline="")
+
+
+def _entete(extrait: Extrait, ligne: list[str]) -> None:
+    if len(ligne) < 4 or ligne[0] != "finess" or ligne[1] != "etalab":
+        raise DossierError(f"{extrait.chemin} n'est pas un extrait FINESS (première ligne « finess;etalab;version;date » attendue)")
+    extrait.version = ligne[2]
+    try:
+        extrait.date = dt.date.fromisoformat(ligne[3])
+    except ValueError:
+        extrait.date = None
+
+
+_INDICES = tuple(_COLONNES.values())
+_LARGEUR = max(_INDICES) + 1
+_DOUBLES = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double
+_FORMAT = re.compile(r"[0-9][0-9AB][0-9]{7}")
+
+
+def finess_ligne_valide(finess: str) -> bool:
+    """``identifiers.finess_valide`` of a normalised number, fast enough for every row of the extract."""
+    if not _FORMAT.fullmatch(finess):
+        return False
+    tete = finess[:2]
+    if not tete.isdigit():
+        if tete not in ("2A", "2B"):
+            return False
+        finess = ("21" if tete == "2A" else "22") + finess[2:]
+    return sum(map(int, finess[-1::-2] + finess[-2::-2].translate(_DOUBLES))) % 10 == 0
+
+
+def _normaliser(finess: str) -> str:
+    return finess.replace(" ", "").upper()
+
+
+def _valeurs(ligne: list[str]) -> tuple[str, ...] | None:
+    """The kept columns of a ``structureet`` row (missing trailing ones empty), None when its FINESS is invalid."""
+    if len(ligne) < _LARGEUR:
+        ligne = ligne + [""] * (_LARGEUR - len(ligne))
+    valeurs = [ligne[i].strip() for i in _INDICES]
+    valeurs[0], valeurs[1] = _normaliser(valeurs[0]), _normaliser(valeurs[1])
+    return tuple(valeurs) if finess_ligne_valide(valeurs[0]) else None
+
+
+def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
+    """The extract's header, and an iterator over its raw ``structureet`` rows."""
+    extrait = Extrait(Path(chemin))
+    flux = _texte(extrait.chemin)
+    lecteur = csv.reader(flux, delimiter=";", quotechar='"')
+    try:
+        _entete(extrait, next(lecteur, []))
+    except BaseException:
+        flux.close()
+        raise
+
+    def lignes() -> Iterator[list[str]]:
+        with flux:
+            for ligne in lecteur:
+                if ligne and ligne[0] == SECTION_ET:
+                    yield ligne
+
+    return extrait, lignes()
+
+
+def _valides(extrait: Extrait, lignes: Iterable[list[str]]) -> Iterator[tuple[str, ...]]:
+    """Kept columns of the rows whose FINESS ET is valid; the others are counted in ``extrait``."""
+    for ligne in lignes:
+        valeurs = _valeurs(ligne)
+        if valeurs is None:
+            extrait.lignes_invalides += 1
+        else:
+            yield valeurs
+
+
+def parcourir(chemin: Path) -> tuple[Extrait, Iterator[Structure]]:
+    """The extract's header, and an iterator over its valid ET rows (invalid ones counted in the Extrait)."""
+    extrait, lignes = _lignes(chemin)
+    return extrait, (Structure(*valeurs) for valeurs in _valides(extrait, lignes))
+
+
+# --------------------------------------------------------------------------- cached index (sqlite)
+
+_CHAMPS = [f.name for f in fields(Structure)]
+
+
+def chemin_index(extrait: Path) -> Path:
+    return extrait.with_name(f".{extrait.name}.index")
+
+
+def _cle(extrait: Path) -> str:
+    etat = extrait.stat()
+    return f"{etat.st_size}:{etat.st_mtime_ns}"
+
+
+def _index(index: Path, cle: str) -> tuple[str, sqlite3.Connection | None]:
+    """State of the index of this extract: "absent", "vu" (used once: a marker) or "complet" (and its base)."""
+    if not index.is_file():
+        return "absent", None
+    try:
+        base = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+        meta = dict(base.execute("select cle, valeur from meta"))
+        if meta.get("extrait") == cle:
+            if meta.get("complet") == "oui":
+                return "complet", base
+            base.close()
+            return "vu", None
+        base.close()
+    except sqlite3.Error:
+        pass
+    return "absent", None
+
+
+def _ecrire_index(chemin: Path, index: Path, cle: str, complet: bool) -> bool:
+    """Write the index beside the extract, or only the marker saying it was used once (``complet`` False).
+
+    Returns False when the folder is read-only or the write fails (lookups then stream the extract).
+    """
+    temporaire = index.with_name(index.name + f".{os.getpid()}.tmp")
+    try:
+        base = sqlite3.connect(temporaire)
+    except sqlite3.Error:
+        return False
+    try:
+        meta = [("extrait", cle), ("complet", "oui" if complet else "non")]
+        if complet:
+            extrait, lignes = _lignes(chemin)
+            base.execute(f"create table et ({', '.join(_CHAMPS)})")
+            base.executemany(f"insert into et values ({', '.join('?' * len(_CHAMPS))})", _valides(extrait, lignes))
+            base.execute("create index par_et on et (finess_et)")
+            base.execute("create index par_ej on et (finess_ej)")
+            meta += [("date", extrait.date.isoformat() if extrait.date else ""), ("version", extrait.version),
+                     ("invalides", str(extrait.lignes_invalides))]
+        base.execute("create table meta (cle, valeur)")
+        base.executemany("insert into meta values (?, ?)", meta)
+        base.commit()
+        base.close()
+        os.replace(temporaire, index)
+        return True
+    except (sqlite3.Error, OSError):
+        base.close()
+        temporaire.unlink(missing_ok=True)
+        return False
+
+
+class Recherche:
+    """Lookups in one extract.
+
+    The first use of an extract streams it (one project: under a second) and leaves a marker beside it;
+    the second use builds the index, which every later use reads (a consultant running many projects).
+    A changed extract (size or date) starts again; a read-only folder always streams.
+    """
+
+    def __init__(self, chemin: str | Path, indexer: bool = True):
+        self.chemin = Path(chemin)
+        if not self.chemin.is_file():
+            raise DossierError(f"extrait FINESS introuvable : {self.chemin}")
+        self.base: sqlite3.Connection | None = None
+        if indexer:
+            index, cle = chemin_index(self.chemin), _cle(self.chemin)
+            etat, self.base = _index(index, cle)
+            if etat != "complet" and _ecrire_index(self.chemin, index, cle, complet=etat == "vu") and etat == "vu":
+                self.base = _index(index, cle)[1]
+        self.extrait = self._extrait()
+
+    def _extrait(self) -> Extrait:
+        if self.base is None:
+            extrait, lignes = _lignes(self.chemin)
+            lignes.close()
+            return extrait
+        meta = dict(self.base.execute("select cle, valeur from meta"))
+        return Extrait(self.chemin, dt.date.fromisoformat(meta["date"]) if meta["date"] else None,
+                       meta["version"], int(meta["invalides"]))
+
+    def _selection(self, colonne: str, valeurs: Iterable[str]) -> list[Structure]:
+        valeurs = sorted(set(valeurs))
+        if self.base is not None:
+            trouvees = []
+            for debut in range(0, len(valeurs), 500):
+                morceau = valeurs[debut:debut + 500]
+                requete = f"select * from et where {colonne} in ({', '.join('?' * len(morceau))})"
+                trouvees += [Structure(*r) for r in self.base.execute(requete, morceau)]
+            return trouvees
+        voulues, position = set(valeurs), _COLONNES[colonne]
+        self.extrait, lignes = _lignes(self.chemin)
+        choisies = (ligne for ligne in lignes if len(ligne) > position and _normaliser(ligne[position]) in voulues)
+        return [Structure(*v) for v in _valides(self.extrait, choisies)]
+
+    def par_et(self, finess: Iterable[str]) -> dict[str, Structure]:
+        return {s.finess_et: s for s in self._selection("finess_et", finess)}
+
+    def par_ej(self, finess_ej: str) -> list[Structure]:
+        return self._selection("finess_ej", [finess_ej])
+
+    def fermer(self) -> None:
+        if self.base is not None:
+            self.base.close()
+
+
+# --------------------------------------------------------------------------- enriching a project
+
+#: ESSMS fields filled from the extract, with the Structure attribute giving each.
+CHAMPS_COMPLETES = (("nom", "nom"), ("finess_ej", "finess_ej"), ("categorie", "categorie"), ("commune", "commune"))
+
+
+@dataclass
+class Constat:
+    """One finding of ``completer`` on an ESSMS: a field filled, a disagreement, an absence."""
+
+    finess_et: str
+    genre: str  # "complete", "desaccord", "absent", "region"
+    champ: str = ""
+    avant: str = ""
+    apres: str = ""
+
+
+def completer(essms: list[dict], trouvees: dict[str, Structure], remplacer: bool = False) -> list[Constat]:
+    """Fill the ESSMS (raw project data, changed in place) from their structure in the extract."""
+    constats = []
+    for e in essms:
+        brut = e.get("finess_et")
+        if not isinstance(brut, str) or ids.erreur_finess(brut):
+            continue
+        finess = ids.normaliser_finess(brut)
+        structure = trouvees.get(finess)
+        if structure is None:
+            constats.append(Constat(finess, "absent"))
+            continue
+        for champ, attribut in CHAMPS_COMPLETES:
+            nouveau, actuel = getattr(structure, attribut), e.get(champ)
+            if not nouveau or actuel == nouveau or champ == "finess_ej" and isinstance(actuel, str) and ids.normaliser_finess(actuel) == nouveau:
+                continue
+            if actuel in (None, ""):
+                e[champ] = nouveau
+                constats.append(Constat(finess, "complete", champ, "", nouveau))
+            elif remplacer:
+                e[champ] = nouveau
+                constats.append(Constat(finess, "complete", champ, str(actuel), nouveau))
+            elif champ in ("categorie", "finess_ej"):
+                constats.append(Constat(finess, "desaccord", champ, str(actuel), nouveau))
+        if ids.region_du_finess(finess) is None and structure.region and not e.get("region"):
+            e["region"] = structure.region
+            constats.append(Constat(finess, "complete", "region", "", structure.region))
+    return constats

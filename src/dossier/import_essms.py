@@ -1,0 +1,136 @@
+"""Import of a porteur's own list of ESSMS (xlsx or csv) into a project: match, compare, merge."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from . import identifiers as ids
+from .errors import DossierError, Probleme, raison_systeme
+from .fiche.disposition import disposition
+from .fiche.lecture import Correspondance
+from .fiche.valeurs import lire, vide
+
+LIGNES_ENTETE_CHERCHEES = 20
+
+
+@dataclass
+class Import:
+    """What the list would do to the project: rows to add, to change, to leave; problems; repairs."""
+
+    ajouts: list[dict] = field(default_factory=list)
+    changements: list[tuple[dict, dict]] = field(default_factory=list)  # (ESSMS of the project, new values)
+    inchanges: list[dict] = field(default_factory=list)
+    problemes: list[Probleme] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _lignes_csv(chemin: Path) -> list[list[str]]:
+    brut = chemin.read_bytes()
+    try:
+        texte = brut.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        texte = brut.decode("cp1252", errors="replace")
+    premiere = texte.split("\n", 1)[0]
+    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+    return list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
+
+
+def lignes_liste(chemin: Path) -> list[tuple]:
+    """Rows of the list (first sheet of a workbook, or a csv with ; or , in UTF-8 or Windows-1252)."""
+    try:
+        if chemin.suffix.lower() in (".xlsx", ".xlsm"):
+            wb = load_workbook(chemin, read_only=True, data_only=True)
+            lignes = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            wb.close()
+            return lignes
+        return [tuple(r) for r in _lignes_csv(chemin)]
+    except FileNotFoundError:
+        raise DossierError(f"liste d'ESSMS introuvable : {chemin}") from None
+    except OSError as e:
+        raise DossierError(f"liste d'ESSMS illisible : {chemin} ({raison_systeme(e)})") from None
+    except Exception:  # openpyxl raises many types on a damaged file
+        raise DossierError(f"liste d'ESSMS illisible : {chemin} (ni classeur .xlsx ni fichier csv)") from None
+
+
+def _bloc_essms():
+    return next(b for b in disposition() if b.chemin == ("essms",))
+
+
+def lire_liste(lignes: list[tuple], nom: str) -> tuple[list[tuple[int, dict]], list[Probleme], list[str]]:
+    """ESSMS of the list's rows (with their line number), problems and repair notes."""
+    correspondance = Correspondance(_bloc_essms().champs)
+    candidates = [(sum(correspondance.champ(v) is not None for v in ligne if not vide(v)), n)
+                  for n, ligne in enumerate(lignes[:LIGNES_ENTETE_CHERCHEES])]
+    score, entete = max(candidates, default=(0, 0), key=lambda c: (c[0], -c[1]))
+    if score == 0 or not any(correspondance.champ(v) and correspondance.champ(v).nom == "finess_et" for v in lignes[entete]):
+        raise DossierError(f"{nom} : aucune colonne de numéro FINESS ET reconnue (ex. « N° FINESS géographique »)")
+    colonnes = {}
+    for i, v in enumerate(lignes[entete]):
+        champ = correspondance.champ(v) if not vide(v) else None
+        if champ is not None and champ not in colonnes.values():
+            colonnes[i] = champ
+    essms, problemes, notes = [], [], []
+    for n, ligne in enumerate(lignes[entete + 1:], start=entete + 2):
+        if all(vide(v) for v in ligne):
+            continue
+        element: dict[str, Any] = {}
+        for i, champ in colonnes.items():
+            brut = ligne[i] if i < len(ligne) else None
+            if vide(brut):
+                continue
+            try:
+                valeur, note = lire(champ, brut)
+            except ValueError as e:
+                problemes.append(Probleme(f"{nom} ligne {n} ({champ.nom})", str(e)))
+                continue
+            if note:
+                notes.append(f"{nom} ligne {n} ({champ.nom}) : {note}")
+            element[champ.nom] = valeur
+        if "finess_et" not in element:
+            if not any(p.chemin.startswith(f"{nom} ligne {n} ") for p in problemes):
+                problemes.append(Probleme(f"{nom} ligne {n}", "numéro FINESS ET absent"))
+            continue
+        essms.append((n, element))
+    return essms, problemes, notes
+
+
+def fusionner(donnees: dict, essms: list[tuple[int, dict]], nom: str, organisme: str | None) -> Import:
+    """Attach each ESSMS to the OG of its FINESS EJ (else ``organisme``) and compare it with the project."""
+    resultat = Import()
+    ogs = [og for og in donnees.get("organismes") or [] if isinstance(og, dict)]
+    par_ej = {ids.normaliser_finess(og["finess_ej"]): og["id"] for og in ogs
+              if isinstance(og.get("finess_ej"), str) and isinstance(og.get("id"), str)}
+    if organisme is not None and organisme not in {og.get("id") for og in ogs}:
+        raise DossierError(f"organisme « {organisme} » absent du projet ; organismes : {', '.join(str(og.get('id')) for og in ogs) or 'aucun'}")
+    existants = {ids.normaliser_finess(e["finess_et"]): e for e in donnees.get("essms") or []
+                 if isinstance(e, dict) and isinstance(e.get("finess_et"), str)}
+    for n, element in essms:
+        og = par_ej.get(element.get("finess_ej", "")) or element.get("organisme") or organisme
+        if og is None:
+            resultat.problemes.append(Probleme(
+                f"{nom} ligne {n}",
+                f"l'ESSMS {element['finess_et']} ne se rattache à aucun organisme du projet "
+                f"(FINESS EJ « {element.get('finess_ej', 'absent')} » inconnu) : préciser --organisme"))
+            continue
+        element["organisme"] = og
+        actuel = existants.get(element["finess_et"])
+        if actuel is None:
+            resultat.ajouts.append(element)
+        elif all(actuel.get(k) == v for k, v in element.items()):
+            resultat.inchanges.append(actuel)
+        else:
+            resultat.changements.append((actuel, element))
+    return resultat
+
+
+def appliquer(donnees: dict, resultat: Import) -> None:
+    """Merge the import into the project data (in place)."""
+    for actuel, nouveau in resultat.changements:
+        actuel.update(nouveau)
+    donnees.setdefault("essms", []).extend(resultat.ajouts)

@@ -1,0 +1,128 @@
+"""The FINESS extract: streaming reader, cached index, project enrichment (finess completer, chercher)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fabrique
+from dossier.cli import main
+from dossier import identifiers as ids
+from dossier.finess import Recherche, chemin_index, finess_ligne_valide, parcourir
+from extrait_finess import (CORSE, EHPAD, EJ_CALVADOS, EJ_MANCHE, FERME, HOPITAL, LIEU_DE_VIE, NOM_GUILLEMETS, REUNION,
+                            SSIAD_MANCHE_EJ_CALVADOS, ecrire_extrait)
+
+
+@pytest.mark.parametrize("encodage", ["utf-8", "cp1252"])
+def test_lecture_en_continu(tmp_path, encodage):
+    extrait, structures = parcourir(ecrire_extrait(tmp_path, encodage))
+    par_et = {s.finess_et: s for s in structures}
+    assert extrait.date.isoformat() == "2026-05-12" and extrait.libelle == "extrait FINESS du 12 mai 2026"
+    assert extrait.lignes_invalides == 1
+    assert par_et[LIEU_DE_VIE].nom == NOM_GUILLEMETS
+    assert par_et[EHPAD].nom == "EHPAD Les Tilleuls; site nord" and par_et[EHPAD].commune == "CAEN"
+    assert par_et[SSIAD_MANCHE_EJ_CALVADOS].finess_ej == EJ_CALVADOS
+    assert par_et[SSIAD_MANCHE_EJ_CALVADOS].commune == "CHERBOURG"
+    assert par_et[CORSE].region == "Corse"
+    assert (par_et[REUNION].departement_insee, par_et[REUNION].region) == ("974", "La Réunion")
+    assert len(par_et) == len([s for s in par_et.values()]) == 7  # short row kept, geolocalisation ignored
+
+
+def _etat(index):
+    base = sqlite3.connect(index)
+    try:
+        return dict(base.execute("select cle, valeur from meta"))["complet"]
+    finally:
+        base.close()
+
+
+def test_index_cache_et_dossier_en_lecture_seule(tmp_path):
+    chemin = ecrire_extrait(tmp_path)
+    index = chemin_index(chemin)
+    assert Recherche(chemin).par_et([EHPAD])[EHPAD].categorie == "500"  # first use: streamed, marker left
+    assert _etat(index) == "non"
+    assert Recherche(chemin).par_et([CORSE])[CORSE].finess_ej == EJ_MANCHE  # second use: index built
+    assert _etat(index) == "oui"
+    avant = index.stat().st_mtime_ns
+    recherche = Recherche(chemin)
+    assert recherche.par_ej(EJ_CALVADOS) and recherche.extrait.lignes_invalides == 1
+    assert index.stat().st_mtime_ns == avant  # reused
+    os.utime(chemin, ns=(avant + 10**9, avant + 10**9))  # the extract changed: back to a marker
+    Recherche(chemin)
+    assert _etat(index) == "non"
+    if os.geteuid() != 0:
+        lecture_seule = tmp_path / "ro"
+        lecture_seule.mkdir()
+        copie = ecrire_extrait(lecture_seule)
+        lecture_seule.chmod(0o555)
+        try:
+            assert Recherche(copie).par_ej(EJ_CALVADOS) and Recherche(copie).par_et([REUNION])
+            assert not chemin_index(copie).exists()
+        finally:
+            lecture_seule.chmod(0o755)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["14", "2A", "2B", "97", "01", "3A", "AB"]), st.text("0123456789", min_size=7, max_size=7))
+def test_cle_rapide_des_lignes_egale_a_celle_des_identifiants(tete, corps):
+    assert finess_ligne_valide(tete + corps) == ids.finess_valide(tete + corps)
+
+
+def _projet_minimal(tmp_path, essms):
+    d = fabrique.generer_projet(1, nb_essms_total=False)
+    d["essms"] = [{"finess_et": f, "organisme": "og1"} for f in essms]
+    return fabrique.ecrire(tmp_path / "projet.json", d)
+
+
+def test_completer_un_projet_qui_n_a_que_des_finess_et(tmp_path, capsys):
+    extrait = ecrire_extrait(tmp_path)
+    espace = EHPAD[:3] + " " + EHPAD[3:]
+    projet = _projet_minimal(tmp_path, [espace, REUNION, SSIAD_MANCHE_EJ_CALVADOS])
+    assert main(["finess", "completer", "--extrait", str(extrait), "--projet", str(projet), "--ecrire"]) == 0
+    d = json.loads(projet.read_text("utf-8"))
+    e = d["essms"][0]
+    assert (e["nom"], e["categorie"], e["finess_ej"], e["commune"]) == ("EHPAD Les Tilleuls; site nord", "500", EJ_CALVADOS, "CAEN")
+    assert d["essms"][2]["finess_ej"] == EJ_CALVADOS
+    assert main(["validate", str(projet)]) == 0
+    assert "extrait FINESS du 12 mai 2026" in capsys.readouterr().out
+
+
+def test_completer_signale_absents_et_desaccords_sans_remplacer(tmp_path, capsys):
+    extrait = ecrire_extrait(tmp_path)
+    d = fabrique.generer_projet(2)
+    d["essms"][0].update(finess_et=EHPAD, categorie="502", nom="Mon EHPAD")
+    d["essms"][1]["finess_et"] = FERME
+    projet = fabrique.ecrire(tmp_path / "projet.json", d)
+    assert main(["finess", "completer", "--extrait", str(extrait), "--projet", str(projet), "--ecrire"]) == 1
+    sortie = capsys.readouterr().out
+    assert "fermée ou numéro FINESS erroné" in sortie and FERME in sortie and "non remplacé" in sortie
+    apres = json.loads(projet.read_text("utf-8"))["essms"][0]
+    assert (apres["categorie"], apres["nom"]) == ("502", "Mon EHPAD")
+    main(["finess", "completer", "--extrait", str(extrait), "--projet", str(projet), "--ecrire", "--remplacer"])
+    apres = json.loads(projet.read_text("utf-8"))["essms"][0]
+    assert (apres["categorie"], apres["nom"]) == ("500", "EHPAD Les Tilleuls; site nord")
+
+
+def test_chercher_les_structures_d_un_ej_et_ajouter_les_eligibles(tmp_path, capsys):
+    extrait = ecrire_extrait(tmp_path)
+    projet = fabrique.ecrire(tmp_path / "projet.json", fabrique.generer_projet(1, nb_essms_total=False))
+    assert main(["finess", "chercher", "--extrait", str(extrait), "--ej", EJ_CALVADOS, "--ajouter",
+                 "--projet", str(projet), "--organisme", "og1"]) == 0
+    sortie = capsys.readouterr().out
+    assert sortie.index(EHPAD) < sortie.index(HOPITAL) and "non : " in sortie.split(HOPITAL)[1].split("\n")[0]
+    ajoutes = {e["finess_et"] for e in json.loads(projet.read_text("utf-8"))["essms"]}
+    assert {EHPAD, LIEU_DE_VIE, SSIAD_MANCHE_EJ_CALVADOS} <= ajoutes and HOPITAL not in ajoutes
+    assert main(["validate", str(projet)]) == 0
+
+
+def test_extrait_qui_n_en_est_pas_un(tmp_path, capsys):
+    faux = tmp_path / "faux.csv"
+    faux.write_text("a;b;c\n", "utf-8")
+    projet = fabrique.ecrire(tmp_path / "projet.json", fabrique.generer_projet(1, nb_essms_total=False))
+    assert main(["finess", "completer", "--extrait", str(faux), "--projet", str(projet)]) == 2
+    assert "n'est pas un extrait FINESS" in capsys.readouterr().err
