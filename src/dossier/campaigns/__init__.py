@@ -62,11 +62,16 @@ class Campagne:
 
 @dataclass(frozen=True)
 class CibleUsage:
-    """A usage target (condition of the balance, rules.md §8)."""
+    """A usage target (condition of the balance, rules.md §8); ``exemption``: FINESS sectors it does not apply to."""
 
+    id: str
     indicateur: str
     calcul: str
     cible: Parametre
+    exemption: Parametre | None = None
+
+    def s_applique(self, secteur: str | None) -> bool:
+        return self.exemption is None or secteur not in self.exemption.valeur
 
 
 def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
@@ -74,11 +79,12 @@ def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
     cibles = campagne.donnees.get("cibles_usage")
     if not cibles:
         raise MontantsInconnus(f"cibles d'usage de la campagne {campagne.annee} non renseignées")
-    return [
-        CibleUsage(c["indicateur"], c["calcul"],
-                   Parametre(c["cible"]["valeur"], campagne.sources.get(c["cible"]["source"], c["cible"]["source"])))
-        for c in cibles
-    ]
+
+    def parametre(p: dict | None) -> Parametre | None:
+        return None if p is None else Parametre(p["valeur"], campagne.sources.get(p["source"], p["source"]), p.get("note"))
+
+    return [CibleUsage(c["id"], c["indicateur"], c["calcul"], parametre(c["cible"]), parametre(c.get("exemption")))
+            for c in cibles]
 
 
 def campagnes_disponibles() -> list[str]:
