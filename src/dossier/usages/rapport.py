@@ -60,8 +60,7 @@ def ecrire_modele(projet: Projet, dest: Path, nb_mois: int, force: bool = False)
         ecrire(ws, ligne, 4, texte_mois(p.fin), "code")
         for colonne in range(5, len(COLONNES) + 1):
             ecrire(ws, ligne, colonne, None, "nombre")
-    derniere = LIGNE_ENTETE + len(periodes)
-    note(ws, derniere + 2, "Une ligne par ESSMS et par période : la première mesure couvre 3 mois, les suivantes un mois "
+    note(ws, LIGNE_ENTETE - 1, "Une ligne par ESSMS et par période : la première mesure couvre 3 mois, les suivantes un mois "
          "chacune. Nombres entiers ; les deux dernières colonnes sont facultatives.", len(COLONNES))
     largeurs(ws, {1: 12, 2: largeur_texte([e.nom for e in projet.essms], 20, 40), 3: 10, 4: 10,
                   **{c: 16 for c in range(5, len(COLONNES) + 1)}})
@@ -162,13 +161,18 @@ def ecrire_graphique(res: Resultat, ind: Indicateur, dest: Path) -> None:
     mois = mois_mesures(res)
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
     try:
-        for r in res.essms:
+        couleurs = plt.get_cmap("viridis")
+        legende = len(res.essms) <= 20
+        for rang, r in enumerate(res.essms):
             valeurs = serie(r, ind)
-            if valeurs:
-                x = sorted(valeurs)
-                ax.plot(x, [valeurs[m] for m in x], marker="o", markersize=3, linewidth=1.2,
-                        color=None if r.atteint else "#C00000", alpha=1 if r.atteint else 0.9,
-                        label=r.essms.nom if len(res.essms) <= 20 else None)
+            if not valeurs:
+                continue
+            x = sorted(valeurs)
+            echec = any(i.indicateur is ind and i.atteint is False for i in r.indicateurs)
+            nom = f"{r.essms.nom} (cible non atteinte)" if echec else r.essms.nom
+            ax.plot(x, [valeurs[m] for m in x], marker="o", markersize=3, linewidth=2.2 if echec else 1,
+                    color="#C00000" if echec else couleurs(rang / max(1, len(res.essms) - 1) * 0.85),
+                    label=nom if legende or echec else None, zorder=3 if echec else 2)
         ax.axhline(_cible(res, ind), color="black", linestyle="--", linewidth=1.5,
                    label=f"Cible ({pourcentage(_cible(res, ind), 0)})")
         ax.set_title(f"{ind.libelle} : taux par ESSMS et cible")
@@ -309,6 +313,9 @@ def ecrire_rapport(res: Resultat, sortie: Path, force: bool = False) -> list[Pat
     sortie.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.", dir=sortie.parent))
     try:
+        masque = os.umask(0)
+        os.umask(masque)
+        tmp.chmod(0o777 & ~masque)  # mkdtemp makes it private; the report folder is an ordinary one
         graphiques = {}
         for ind in INDICATEURS:
             graphiques[ind.id] = tmp / fichier_graphique(ind)
