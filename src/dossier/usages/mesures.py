@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DossierError, Probleme
@@ -92,7 +93,12 @@ def lire_mois(valeur) -> int | None:
     """``2024-06`` (or a date cell) -> month; None when it is not a month."""
     if isinstance(valeur, dt.date):
         return mois_de(valeur)
-    m = _MOIS.match(str(valeur).strip())
+    return _lire_texte_mois(str(valeur).strip())
+
+
+@lru_cache(maxsize=4096)
+def _lire_texte_mois(texte: str) -> int | None:
+    m = _MOIS.match(texte)
     if m and 1 <= int(m[2]) <= 12:
         return mois(int(m[1]), int(m[2]))
     return None
@@ -172,8 +178,13 @@ def _normaliser(texte: str) -> str:
 _EN_TETES = {_normaliser(n): c.cle for c in COLONNES for n in (c.cle, c.libelle)}
 
 
+@lru_cache(maxsize=65536)
+def _finess_texte(texte: str) -> str:
+    return re.sub(r"\s+", "", texte).removesuffix(".0")
+
+
 def _finess(valeur) -> str:
-    return re.sub(r"\s+", "", str(valeur if valeur is not None else "")).removesuffix(".0")
+    return _finess_texte(str(valeur if valeur is not None else ""))
 
 
 def _vide(valeur) -> bool:
@@ -188,7 +199,10 @@ def _entier(valeur) -> int | None:
         return valeur if valeur >= 0 else None
     if isinstance(valeur, float):
         return int(valeur) if valeur.is_integer() and valeur >= 0 else None
-    texte = re.sub(r"[\s\u00a0\u202f]", "", str(valeur))
+    texte = str(valeur).strip()
+    if texte.isdigit():
+        return int(texte)
+    texte = re.sub(r"[\s\u00a0\u202f]", "", texte)
     return int(texte) if texte.isdigit() else None
 
 
@@ -220,6 +234,9 @@ class _Lecteur:
         comptes: dict[str, int | None] = {}
         for cle in COMPTES:
             valeur = brut.get(cle)
+            if type(valeur) is str and valeur.isdigit():  # the common case, kept fast (2 000 ESSMS × 24 months)
+                comptes[cle] = int(valeur)
+                continue
             if _vide(valeur):
                 comptes[cle] = None
                 if cle in COMPTES_OBLIGATOIRES:
