@@ -23,7 +23,7 @@ from ..errors import DossierError, SortieExistante, raison_systeme
 from ..fichiers import fichier_temporaire
 from ..model import Projet
 from ..render.formatting import LOCALE, date_longue, montant, pourcentage
-from .classeurs import ecrire, en_tetes, entete, largeur_texte, largeurs, mise_en_page, note, nouveau_classeur
+from .classeurs import MOIS, ecrire, en_tetes, entete_du_jour, largeur_texte, largeurs, mise_en_page, note, nouveau_classeur
 from .depenses import ecrire_etat_depenses
 from .indicateurs import INDICATEURS, Indicateur, Resultat, ResultatEssms
 from .mesures import COLONNES, FEUILLE, date_mois, periodes_attendues, texte_mois
@@ -51,7 +51,7 @@ def ecrire_modele(projet: Projet, dest: Path, nb_mois: int, force: bool = False)
     periodes = periodes_attendues(projet, nb_mois)
     wb = nouveau_classeur(None)
     ws = wb.create_sheet(FEUILLE)
-    entete(ws, "Mesures des cibles d'usage", projet)
+    entete_du_jour(ws, "Mesures des cibles d'usage", projet)
     en_tetes(ws, LIGNE_ENTETE, [c.libelle for c in COLONNES])
     for ligne, p in enumerate(periodes, start=LIGNE_ENTETE + 1):
         ecrire(ws, ligne, 1, p.essms.finess_et, "code")
@@ -100,7 +100,7 @@ def _feuille_taux(wb, res: Resultat, ind: Indicateur, mois: list[int]) -> None:
     from openpyxl.chart import LineChart, Reference
 
     ws = wb.create_sheet(ind.libelle)
-    entete(ws, f"Taux « {ind.libelle} » par ESSMS", res.projet)
+    entete_du_jour(ws, f"Taux « {ind.libelle} » par ESSMS", res.projet)
     en_tetes(ws, LIGNE_ENTETE, ["FINESS ET", "ESSMS"])
     colonne = {m: 3 + i for i, m in enumerate(mois)}
     for m, c in colonne.items():
@@ -121,7 +121,8 @@ def _feuille_taux(wb, res: Resultat, ind: Indicateur, mois: list[int]) -> None:
     note(ws, ligne_cible + 1, f"Taux de la période de mesure terminée le mois indiqué ; {ind.numerateur} / {ind.denominateur}.",
          derniere_colonne)
     largeurs(ws, {1: 12, 2: largeur_texte([r.essms.nom for r in res.essms], 20, 40),
-                  **{c: 6 for c in colonne.values()}})
+                  **{c: 7 for c in colonne.values()}})
+    ws.row_dimensions[LIGNE_ENTETE].height = 42
     mise_en_page(ws, LIGNE_ENTETE, LIGNE_ENTETE + 1, derniere_colonne, colonne_figee=3)
     if not mois:
         return
@@ -129,8 +130,9 @@ def _feuille_taux(wb, res: Resultat, ind: Indicateur, mois: list[int]) -> None:
     graphique.title = f"{ind.libelle} : taux par ESSMS et cible"
     graphique.y_axis.title = "Taux"
     graphique.y_axis.number_format = "0%"
-    graphique.x_axis.number_format = "mmm yy"
-    graphique.height, graphique.width = 9, 18
+    graphique.x_axis.number_format = MOIS
+    graphique.height, graphique.width = 12, 26
+    graphique.legend.position = "r"
     donnees = Reference(ws, min_col=2, max_col=derniere_colonne, min_row=LIGNE_ENTETE + 1, max_row=ligne_cible)
     graphique.add_data(donnees, from_rows=True, titles_from_data=True)
     graphique.set_categories(Reference(ws, min_col=3, max_col=derniere_colonne, min_row=LIGNE_ENTETE, max_row=LIGNE_ENTETE))
@@ -197,7 +199,7 @@ def _remplir_entetes(document, projet: Projet) -> None:
     valeurs = {"{{ titre }}": projet.intitule, "{{ porteur.raison_sociale }}": projet.porteur.raison_sociale,
                "{{ titres.note }}": TITRE_RAPPORT, "{{ date }}": date_longue(dt.date.today())}
     for section in document.sections:
-        for partie in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+        for partie in (section.header, section.footer):
             for paragraphe in partie.paragraphs:
                 for run in paragraphe.runs:
                     for champ, valeur in valeurs.items():
@@ -211,20 +213,30 @@ def _vider(document) -> None:
             corps.remove(enfant)
 
 
-def _tableau(document, proprietes, titres: list[str], lignes: list[list[str]], style: str = "Tableau"):
-    """A table drawn like the template's (its borders ``proprietes``), header row shaded and bold."""
+def _tableau(document, proprietes, titres: list[str], lignes: list[list[str]], largeurs_cm: list[float],
+             style: str = "Tableau", a_droite: int = 0, total: bool = False):
+    """A table drawn like the template's (its borders ``proprietes``), header row shaded and bold.
+
+    ``a_droite``: how many last columns hold figures (right-aligned); ``total``: the last row is bold.
+    """
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
+    from docx.shared import Cm
 
     table = document.add_table(rows=1, cols=len(titres))
     table._tbl.remove(table._tbl.tblPr)
     table._tbl.insert(0, deepcopy(proprietes))
-    for ligne, valeurs in enumerate([titres, *lignes]):
+    toutes = [titres, *lignes]
+    for ligne, valeurs in enumerate(toutes):
         cellules = table.rows[0].cells if ligne == 0 else table.add_row().cells
-        for cellule, valeur in zip(cellules, valeurs):
+        for colonne, (cellule, valeur) in enumerate(zip(cellules, valeurs)):
+            cellule.width = Cm(largeurs_cm[colonne])
             paragraphe = cellule.paragraphs[0]
             paragraphe.style = document.styles[style]
-            paragraphe.add_run(valeur).bold = ligne == 0
+            paragraphe.add_run(valeur).bold = ligne == 0 or (total and ligne == len(toutes) - 1)
+            if ligne and colonne >= len(titres) - a_droite:
+                paragraphe.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if ligne == 0:
                 cellule._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{FOND_ENTETE}"/>'))
     return table
@@ -262,8 +274,8 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
         document.add_paragraph("ESSMS qui n'atteignent pas encore leurs cibles :")
         for r in res.bloquants:
             document.add_paragraph(f"{r.essms.nom} ({r.essms.finess_et}) : {verdict(r.ecarts)}", style="List Bullet")
-    document.add_paragraph(f"Solde demandé : {montant(res.solde.montant)}." if res.solde
-                           else f"Solde : non calculable ({res.solde_inconnu}).")
+    document.add_paragraph().add_run(f"Solde demandé : {montant(res.solde.montant)}." if res.solde
+                                     else f"Solde : non calculable ({res.solde_inconnu}).").bold = True
 
     document.add_heading("2. Atteinte des cibles par ESSMS", level=1)
     cibles = {c.id: c for c in res.cibles}
@@ -273,7 +285,7 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
                *([taux_texte(i) for i in r.indicateurs] or ["—"] * len(INDICATEURS)), verdict(r.ecarts)]
               for r in res.essms]
     _tableau(document, proprietes, ["FINESS ET", "ESSMS", "Période", *[i.libelle for i in INDICATEURS], "Résultat"], lignes,
-             style="Tableau compact")
+             [1.9, 3.4, 1.5, *[1.5] * len(INDICATEURS), 2.7], style="Tableau compact")
     exemptions = {c.exemption.note for c in res.cibles if c.exemption}
     for texte in sorted(exemptions):
         document.add_paragraph(f"« sans cible » : cible non applicable aux {texte}.", style="Note")
@@ -291,7 +303,8 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
         lignes = [[o.raison_sociale, montant(o.total), montant(o.avance), montant(o.montant)] for o in res.solde.par_organisme]
         total = sum((o.total for o in res.solde.par_organisme), Decimal(0))
         lignes.append(["Total du projet", montant(total), montant(total - res.solde.montant), montant(res.solde.montant)])
-        _tableau(document, proprietes, ["Organisme", "Aide accordée", "Avance versée", "Solde demandé"], lignes)
+        _tableau(document, proprietes, ["Organisme", "Aide accordée", "Avance versée", "Solde demandé"], lignes,
+                 [6.5, 3.5, 3.5, 3.5], a_droite=3, total=True)
         if res.solde.ecart_arrondi:
             document.add_paragraph(f"Les avances par organisme sont arrondies au centime chacune : la somme des soldes par organisme "
                                    f"diffère de {montant(abs(res.solde.ecart_arrondi))} du solde du projet, qui fait foi.", style="Note")
