@@ -25,6 +25,7 @@ from dossier.usages.rapport import (
 )
 from dossier.usages.sorties import resultat_json, taux_texte, verdict
 
+NOM_HOSTILE = 'EHPAD « Les Tilleuls » & <Cie> "A"\nannexe [bold]'
 EXEMPLE_MESURES = fabrique.RACINE / "examples" / "mesures-normandie-2023.csv"
 EN_TETES = ("finess_et;debut;fin;mssante_messages;dmp_alimentes;personnes_projet;file_active;dossiers_actifs;"
             "dossiers_projet_personnalise;dossiers_agenda")
@@ -262,6 +263,7 @@ def test_exemple_deux_essms_bloquent(exemple, capsys):
 @pytest.fixture(scope="module")
 def rapport_exemple(tmp_path_factory):
     donnees = fabrique.charger()
+    donnees["essms"][0]["nom"] = NOM_HOSTILE
     donnees["depenses"] = [
         {"organisme": "tilleuls", "nature": "logiciel", "libelle": "Licences DUI & <maintenance> \"an 1\"",
          "fournisseur": "Éditeur SAS", "facture": "F-2024-001", "date": "2024-03-15", "montant": 120000.5},
@@ -293,6 +295,7 @@ def test_rapport_word_relu(rapport_exemple):
         assert cellules[3:8] == [taux_texte(i) for i in r.indicateurs]
         assert cellules[8] == verdict(r.ecarts)
     assert "il manque 12 dossiers actifs avec projet personnalisé" in "".join(c[8] for c in lignes.values())
+    assert lignes[res.essms[0].essms.finess_et][1] == NOM_HOSTILE
     solde = next(t for t in document.tables if t.rows[0].cells[0].text == "Organisme")
     assert solde.rows[-1].cells[3].text == montant(res.solde.montant)
     assert len(document.inline_shapes) == len(INDICATEURS)
@@ -364,3 +367,18 @@ def test_rapport_dossier_existant_et_force(tmp_path, exemple):
     assert main([*args, "--force"]) == 0
     assert not (sortie / "garde.txt").exists() and (sortie / FICHIER_RAPPORT).is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["REP"]  # no temporary folder left beside it
+
+
+def test_calculer_terminal(exemple, capsys):
+    assert main(["usages", "calculer", str(EXEMPLE_MESURES), "--projet", str(exemple)]) == 1
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert "il manque 12 dossiers" in sortie and "il manque 27 DMP" in sortie  # the table may wrap the rest
+    assert "2 ESSMS bloquent la demande de solde" in sortie and "Solde demandé" in sortie
+
+
+def test_campagne_sans_cibles_refusee(tmp_path, projet_de, generer_projet):
+    from dossier.errors import MontantsInconnus
+
+    projet = projet_de(generer_projet(15, campagne="2024"))
+    with pytest.raises(MontantsInconnus, match="cibles d'usage de la campagne 2024"):
+        _resultat(projet, _csv(tmp_path / "m.csv", []))
