@@ -382,3 +382,18 @@ def test_campagne_sans_cibles_refusee(tmp_path, projet_de, generer_projet):
     projet = projet_de(generer_projet(15, campagne="2024"))
     with pytest.raises(MontantsInconnus, match="cibles d'usage de la campagne 2024"):
         _resultat(projet, _csv(tmp_path / "m.csv", []))
+
+
+def test_solde_ecart_d_arrondi_par_og(projet_de, generer_projet, capsys):
+    """Two OGs with a total of 6 999,93 € each: each advance rounds 3 499,965 up, the project's does not."""
+    from dossier.usages.indicateurs import calculer_solde
+
+    donnees = generer_projet(15, organismes=[1, 1, 13], categories=("460", "460") + ("500",) * 13)
+    for e in donnees["essms"][:2]:
+        e["heures_saad"] = fabrique.heures(2022, total=1000, apa=333.33, pch=0, dependance=0)
+    solde = calculer_solde(projet_de(donnees), charger_campagne("2023"))
+    assert [o.total for o in solde.par_organisme[:2]] == [Decimal("6999.93")] * 2
+    assert [o.avance for o in solde.par_organisme[:2]] == [Decimal("3499.97")] * 2
+    assert solde.montant == Decimal("143499.93")
+    assert sum(o.montant for o in solde.par_organisme) == Decimal("143499.92")
+    assert solde.ecart_arrondi == Decimal("0.01")
