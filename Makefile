@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 EXEMPLE := examples/normandie-2023-acquisition.json
+MESURES := examples/mesures-normandie-2023.csv
 APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu
 
 .PHONY: demo test test-rapide install libreoffice schema bench clean
@@ -33,6 +34,9 @@ demo: install libreoffice
 	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : le RIB reste à fournir par le porteur ---"
 	$(BIN)/dossier render examples/outre-mer-8-essms.json -o out/outre-mer --force
 	-$(BIN)/dossier checklist out/outre-mer --projet examples/outre-mer-8-essms.json
+	@echo "--- Cibles d'usage et demande de solde : deux ESSMS de l'exemple n'atteignent pas encore les cibles (code 1 attendu) ---"
+	$(BIN)/dossier usages calculer $(MESURES) --projet $(EXEMPLE) || test $$? -eq 1
+	$(BIN)/dossier usages rapport $(MESURES) --projet $(EXEMPLE) -o out/usages --force
 
 test: install libreoffice
 	$(BIN)/python -m pytest -q

@@ -452,6 +452,77 @@ def finess_chercher(extrait: str, ej: str, ajouter: bool, projet: str | None, or
     ecrire_brut(donnees, Path(projet))
     console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {projet}", style="green", markup=False)
 
+@cli.group(cls=Groupe, help="Cibles d'usage et demande de solde : fichier de mesures, calcul des taux, rapport.")
+@option_aide
+def usages() -> None:
+    pass
+
+
+def _usages(mesures: str, projet: str):
+    """Project, campaign and the computed result; an invalid measures file prints every problem, exit 2."""
+    from .usages.indicateurs import calculer_usages
+    from .usages.mesures import MesuresInvalides, lire_mesures
+    from .usages.sorties import afficher_alertes
+
+    p = _projet(projet)
+    try:
+        lues = lire_mesures(mesures, p)
+    except MesuresInvalides as e:
+        erreurs.print(e.message, style="bold red", markup=False)
+        afficher_problemes(erreurs, e.problemes)
+        raise click.exceptions.Exit(2) from None
+    afficher_alertes(erreurs, lues.alertes)
+    return calculer_usages(p, charger_campagne(p.campagne), lues)
+
+
+@usages.command("modele", help="Écrire le classeur de mesures à remplir : une ligne par ESSMS et par période (première mesure sur 3 mois).")
+@click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Classeur .xlsx à écrire.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--mois", "nb_mois", default=12, show_default=True, type=click.IntRange(3, 120), help="Mois mesurés par ESSMS.")
+@click.option("--force", is_flag=True, help="Remplacer le classeur existant.")
+@option_aide
+def usages_modele(sortie: str, projet: str, nb_mois: int, force: bool) -> None:
+    from .usages.rapport import ecrire_modele
+
+    n = ecrire_modele(_projet(projet), Path(sortie), nb_mois, force)
+    console.print(f"classeur de mesures écrit : {sortie} ({n} lignes à remplir)", markup=False)
+
+
+@usages.command("calculer", help="Calculer les taux d'usage par ESSMS, les écarts aux cibles et le solde ; code 1 si une cible n'est pas atteinte.")
+@click.argument("mesures", type=click.Path(dir_okay=False))
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
+@option_aide
+@click.pass_context
+def usages_calculer(ctx: click.Context, mesures: str, projet: str, en_json: bool) -> None:
+    from .usages.sorties import afficher_usages, resultat_json
+
+    res = _usages(mesures, projet)
+    if en_json:
+        _imprimer_json(resultat_json(res))
+    else:
+        afficher_usages(console, res)
+    ctx.exit(1 if res.bloquants else 0)
+
+
+@usages.command("rapport", help="Écrire le rapport d'atteinte des cibles d'usage (Word, graphiques, classeurs) et l'état récapitulatif des dépenses.")
+@click.argument("mesures", type=click.Path(dir_okay=False))
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier à écrire.")
+@click.option("--force", is_flag=True, help="Remplacer le dossier existant.")
+@option_aide
+def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
+    from .usages.rapport import ecrire_rapport
+    from .usages.sorties import afficher_solde
+
+    res = _usages(mesures, projet)
+    fichiers = ecrire_rapport(res, Path(sortie), force)
+    console.print(f"rapport écrit dans {sortie} : {', '.join(f.name for f in fichiers)}", markup=False)
+    n = len(res.bloquants)
+    console.print(f"{n} ESSMS n'atteigne{'nt' if n > 1 else ''} pas les cibles" if n else "toutes les cibles sont atteintes",
+                  style="yellow" if n else "green", markup=False)
+    afficher_solde(console, res)
+
 
 # --------------------------------------------------------------------------- entry point
 

@@ -86,11 +86,16 @@ class Campagne:
 
 @dataclass(frozen=True)
 class CibleUsage:
-    """A usage target (condition of the balance, rules.md §8)."""
+    """A usage target (condition of the balance, rules.md §8); ``exemption``: FINESS sectors it does not apply to."""
 
+    id: str
     indicateur: str
     calcul: str
     cible: Parametre
+    exemption: Parametre | None = None
+
+    def s_applique(self, secteur: str | None) -> bool:
+        return self.exemption is None or secteur not in self.exemption.valeur
 
 
 def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
@@ -98,10 +103,9 @@ def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
     cibles = campagne.donnees.get("cibles_usage")
     if not cibles:
         raise MontantsInconnus(f"cibles d'usage de la campagne {campagne.annee} non renseignées")
-    return [
-        CibleUsage(c["indicateur"], c["calcul"], campagne._parametre(c["cible"]))
-        for c in cibles
-    ]
+    return [CibleUsage(c["id"], c["indicateur"], c["calcul"], campagne._parametre(c["cible"]),
+                       campagne._parametre(c["exemption"]) if "exemption" in c else None)
+            for c in cibles]
 
 
 def campagnes_disponibles() -> list[str]:

@@ -1,0 +1,1 @@
+"""Usage targets and the balance request: measures file, indicators, report (usages.md)."""
