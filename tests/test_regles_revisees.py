@@ -183,7 +183,12 @@ def test_non_cumul_version_segur_deja_installee():
     d["essms"][3]["version_segur_installee"] = True
     c = _controle(d, "non-cumul")
     assert (c.ok, c.niveau, c.essms) == (False, "erreur", (d["essms"][3]["finess_et"],))
-    assert not _fin(d).recevable and _fin(d).controles_en_echec[0].id == "non-cumul"
+    fin = _fin(d)
+    assert not fin.recevable and fin.controles_en_echec[0].id == "non-cumul"
+    installee = fin.essms[3]
+    assert (installee.usages, installee.logiciel) == (0, 0)  # "gets no mise à niveau funding"
+    assert fin.essms[4].usages > 0
+    assert d["essms"][3]["finess_et"] not in {e.finess_et for e, _ in fin.sons.par_essms}
     d = generer_projet(15)
     d["essms"][3]["version_segur_installee"] = True
     assert _controle(d, "non-cumul").ok  # an acquisition changes software

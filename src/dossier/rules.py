@@ -278,8 +278,11 @@ def _montants(projet: Projet, campagne: Campagne) -> Financement:
 
     lignes = []
     for rang, e in enumerate(projet.essms, start=1):
-        usages = forfait_prorate(taux_au_rang(rang, p_usages.valeur, p_rang.valeur), e)
-        logiciel = forfait_prorate(taux_au_rang(rang, p_logiciel.valeur, p_rang.valeur), e)
+        if sans_mise_a_niveau(projet, e):  # rules.md §2 non-cumul: no mise à niveau funding
+            usages = logiciel = Decimal(0)
+        else:
+            usages = forfait_prorate(taux_au_rang(rang, p_usages.valeur, p_rang.valeur), e)
+            logiciel = forfait_prorate(taux_au_rang(rang, p_logiciel.valeur, p_rang.valeur), e)
         materiel = materiel_finance(e, _d(p_plafond.valeur)) if p_plafond and e.organisme in materiel_ok else Decimal(0)
         lignes.append(LigneEssms(e, rang, part_ms(e), usages, logiciel, materiel))
 
@@ -312,6 +315,11 @@ def _montants(projet: Projet, campagne: Campagne) -> Financement:
         projet, campagne, determiner_guichet(projet, campagne), lignes, og_lignes, [], sons,
         _d(p_avance.valeur), list(dict.fromkeys(sources)),
     )
+
+
+def sans_mise_a_niveau(projet: Projet, essms: Essms) -> bool:
+    """A mise à niveau pays nothing for an ESSMS whose Ségur version is already installed (``non-cumul``)."""
+    return projet.type_projet == "mise_a_niveau" and essms.version_segur_installee
 
 
 def items_projet_ouverts(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG]) -> bool:
@@ -348,7 +356,8 @@ def _sons(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG]) -> S
     normal = campagne.exiger("sons.prestation_segur", "Prestation Ségur SONS par ESSMS")
     petit = campagne.exiger("sons.prestation_segur_petit_og", "Prestation Ségur SONS (petit OG)")
     avance = campagne.exiger("sons.avance_editeur", "avance SONS à l'éditeur")
-    par = [(e, _d(petit.valeur if tailles[e.organisme].petit else normal.valeur)) for e in projet.essms]
+    par = [(e, _d(petit.valeur if tailles[e.organisme].petit else normal.valeur))
+           for e in projet.essms if not sans_mise_a_niveau(projet, e)]
     return Sons(par, normal.source, _d(avance.valeur))
 
 
@@ -695,7 +704,7 @@ def c_regroupement_initial(projet: Projet, campagne: Campagne) -> Controle:
 def c_non_cumul(projet: Projet, campagne: Campagne) -> Controle:
     if projet.type_projet != "mise_a_niveau":
         return _ok("non-cumul", "sans objet pour une acquisition")
-    installees = [e for e in projet.essms if e.version_segur_installee]
+    installees = [e for e in projet.essms if sans_mise_a_niveau(projet, e)]
     if installees:
         return Controle("non-cumul", ERREUR, False,
                         "version Ségur déjà installée : pas de financement de mise à niveau pour " + _noms(installees),
@@ -703,10 +712,38 @@ def c_non_cumul(projet: Projet, campagne: Campagne) -> Controle:
     return _ok("non-cumul", "aucun ESSMS n'a déjà la version Ségur installée")
 
 
-def _cout_total(couts) -> Decimal:
+def cout_total(couts) -> Decimal:
     """Project costs: postes, plus rh lines over their years (ressources_autres excluded)."""
+    if couts is None:
+        return Decimal(0)
     postes = sum((p.montant for p in couts.postes or []), Decimal(0))
     return postes + sum((r.cout_annuel * len(r.annees) for r in couts.rh or []), Decimal(0))
+
+
+def ressources_autres(couts) -> Decimal:
+    return sum((r.montant for r in (couts.ressources_autres or [] if couts else [])), Decimal(0))
+
+
+def parts_autofinancement(projet: Projet) -> tuple[list[tuple[str, Decimal]], str]:
+    """Share of the self-financing of each OG (id, fraction) and the rule that gives it (contract.md):
+    ``couts.repartition_autofinancement`` when given, else the OG's number of ESSMS."""
+    c = projet.couts
+    if c and c.repartition_autofinancement:
+        return ([(p.organisme, Decimal(p.part)) for p in c.repartition_autofinancement],
+                "selon la répartition arrêtée entre les organismes")
+    compte = Counter(e.organisme for e in projet.essms)
+    return ([(og.id, Decimal(compte[og.id]) / len(projet.essms)) for og in projet.organismes if compte[og.id]],
+            "au prorata du nombre d'ESSMS de chaque organisme")
+
+
+def repartir(montant: Decimal, parts: list[tuple[str, Decimal]]) -> list[tuple[str, Decimal]]:
+    """``montant`` split by ``parts`` to the cent; the last share takes the rounding rest."""
+    lignes, reparti = [], Decimal(0)
+    for n, (cle, part) in enumerate(parts, start=1):
+        somme = montant - reparti if n == len(parts) else arrondi(montant * part)
+        reparti += somme
+        lignes.append((cle, somme))
+    return lignes
 
 
 def c_couts_couverts(projet: Projet, campagne: Campagne, fin: Financement | None) -> Controle:
@@ -726,7 +763,7 @@ def c_couts_couverts(projet: Projet, campagne: Campagne, fin: Financement | None
     }
     manques = [f"{aide} demandé sans coût correspondant ({ou})" for aide, (demande, couvert, ou) in attendus.items()
                if demande and not couvert]
-    cout = _cout_total(c)
+    cout = cout_total(c)
     if t["total"] > cout:
         manques.append(f"aides supérieures aux coûts : {montant(t['total'])} d'aides pour {montant(cout)} de coûts")
     if manques:

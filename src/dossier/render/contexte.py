@@ -29,7 +29,7 @@ from .. import identifiers as ids
 from ..campaigns import cibles_usage
 from ..model import Personne, Projet
 from ..profiles import Profil
-from ..rules import Financement, arrondi, ars_pivot, og_du_porteur
+from ..rules import Financement, ars_pivot, cout_total, og_du_porteur, parts_autofinancement, repartir, ressources_autres
 from .formatting import ESPACE_FINE, ESPACE_INSECABLE, LOCALE, date_longue, montant, nombre, pourcentage
 
 MARQUEUR = "[À COMPLÉTER : {}]"
@@ -279,7 +279,7 @@ class _Constructeur:
         return d
 
     def construire(self) -> ContexteRendu:
-        p, fin = self.projet, self.fin
+        p = self.projet
         date = p.depot.date or dt.date.today()
         lignes_essms = self._essms()
         organismes = self._organismes(lignes_essms)
@@ -342,25 +342,14 @@ class _Constructeur:
         """The grouping's commitments: the remaining cost (costs − aid − other resources) and its split
         between the OG (``couts.repartition_autofinancement``, else by number of ESSMS)."""
         c = self.projet.couts
-        couts = (sum((po.montant for po in (c and c.postes) or []), Decimal(0))
-                 + sum((r.cout_annuel * len(r.annees) for r in (c and c.rh) or []), Decimal(0)))
-        autres = sum((r.montant for r in (c and c.ressources_autres) or []), Decimal(0))
+        couts = cout_total(c)
+        autres = ressources_autres(c)
         reste = max(couts - self.fin.totaux["total"] - autres, Decimal(0))
-        if c and c.repartition_autofinancement:
-            parts = [(po.organisme, po.part) for po in c.repartition_autofinancement]
-            regle = "selon la répartition arrêtée entre les organismes"
-        else:
-            compte = Counter(e.organisme for e in self.projet.essms)
-            parts = [(og.id, Decimal(compte[og.id]) / len(self.projet.essms))
-                     for og in self.projet.organismes if compte[og.id]]
-            regle = "au prorata du nombre d'ESSMS de chaque organisme"
+        parts, regle = parts_autofinancement(self.projet)
         noms = {og.id: og.raison_sociale for og in self.projet.organismes}
-        lignes, reparti = [], Decimal(0)
-        for n, (og_id, part) in enumerate(parts, start=1):
-            somme = reste - reparti if n == len(parts) else arrondi(reste * part)
-            reparti += somme
-            lignes.append({"organisme": noms.get(og_id, og_id), "part": pourcentage(part),
-                           "montant": montant(somme)})
+        fractions = dict(parts)
+        lignes = [{"organisme": noms.get(og_id, og_id), "part": pourcentage(fractions[og_id]), "montant": montant(somme)}
+                  for og_id, somme in repartir(reste, parts)]
         ri = self.projet.regroupement_initial
         return {
             "a_couts": couts > 0,

@@ -8,9 +8,7 @@ self-financing (aid above costs) turns the control cell red.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -20,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import Projet
-from ...rules import Financement
+from ...rules import Financement, parts_autofinancement
 from ..contexte import MARQUEUR
 from ..formatting import montant, nombre
 from .commun import (
@@ -161,18 +159,6 @@ def _annees_du_plan(projet: Projet, annees: list[int]) -> list[int]:
     pl = projet.planning
     versements = {d.year for d in (pl.debut, pl.fin_deploiement) if d} if pl else set()
     return sorted(set(annees) | versements)
-
-
-def parts_autofinancement(projet: Projet) -> tuple[list[tuple[str, Decimal]], str]:
-    """Share of the self-financing of each OG (id, fraction) and the rule that gives it:
-    ``couts.repartition_autofinancement`` when given, else the OG's number of ESSMS."""
-    c = projet.couts
-    if c and c.repartition_autofinancement:
-        return ([(p.organisme, Decimal(p.part)) for p in c.repartition_autofinancement],
-                "selon la répartition arrêtée entre les organismes")
-    compte = Counter(e.organisme for e in projet.essms)
-    return ([(og.id, Decimal(compte[og.id]) / len(projet.essms)) for og in projet.organismes if compte[og.id]],
-            "au prorata du nombre d'ESSMS de chaque organisme")
 
 
 def marqueurs_financement(projet: Projet) -> list[str]:
