@@ -124,16 +124,16 @@ def test_chaque_probleme_avec_sa_cellule_et_rien_n_est_ecrit(tmp_path, capsys):
     wb = load_workbook(fiche)
     ws = wb["ESSMS"]
     ws["A7"].value = fabrique.finess_invalide(ws["A7"].value)
-    ws["C8"].value = None  # required name removed
-    ws["E9"].value = "inconnu"  # unknown OG
-    ws["H10"].value = "beaucoup"  # places
+    ws["D8"].value = None  # required name removed
+    ws["F9"].value = "inconnu"  # unknown OG
+    ws["I10"].value = "beaucoup"  # places
     wb["Planning"]["B5"].value = "31/02/2024"
     wb.save(fiche)
     sortie = tmp_path / "p.json"
     assert main(["fiche", "import", str(fiche), "-o", str(sortie)]) == 2
     err = capsys.readouterr().err
-    for attendu in ("ESSMS!A7 (finess_et) : clé de contrôle FINESS invalide", "ESSMS!C8 (nom) : champ obligatoire absent",
-                    "ESSMS!E9 (organisme) : organisme « inconnu » inconnu", "ESSMS!H10 (places) : nombre illisible",
+    for attendu in ("ESSMS!A7 (finess_et) : clé de contrôle FINESS invalide", "ESSMS!D8 (nom) : champ obligatoire absent",
+                    "ESSMS!F9 (organisme) : organisme « inconnu » inconnu", "ESSMS!I10 (places) : nombre illisible",
                     "Planning!B5 (debut) : date illisible"):
         assert attendu in err
     assert not sortie.exists()

@@ -88,6 +88,8 @@ def test_completer_un_projet_qui_n_a_que_des_finess_et(tmp_path, capsys):
     e = d["essms"][0]
     assert (e["nom"], e["categorie"], e["finess_ej"], e["commune"]) == ("EHPAD Les Tilleuls; site nord", "500", EJ_CALVADOS, "CAEN")
     assert d["essms"][2]["finess_ej"] == EJ_CALVADOS
+    assert e["siret"] == fabrique.siret(1)  # the extract's SIRET of the ET, when it gives a valid one
+    assert "siret" not in d["essms"][1]
     assert main(["validate", str(projet)]) == 0
     assert "extrait FINESS du 12 mai 2026" in capsys.readouterr().out
 

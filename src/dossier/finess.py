@@ -57,6 +57,11 @@ class Structure:
         return _CEDEX.sub("", ville).strip()
 
     @property
+    def siret_valide(self) -> str:
+        """The ET's SIRET when the extract gives a valid one (often empty), else ``""``."""
+        return ids.normaliser_siret(self.siret) if self.siret and ids.erreur_siret(self.siret) is None else ""
+
+    @property
     def departement_insee(self) -> str:
         return OUTRE_MER.get(self.departement, (self.departement, None))[0]
 
@@ -301,7 +306,8 @@ class Recherche:
 # --------------------------------------------------------------------------- enriching a project
 
 #: ESSMS fields filled from the extract, with the Structure attribute giving each.
-CHAMPS_COMPLETES = (("nom", "nom"), ("finess_ej", "finess_ej"), ("categorie", "categorie"), ("commune", "commune"))
+CHAMPS_COMPLETES = (("nom", "nom"), ("finess_ej", "finess_ej"), ("categorie", "categorie"), ("commune", "commune"),
+                    ("siret", "siret_valide"))
 
 
 @dataclass

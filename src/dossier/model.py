@@ -331,6 +331,7 @@ class Essms(Modele):
     finess_et: Finess = Field(description=(
         "FINESS géographique (ET) de l'établissement ou du service, 9 caractères (espaces admis)."))
     finess_ej: Finess | None = Field(None, description="FINESS juridique (EJ) de son gestionnaire.")
+    siret: Siret | None = Field(None, description="SIRET de l'établissement (14 chiffres), quand il en a un propre.")
     nom: Nom = Field(description="Nom de l'établissement ou du service.")
     categorie: CodeCategorie = Field(description=(
         "Catégorie FINESS à 3 chiffres (ex. 500 EHPAD, 183 IME, 354 SSIAD, 460 SAA) ; USLD (362) et "
