@@ -24,6 +24,8 @@ CLES_ESSMS = {
     "personnes_accompagnees", "vague", "eligibilite_confirmee", "logiciel_actuel", "saad", "heures_saad",
     "materiel", "financements_anterieurs", "version_segur_installee", "referent",
 }
+#: Optional keys the product adds to an ESSMS (contract.md: "the model may add optional keys").
+AJOUTS_ESSMS = {"siret"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,8 @@ def test_schema_a_jour():
 def test_schema_conforme_au_contrat(schema):
     assert set(schema["properties"]) == CLES_CONTRAT
     assert set(schema["required"]) == REQUISES_CONTRAT
-    assert set(schema["$defs"]["Essms"]["properties"]) == CLES_ESSMS
+    assert set(schema["$defs"]["Essms"]["properties"]) == CLES_ESSMS | AJOUTS_ESSMS
+    assert not set(schema["$defs"]["Essms"].get("required", ())) & AJOUTS_ESSMS
     assert set(schema["$defs"]["Essms"]["required"]) == {"finess_et", "nom", "categorie", "organisme"}
 
 
