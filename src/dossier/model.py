@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from . import identifiers as ids
 from .errors import DossierError, Probleme, ProjetInvalide, raison_systeme
+from .lecture import TAILLE_MAX_PROJET, LectureRefusee, lire_octets
 
 # --------------------------------------------------------------------------- field types
 
@@ -589,10 +590,12 @@ def charger_projet(chemin: str | Path) -> Projet:
     """Read and validate a project file; raise ProjetInvalide listing every problem."""
     chemin = Path(chemin)
     try:
-        brut = chemin.read_bytes()
+        brut = lire_octets(chemin, TAILLE_MAX_PROJET)
     except FileNotFoundError:
         raise DossierError(f"fichier projet introuvable : {chemin}") from None
-    except (IsADirectoryError, PermissionError, OSError) as e:
+    except LectureRefusee as e:
+        raise DossierError(f"fichier projet refusé : {chemin} ({e.raison})") from None
+    except OSError as e:
         raise DossierError(f"fichier projet illisible : {chemin} ({raison_systeme(e)})") from None
     try:
         texte = brut.decode("utf-8-sig")

@@ -350,7 +350,7 @@ def raison_modele(e: BaseException, modeles: Path | None = None) -> str:
     if isinstance(e, DelaiDepasse):
         return "temps de rendu dépassé (boucle trop longue ?)"
     if isinstance(e, UndefinedError):
-        return f"champ inconnu ({_message(e)}){verifier}"
+        return f"champ inconnu ({_champ_inconnu(e)}){verifier}"
     if isinstance(e, TemplateSyntaxError):
         from .modeles import _message_syntaxe
 
@@ -392,6 +392,12 @@ def rendre_docx(fichier_slug: str, contexte: ContexteRendu, dest: Path, modeles:
             raise
         raise DossierError(f"modèle {chemin.name} illisible ou corrompu : {e}") from None
     modele.save(str(dest))
+
+
+def _champ_inconnu(e: UndefinedError) -> str:
+    """« nom » of the field Jinja reports as undefined (its message is English)."""
+    trouve = re.search(r"'([^']*)' is undefined|has no attribute '([^']*)'", _message(e))
+    return f"« {trouve.group(1) or trouve.group(2)} »" if trouve else _message(e)
 
 
 def _message(e: BaseException) -> str:
