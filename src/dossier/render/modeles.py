@@ -17,17 +17,17 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-import os
 import re
 import shutil
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, Undefined, nodes
 from jinja2.sandbox import SecurityError
+
 from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
+from ..fichiers import fichier_temporaire
 from .docx import PROPRIETES, DelaiDepasse, ErreurModele, charger_modele, delai_piece, dossier_modeles, environnement, raison_modele
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -80,14 +80,8 @@ def exporter_modeles(dest: Path, force: bool = False) -> list[Path]:
         dest.mkdir(parents=True, exist_ok=True)
         copies = []
         for source in sources:
-            fd, tmp = tempfile.mkstemp(dir=dest, prefix=f".{source.stem}-", suffix=source.suffix)
-            os.close(fd)
-            try:
+            with fichier_temporaire(dest / source.name) as tmp:
                 shutil.copyfile(source, tmp)
-                os.replace(tmp, dest / source.name)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
             copies.append(dest / source.name)
     except OSError as e:
         raise DossierError(f"écriture impossible dans {dest} : {raison_systeme(e)}") from None
