@@ -15,7 +15,7 @@ from rich.console import Console
 
 from . import __version__
 from .campaigns import charger_campagne
-from .errors import DossierError, ProjetInvalide, SortieExistante
+from .errors import DossierError, ProjetInvalide, SortieExistante, raison_systeme
 from .fichiers import ecrire_atomique
 from .model import Projet, charger_projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
@@ -336,6 +336,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         return e.exit_code
     except BrokenPipeError:
+        return 2
+    except OSError as e:  # an operating-system error no command caught: French reason, file named
+        nom = f"{e.filename} : " if e.filename else ""
+        erreurs.print(f"erreur : {nom}{raison_systeme(e)}", style="red", markup=False)
         return 2
     except Exception as e:  # noqa: BLE001 - last resort: one French line, never a traceback
         if debug:

@@ -87,12 +87,12 @@ def rendre_dossier(projet: Projet, sortie: Path, **options) -> RapportRendu:
 
 
 @contextmanager
-def verrou_dossier(dossier: Path, attente: float = ATTENTE_VERROU) -> Iterator[None]:
+def verrou_dossier(dossier: Path, attente: float | None = None) -> Iterator[None]:
     """Hold the advisory lock of an output folder (``flock`` on a hidden file, removed on release).
 
     Waits up to ``attente`` seconds for another render to finish, then gives up with exit 2."""
     chemin = dossier / VERROU
-    limite = time.monotonic() + attente
+    limite = time.monotonic() + (ATTENTE_VERROU if attente is None else attente)
     while True:
         try:
             fd = os.open(chemin, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
