@@ -39,7 +39,7 @@ FILTRES = {"pluriel": pluriel, "premiere_majuscule": premiere_majuscule}
 RANGE_MAX = 10_000  # items of one range()
 ITERATIONS_MAX = 1_000_000  # items of all the range() of one piece
 TEXTE_MAX = 1_000_000  # characters (or items) one operation of a template may produce
-SORTIE_MAX = 512 * 1024 * 1024  # characters of a rendered part (a 20 000-ESSMS note is far below)
+SORTIE_MAX = 256 * 1024 * 1024  # characters of a rendered part (a 20 000-ESSMS note is far below)
 DELAI_PIECE = 120.0  # seconds per piece (DOSSIER_DELAI_MODELE); a 20 000-ESSMS note takes a few
 
 
@@ -156,15 +156,21 @@ class Bac(ImmutableSandboxedEnvironment):
     def unsafe_undefined(self, obj, attribute):
         raise ModeleInterdit(f"accès interdit à un attribut interne « {attribute} »")
 
-    def concat(self, morceaux) -> str:  # the output of a template (Template.render)
-        sortie, taille = [], 0
+    def concat(self, morceaux) -> str:
+        """The output of a template (``Template.render``): bounded, joined by blocks (a list of
+        millions of one-character pieces would cost more than the text), the deadline checked."""
+        blocs, bloc, taille = [], [], 0
         for morceau in morceaux:
             taille += len(morceau)
             if taille > SORTIE_MAX:
                 raise ModeleInterdit(f"document produit trop grand (limite {SORTIE_MAX} caractères)")
-            sortie.append(morceau)
-        self.surveiller()
-        return "".join(sortie)
+            bloc.append(morceau)
+            if len(bloc) == 4096:
+                blocs.append("".join(bloc))
+                bloc.clear()
+                self.surveiller()
+        blocs.append("".join(bloc))
+        return "".join(blocs)
 
     def _filtre_borne(self, filtre):
         """A builtin filter called only with bounded arguments and returning a bounded result."""
