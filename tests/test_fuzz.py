@@ -531,7 +531,7 @@ def dossier_borne(*args) -> tuple[int, str]:
     import subprocess
     import sys
 
-    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"), DOSSIER_DELAI_MODELE="5")
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"), DOSSIER_DELAI_MODELE="2")
     fini = subprocess.run([sys.executable, "-m", "dossier", *map(str, args)], env=env, capture_output=True,
                           timeout=DELAI_COMMANDE, preexec_fn=_sous_limite)
     return fini.returncode, (fini.stdout + fini.stderr).decode("utf-8", "replace")
@@ -583,9 +583,10 @@ def test_dossier_de_depot_hostile_sous_limite_memoire(tmp_path):
 @pytest.mark.parametrize("balise", [
     "{% for x in range(10**9) %}x{% endfor %}",
     "{{ 'x' * 3000000000 }}",
-    "{% for a in range(10000) %}{% for b in range(10000) %}{{ a }}{% endfor %}{% endfor %}",
-    "{% for a in range(1000) %}{% for b in range(999) %}{% for c in essms %}{% for d in essms %}x{% endfor %}"
-    "{% endfor %}{% endfor %}{% endfor %}",
+    pytest.param("{% for a in range(10000) %}{% for b in range(10000) %}{{ a }}{% endfor %}{% endfor %}",
+                 marks=pytest.mark.slow),
+    pytest.param("{% for a in range(1000) %}{% for b in range(999) %}{% for c in essms %}{% for d in essms %}x"
+                 "{% endfor %}{% endfor %}{% endfor %}{% endfor %}", marks=pytest.mark.slow),
     "{{ cycler.__init__.__globals__.os.popen('yes | head -c 3000000000').read() }}",
     "BOMBE",
 ])

@@ -238,3 +238,11 @@ def test_erreur_systeme_du_modele_en_francais(tmp_path):
 
     with pytest.raises(DossierError, match="fichier illisible \\(fichier ou dossier introuvable\\)"):
         lire_modele(tmp_path / "absent.docx")
+
+
+def test_charte_bombe_refusee(tmp_path, capsys):
+    modeles = tmp_path / "m"
+    modeles.mkdir()
+    bombe(modeles / "classeurs.xlsx", nom="xl/workbook.xml")
+    code, texte = lancer(capsys, "templates", "check", modeles)
+    assert code == 1 and "classeurs.xlsx" in texte and "bombe de décompression" in texte
