@@ -130,6 +130,8 @@ def test_proprietes_du_document_dans_le_meme_bac(tmp_path, capsys, marqueur):
     ("{{ '%0999999999d' % 1 }}", "largeur de format trop grande"),
     ("{% set a = 'x' * 900000 %}{{ a ~ a }}", "texte trop grand"),
     ("{{ 'ab'|replace('a', 'x' * 900000) }}", "texte trop grand"),
+    ("{{ (['x' * 900000] * 5)|join }}", "texte trop grand"),
+    ("{{ ('a' * 400000)|wordwrap(999999) }}", "texte trop grand"),
     ("{{ (1 / 0) }}", "division par zéro"),
 ])
 def test_ressources_bornees_et_erreurs_en_francais(tmp_path, capsys, balise, message):

@@ -195,14 +195,19 @@ class Bac(ImmutableSandboxedEnvironment):
         for v in valeurs:
             if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) > TEXTE_MAX:
                 raise ModeleInterdit(f"nombre trop grand en argument ({v})")
+        if nom == "join" and isinstance(cible, (list, tuple)):  # the join filter
+            _borner(sum(_taille(x) for x in cible) + len(cible) * _taille(valeurs[0] if valeurs else ""), "texte")
         if not isinstance(cible, str):
             return
+        largeurs = [v for v in valeurs if isinstance(v, int) and not isinstance(v, bool)]
         if nom == "replace" and len(valeurs) >= 2 and isinstance(valeurs[1], str):
             _borner(len(cible) + (len(cible) + 1) * len(valeurs[1]), "texte")
         elif nom in ("format", "format_map"):
             self._borner_format(cible)
         elif nom == "join" and valeurs and isinstance(valeurs[0], (list, tuple)):
-            _borner(len(cible) * len(valeurs[0]), "texte")
+            _borner(sum(_taille(x) for x in valeurs[0]) + len(cible) * len(valeurs[0]), "texte")
+        elif nom in ("indent", "center", "ljust", "rjust", "zfill", "wordwrap", "expandtabs") and largeurs:
+            _borner(len(cible) + largeurs[0] * (cible.count("\n") + cible.count("\t") + 1), "texte")
 
     def _borner_format(self, gabarit: str) -> None:
         if _LARGEUR.search(gabarit):
