@@ -9,6 +9,7 @@ declared size, so the directory bounds what reading it may cost.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import io
@@ -68,7 +69,12 @@ def ouvrir(chemin: Path | str, taille_max: int) -> Iterator[BinaryIO]:
     """Open a regular file of at most ``taille_max`` bytes for reading; ``LectureRefusee`` otherwise.
 
     ``OSError`` (missing file, permission) goes through, for the caller to name in its own words."""
-    fd = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        if e.errno == errno.ENXIO:  # a socket cannot be opened
+            raise LectureRefusee(chemin, "pas un fichier ordinaire (socket)") from None
+        raise
     try:
         etat = os.fstat(fd)
         if not stat.S_ISREG(etat.st_mode):
