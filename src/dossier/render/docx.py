@@ -79,7 +79,7 @@ class Bac(ImmutableSandboxedEnvironment):
     output and time (checked at every call, attribute access and operator of the template)."""
 
     code_generator_class = _Generateur
-    intercepted_binops = frozenset({"*", "+", "%", "**", "//"})
+    intercepted_binops = frozenset({"*", "+", "%", "**"})
 
     def __init__(self, undefined: type, delai: float) -> None:
         super().__init__(autoescape=True, undefined=undefined, keep_trailing_newline=True)

@@ -6,6 +6,9 @@ ignores it; and for each Word template of a folder (default: the packaged ones):
 - a file Word cannot open;
 - a Jinja tag split by Word across several text segments (typing or formatting inside a tag);
 - a Jinja syntax error;
+- what a template may not do (see ``docx.Bac``), with its place: ``include``/``import``/``extends``,
+  access to an internal attribute (``__class__``…), and what the sandbox stops while rendering with the
+  reference contexts (loops and sizes out of bounds, time limit, division by zero);
 - a field unknown to the context of the pieces (``champ inconnu « … »``): the template is rendered
   with the context of the reference example (and of a variant without narrative texts, so that both
   sides of the usual ``if`` are visited) in an environment that records every undefined field, and
