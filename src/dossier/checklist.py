@@ -251,13 +251,17 @@ def _controler_office(f: BinaryIO, nom: str, extension: str, controle: ControleF
 
 
 def _textes_docx(archive: zipfile.ZipFile) -> list[str]:
-    """Text of every paragraph of every XML part of a Word file (body, headers, footers, notes)."""
+    """Text of every paragraph of every XML part of a Word file (body, headers, footers, notes).
+
+    Parsed as a stream, each paragraph dropped once read: memory stays small for a large part."""
     textes = []
     for nom in sorted(archive.namelist()):
         if nom.startswith("word/") and nom.endswith(".xml"):
-            racine = ElementTree.fromstring(archive.read(nom))
-            for paragraphe in racine.iterfind(".//{*}p"):
-                textes.append("".join(t.text or "" for t in paragraphe.iterfind(".//{*}t")))
+            with archive.open(nom) as flux:
+                for _, element in ElementTree.iterparse(flux):
+                    if element.tag.endswith("}p"):
+                        textes.append("".join(t.text or "" for t in element.iterfind(".//{*}t")))
+                        element.clear()
     return textes
 
 
