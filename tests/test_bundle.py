@@ -205,9 +205,9 @@ def test_sortie_piece_ou_projet_refusee_meme_avec_force(depot, projet, capsys, t
     avant = piece.read_bytes()
     code, texte = lancer(capsys, "bundle", depot, "-o", piece, "--force")
     assert code == 2 and "est une pièce du dossier de dépôt" in texte
-    code, texte = lancer(capsys, "bundle", depot, "-o", depot / "rib.pdf", "--force")  # a future piece
-    assert code == 2 and "est une pièce du dossier de dépôt" in texte
-    assert piece.read_bytes() == avant and not (depot / "rib.pdf").exists()
+    code, texte = lancer(capsys, "bundle", depot, "-o", depot / "depot.zip")  # would be read as a piece
+    assert code == 2 and "est dans le dossier de dépôt" in texte
+    assert piece.read_bytes() == avant and not (depot / "depot.zip").exists()
     from fabrique import EXEMPLE
 
     copie = tmp_path / "exemple.json"

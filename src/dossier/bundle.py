@@ -17,8 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.checklist import (
-    EXTENSIONS_ACCEPTEES, INVALIDE, MANQUANT, PRESENT, EtatPiece, ResultatChecklist, reconnaitre, verifier_dossier)
+from dossier.checklist import INVALIDE, MANQUANT, PRESENT, EtatPiece, ResultatChecklist, verifier_dossier
 from dossier.errors import DossierError, SortieExistante, raison_systeme
 from dossier.fichiers import fichier_temporaire
 from dossier.lecture import BLOC, TAILLE_MAX_PIECE, LectureRefusee, empreinte, ouvrir
@@ -119,13 +118,14 @@ def _verifier_sortie(sortie: Path, force: bool, fichier_projet: Path | None) -> 
 
 
 def _refuser_sortie_dans_le_dossier(sortie: Path, resultat: ResultatChecklist) -> None:
-    """The archive may not replace a file the checklist read, nor become a piece of the folder."""
+    """The archive may not replace a file the checklist read, nor sit in the deposit folder, where
+    the next checklist would take it for a piece (or a file GALIS does not accept)."""
     cible = sortie.resolve()
-    lus = {f.resolve() for e in resultat.pieces for f in e.fichiers}
-    dans_le_dossier = cible.parent == resultat.dossier
-    piece = dans_le_dossier and (cible.suffix.lower() in EXTENSIONS_ACCEPTEES or reconnaitre(cible.name, resultat.profil))
-    if cible in lus or piece:
+    if cible in {f.resolve() for e in resultat.pieces for f in e.fichiers}:
         raise DossierError(f"{sortie} est une pièce du dossier de dépôt : écrire l'archive ailleurs")
+    if cible.parent == resultat.dossier:
+        raise DossierError(f"{sortie} est dans le dossier de dépôt, où l'archive serait lue comme une pièce : "
+                           "l'écrire ailleurs")
 
 
 def _echecs(resultat: ResultatChecklist) -> list[EtatPiece]:
