@@ -3,6 +3,8 @@
 import hashlib
 import json
 import os
+import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -61,8 +63,8 @@ def test_archive_complete(depot, projet, sorties):
     assert document["profil"] == "normandie-2023" and "controles_en_echec" not in document
     pieces = document["pieces"]
     assert [p["slug"] for p in pieces[5:8]] == ["planning-projet", "planning-deploiement", "planning-conduite"]
-    assert [p["fichier"] for p in pieces[5:8]] == [
-        "06-planning-projet.xlsx", "07-planning-deploiement.xlsx", "08-planning-conduite.xlsx"]
+    assert [p["fichier"] for p in pieces[5:8]] == ["06-planning-projet.xlsx", "07-planning-deploiement.xlsx",
+                                                 "08-planning-conduite.xlsx"]
     gouvernance = next(p for p in pieces if p["slug"] == "gouvernance")
     contenu = (depot / "02-gouvernance.docx").read_bytes()
     assert gouvernance == {
@@ -112,8 +114,11 @@ def test_refus_si_incomplet_rien_n_est_ecrit(depot, sorties):
 def test_force_enregistre_les_controles_en_echec(depot, sorties):
     (depot / "02-gouvernance.docx").unlink()
     docx(depot / "04-strategie-deploiement.docx", "[À COMPLÉTER : stratégie]")
-    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE, force=True)
+    with pytest.raises(DossierIncomplet, match="--incomplet"):
+        construire_archive(depot, sorties / "depot.zip", NORMANDIE, force=True)  # --force only replaces
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE, incomplet=True)
     assert "04-strategie-deploiement.docx" in noms(info.chemin)
+    assert manifeste(info.chemin)["incomplet"] is True
     echecs = {c["slug"]: c for c in manifeste(info.chemin)["controles_en_echec"]}
     assert echecs["gouvernance"] == {"slug": "gouvernance", "statut": "manquant", "requis": True,
                                      "problemes": ["pièce obligatoire absente"], "dans_archive": False}
@@ -129,7 +134,7 @@ def test_piece_facultative_invalide_ecartee(depot, sorties):
         "problemes": ["autres-autodiagnostic.pdf : fichier vide"], "dans_archive": False}]
 
 
-def test_plusieurs_fichiers_pour_une_piece_et_rib(tmp_path, sorties):
+def test_un_seul_fichier_par_piece_et_rib(tmp_path, sorties):
     depot = tmp_path / "cnsa"
     depot.mkdir()
     pieces_generees(depot, CNSA)
@@ -138,7 +143,8 @@ def test_plusieurs_fichiers_pour_une_piece_et_rib(tmp_path, sorties):
     pdf(depot / "Lettre d'engagement Tilleuls.pdf")
     pdf(depot / "RIB Association Tilleuls.PDF")
     info = construire_archive(depot, sorties / "depot.zip", CNSA)
-    assert {"04-lettre-engagement.pdf", "04-lettre-engagement-2.pdf", "09-rib.pdf"} <= set(noms(info.chemin))
+    assert {"04-lettre-engagement.pdf", "09-rib.pdf"} <= set(noms(info.chemin))
+    assert not any(re.search(r"-\d\.", n) for n in noms(info.chemin))  # one name rule: NN-slug.ext
     rib = next(p for p in manifeste(info.chemin)["pieces"] if p["slug"] == "rib")
     assert rib["nom_original"] == "RIB Association Tilleuls.PDF"
 
@@ -157,15 +163,14 @@ def _echec(*args, **kwargs):
     raise OSError(28, "disque plein")
 
 
-def _ecriture_interrompue(self, donnees):
-    with open(self, "wb") as f:
-        f.write(donnees[: len(donnees) // 2])
+def _ecriture_interrompue(source, dest, taille=0):
+    dest.write(source.read(100))
     raise OSError(28, "disque plein")
 
 
 @pytest.mark.parametrize("cible, remplacement", [
     ("zipfile.ZipFile.writestr", _echec),
-    ("pathlib.Path.write_bytes", _ecriture_interrompue),
+    ("shutil.copyfileobj", _ecriture_interrompue),
     ("os.replace", _echec),
 ])
 def test_echec_pendant_l_ecriture_ne_laisse_rien(depot, sorties, monkeypatch, cible, remplacement):
@@ -178,8 +183,102 @@ def test_echec_pendant_l_ecriture_ne_laisse_rien(depot, sorties, monkeypatch, ci
 def test_echec_en_remplacant_conserve_l_ancienne_archive(depot, sorties, monkeypatch):
     sortie = sorties / "depot.zip"
     sortie.write_bytes(b"ancienne")
-    monkeypatch.setattr("pathlib.Path.write_bytes", _ecriture_interrompue)
+    monkeypatch.setattr("shutil.copyfileobj", _ecriture_interrompue)
     with pytest.raises(DossierError, match="écriture impossible"):
         construire_archive(depot, sortie, NORMANDIE, force=True)
     assert [p.name for p in sorties.iterdir()] == ["depot.zip"]
     assert sortie.read_bytes() == b"ancienne"
+
+
+# --------------------------------------------------------------------------- hostile outputs and inputs
+
+def lancer(capsys, *args) -> tuple[int, str]:
+    from dossier.cli import main
+
+    code = main([str(a) for a in args])
+    sortie = capsys.readouterr()
+    return code, " ".join((sortie.out + sortie.err).split())
+
+
+def test_sortie_piece_ou_projet_refusee_meme_avec_force(depot, projet, capsys, tmp_path):
+    piece = depot / "01-note-de-presentation.docx"
+    avant = piece.read_bytes()
+    code, texte = lancer(capsys, "bundle", depot, "-o", piece, "--force")
+    assert code == 2 and "est une pièce du dossier de dépôt" in texte
+    code, texte = lancer(capsys, "bundle", depot, "-o", depot / "depot.zip")  # would be read as a piece
+    assert code == 2 and "est dans le dossier de dépôt" in texte
+    assert piece.read_bytes() == avant and not (depot / "depot.zip").exists()
+    from fabrique import EXEMPLE
+
+    copie = tmp_path / "exemple.json"
+    copie.write_bytes(EXEMPLE.read_bytes())
+    code, texte = lancer(capsys, "bundle", depot, "-o", copie, "--projet", copie, "--force", "--incomplet")
+    assert code == 2 and "est le fichier projet" in texte
+    assert copie.read_bytes() == EXEMPLE.read_bytes()
+
+
+@pytest.mark.parametrize("sortie", ["/dev/null", "/dev/full"])
+def test_sortie_non_ordinaire_refusee(depot, capsys, sortie):
+    code, texte = lancer(capsys, "bundle", depot, "-o", sortie, "--force")
+    assert code == 2 and "n'est pas un fichier ordinaire" in texte
+
+
+def test_force_et_incomplet_separes_en_cli(depot, sorties, capsys):
+    (depot / "02-gouvernance.docx").unlink()
+    code, texte = lancer(capsys, "bundle", depot, "-o", sorties / "a.zip", "--force")
+    assert code == 2 and "--incomplet" in texte and not (sorties / "a.zip").exists()
+    code, texte = lancer(capsys, "bundle", depot, "-o", sorties / "a.zip", "--incomplet")
+    assert code == 0 and manifeste(sorties / "a.zip")["incomplet"] is True
+    code, texte = lancer(capsys, "bundle", depot, "-o", sorties / "a.zip", "--incomplet")
+    assert code == 2 and "existe déjà" in texte
+
+
+def test_format_pdf_office_les_deux(depot, sorties):
+    pdf(depot / "01-note-de-presentation.pdf")
+    nom = "01-note-de-presentation"
+    par_defaut = noms(construire_archive(depot, sorties / "a.zip", NORMANDIE).chemin)
+    assert f"{nom}.pdf" in par_defaut and f"{nom}.docx" not in par_defaut
+    office = noms(construire_archive(depot, sorties / "b.zip", NORMANDIE, format="office").chemin)
+    assert f"{nom}.docx" in office and f"{nom}.pdf" not in office
+    deux = noms(construire_archive(depot, sorties / "c.zip", NORMANDIE, format="les-deux").chemin)
+    assert {f"{nom}.docx", f"{nom}.pdf"} <= set(deux)
+    assert "02-gouvernance.docx" in deux  # a slot without PDF keeps its office file
+
+
+def test_fifo_lien_externe_et_fichier_trop_gros(depot, sorties, tmp_path):
+    os.mkfifo(depot / "autres-tube.pdf")
+    externe = tmp_path / "secret.pdf"
+    pdf(externe)
+    (depot / "autres-lien.pdf").symlink_to(externe)
+    with (depot / "10-lettre-engagement.pdf").open("wb") as f:
+        f.truncate(2 * 1024 ** 3)  # 2 Go, sparse
+    info = construire_archive(depot, sorties / "depot.zip", NORMANDIE, incomplet=True)
+    resultat = {e.piece.slug: e for e in info.resultat.pieces}
+    messages = [c.message for c in resultat["lettre-engagement"].problemes]
+    assert any("10-lettre-engagement.pdf : fichier trop volumineux (2 Go ; limite 20 Mo)" in m for m in messages)
+    refuses = {n.fichier: n.probleme for n in info.resultat.non_reconnus}
+    assert "lien symbolique vers l'extérieur du dossier" in refuses["autres-lien.pdf"]
+    assert not any("autres" in n for n in noms(info.chemin))
+    assert "10-lettre-engagement.docx" in noms(info.chemin)  # the readable file of the slot
+    assert any("autres-tube.pdf : pas un fichier ordinaire (tube nommé (FIFO))" in c.message
+               for c in resultat["autres"].problemes)
+
+
+def test_fichiers_lus_par_blocs(depot, sorties):
+    import tracemalloc
+
+    gros = depot / "autres-annexe.pdf"
+    with gros.open("wb") as f:
+        f.write(b"%PDF-1.4\n")
+        f.write(os.urandom(15 * 1024 * 1024))
+        f.write(b"\n%%EOF\n")
+    tracemalloc.start()
+    try:
+        from dossier.lecture import empreinte
+
+        taille, somme = empreinte(gros, 20 * 1024 * 1024)
+        _, pic = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert taille == gros.stat().st_size and somme == hashlib.sha256(gros.read_bytes()).hexdigest()
+    assert pic < 4 * 1024 * 1024

@@ -510,3 +510,98 @@ def test_entier_de_5000_chiffres(tmp_path, capsys):
     assert code == 1
     assert "JSON invalide" in texte
     assert "Exceeds the limit" not in texte and "sys.set_int_max_str_digits" not in texte, texte
+
+
+# --------------------------------------------------------------------------- hostile folders and templates
+# Each command runs in a subprocess under an address-space limit: a regression (a bomb inflated, a
+# FIFO read, a template loop) fails with a MemoryError or the timeout instead of swapping the machine.
+
+MEMOIRE_MAX = 1536 * 1024 * 1024
+DELAI_COMMANDE = 120
+
+
+def _sous_limite() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMOIRE_MAX, MEMOIRE_MAX))
+
+
+def dossier_borne(*args) -> tuple[int, str]:
+    """``python -m dossier ARGS`` under the memory limit; (exit code, output)."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"), DOSSIER_DELAI_MODELE="2")
+    fini = subprocess.run([sys.executable, "-m", "dossier", *map(str, args)], env=env, capture_output=True,
+                          timeout=DELAI_COMMANDE, preexec_fn=_sous_limite)
+    return fini.returncode, (fini.stdout + fini.stderr).decode("utf-8", "replace")
+
+
+def _bombe(chemin, octets: int, nom: str = "word/document.xml") -> None:
+    import zipfile
+
+    with zipfile.ZipFile(chemin, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open(nom, "w", force_zip64=True) as entree:
+            zeros = b"\0" * (1024 * 1024)
+            for _ in range(octets // len(zeros)):
+                entree.write(zeros)
+
+
+def _dossier_hostile(racine) -> Any:
+    from checklist_fixtures import pdf, pieces_generees
+    from dossier.profiles import charger_profil
+
+    depot = racine / "depot"
+    depot.mkdir()
+    pieces_generees(depot, charger_profil("normandie-2023"))
+    _bombe(depot / "01-note-de-presentation.docx", 520 * 1024 * 1024)  # declared 520 Mo, a few hundred ko
+    _bombe(depot / "02-gouvernance.docx", 12 * 1024 * 1024)  # ratio ~1000
+    os.mkfifo(depot / "autres-tube.pdf")
+    (depot / "autres-zero.pdf").symlink_to("/dev/zero")
+    pdf(racine / "dehors.pdf")
+    (depot / "autres-dehors.pdf").symlink_to(racine / "dehors.pdf")
+    with (depot / "10-lettre-engagement.pdf").open("wb") as f:
+        f.truncate(3 * 1024 ** 3)  # 3 Go, sparse
+    return depot
+
+
+def test_dossier_de_depot_hostile_sous_limite_memoire(tmp_path):
+    depot = _dossier_hostile(tmp_path)
+    code, texte = dossier_borne("checklist", depot, "--profil", "normandie-2023", "--json")
+    assert code == 1, texte
+    for attendu in ("bombe de décompression", "pas un fichier ordinaire", "lien symbolique", "trop volumineux"):
+        assert attendu in texte, (attendu, texte)
+    for args in (["--incomplet", "--force"], []):
+        code, texte = dossier_borne("bundle", depot, "--profil", "normandie-2023", "-o", tmp_path / "d.zip", *args)
+        assert code in (0, 2) and not any(m in texte for m in INTERDITS), texte
+    assert (tmp_path / "d.zip").stat().st_size < 5 * 1024 * 1024
+    code, texte = dossier_borne("validate", "/dev/zero")
+    assert code == 2 and "pas un fichier ordinaire" in texte
+
+
+@pytest.mark.parametrize("balise", [
+    "{% for x in range(10**9) %}x{% endfor %}",
+    "{{ 'x' * 3000000000 }}",
+    pytest.param("{% for a in range(10000) %}{% for b in range(10000) %}{{ a }}{% endfor %}{% endfor %}",
+                 marks=pytest.mark.slow),
+    pytest.param("{% for a in range(1000) %}{% for b in range(999) %}{% for c in essms %}{% for d in essms %}x"
+                 "{% endfor %}{% endfor %}{% endfor %}{% endfor %}", marks=pytest.mark.slow),
+    "{{ cycler.__init__.__globals__.os.popen('yes | head -c 3000000000').read() }}",
+    "BOMBE",
+])
+def test_modele_hostile_sous_limite_memoire(tmp_path, balise):
+    from test_securite import PIECE, modele_hostile
+
+    modeles = tmp_path / "modeles"
+    if balise == "BOMBE":
+        modeles.mkdir()
+        _bombe(modeles / f"{PIECE}.docx", 600 * 1024 * 1024)
+    else:
+        modele_hostile(modeles, balise)
+    code, texte = dossier_borne("templates", "check", modeles)
+    assert code == 1 and not any(m in texte for m in INTERDITS), texte
+    code, texte = dossier_borne("render", fabrique.EXEMPLE, "-o", tmp_path / "out", "--templates", modeles,
+                                "--pieces", PIECE)
+    assert code == 2 and not any(m in texte for m in INTERDITS), texte
+    assert not (tmp_path / "out").exists()

@@ -286,3 +286,137 @@ def test_interruption_sigterm(ancien_rendu, tmp_path):
         if vivant(pid_soffice):
             os.kill(pid_soffice, signal.SIGKILL)
     assert not defauts, "\n".join(defauts)
+
+
+# --------------------------------------------------------------------------- concurrency and leftovers
+
+
+def test_rendus_concurrents_dans_le_meme_dossier(tmp_path):
+    """Two renders into the same new folder: one writes, the other exits 2 (folder busy, or pieces
+    already there once the first is done); neither silently replaces the other."""
+    out = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"))
+    commande = [sys.executable, "-m", "dossier", "render", EXEMPLE, "-o", str(out), "--pieces", PIECES]
+    procs = [subprocess.Popen(commande, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(2)]
+    resultats = [(p.wait(timeout=120), p.stdout.read().decode()) for p in procs]
+    assert sorted(code for code, _ in resultats) == [0, 2], resultats
+    perdant = next(texte for code, texte in resultats if code == 2)
+    assert "en cours d'écriture" in perdant or "contient déjà" in perdant, perdant
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_dossier_verrouille_sortie_2(tmp_path, capsys, monkeypatch):
+    from dossier.render import pieces
+
+    monkeypatch.setattr(pieces, "ATTENTE_VERROU", 0.3)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pieces.verrou_dossier(out):
+        code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES])
+    assert code == 2 and "dossier de sortie en cours d'écriture" in " ".join(texte.split())
+    assert list(out.iterdir()) == []
+
+
+def test_restes_d_un_rendu_tue_nettoyes(tmp_path, capsys):
+    out = tmp_path / "out"
+    reste = out / ".rendu-k9x2"
+    reste.mkdir(parents=True)
+    (reste / "01-note-de-presentation.docx").write_bytes(b"moitie")
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES])
+    assert code == 0, texte
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_profils_libreoffice_perimes_nettoyes(tmp_path, monkeypatch):
+    import tempfile
+
+    from dossier.render.pdf import nettoyer_profils_perimes
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    perime, recent = tmp_path / "dossier-lo-perime", tmp_path / "dossier-lo-en-cours"
+    for profil in (perime, recent):
+        (profil / "user").mkdir(parents=True)
+    os.utime(perime, (time.time() - 3600, time.time() - 3600))
+    nettoyer_profils_perimes(300)
+    assert not perime.exists() and recent.exists()
+
+
+def test_pas_de_dossier_vide_apres_un_echec(tmp_path, capsys):
+    modeles = tmp_path / "modeles"
+    modeles.mkdir()
+    (modeles / "note-de-presentation.docx").write_bytes(b"pas un docx")
+    out = tmp_path / "neuf" / "out"
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--templates", str(modeles)])
+    assert code == 2 and "note-de-presentation.docx" in texte
+    assert not out.exists()
+
+
+def test_disque_plein_pendant_la_conversion_pdf(ancien_rendu, capsys, monkeypatch, tmp_path):
+    bin_ = faux_soffice(tmp_path / "bin", "exit 1\n")
+    monkeypatch.setenv("PATH", f"{bin_}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    monkeypatch.setenv("FAUX_SOFFICE_PID", str(tmp_path / "soffice.pid"))
+    vrai = os.statvfs
+    plein = type("Plein", (), {"f_bavail": 0, "f_frsize": 4096})
+    monkeypatch.setattr(os, "statvfs", lambda chemin: plein() if "out" in str(chemin) else vrai(chemin))
+    out, avant = ancien_rendu
+    code, texte = executer(capsys, ["render", EXEMPLE, "-o", str(out), "--pieces", PIECES, "--pdf", "--force"])
+    assert_echec_propre(code, texte, out, avant, "plus d'espace disponible sur le disque")
+
+
+# --------------------------------------------------------------------------- permissions, names, sizes
+
+
+def test_fichiers_ecrits_avec_le_umask(tmp_path, capsys):
+    masque = os.umask(0o022)
+    try:
+        assert executer(capsys, ["init", str(tmp_path / "projet.json")])[0] == 0
+        assert executer(capsys, ["templates", "export", str(tmp_path / "modeles")])[0] == 0
+        assert executer(capsys, ["render", EXEMPLE, "-o", str(tmp_path / "out"), "--pieces", PIECES])[0] == 0
+        code, texte = executer(capsys, ["bundle", str(tmp_path / "out"), "-o", str(tmp_path / "d.zip"), "--incomplet"])
+        assert code == 0, texte
+    finally:
+        os.umask(masque)
+    ecrits = [tmp_path / "projet.json", tmp_path / "d.zip", *(tmp_path / "modeles").iterdir()]
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in ecrits} == {"0o644"}
+
+
+def test_nom_de_fichier_long_mais_legal(tmp_path, capsys):
+    nom = "projet-" + "é" * 120 + ".json"  # 253 bytes in UTF-8
+    assert len(nom.encode()) <= 255
+    code, texte = executer(capsys, ["init", str(tmp_path / nom)])
+    assert code == 0 and (tmp_path / nom).is_file(), texte
+    trop_long = "p" * 256 + ".json"
+    code, texte = executer(capsys, ["init", str(tmp_path / trop_long)])
+    assert code == 2 and "nom de fichier trop long" in texte and "Errno" not in texte, texte
+
+
+def test_texte_plus_long_qu_une_cellule_excel(tmp_path, capsys):
+    donnees = fabrique.charger()
+    donnees["note"]["contexte"] = "x" * 32_768
+    fichier = fabrique.ecrire(tmp_path / "long.json", donnees)
+    code, texte = executer(capsys, ["validate", str(fichier)])
+    assert code == 1 and "note.contexte" in texte and "32767" in texte.replace("\u202f", "").replace(" ", ""), texte
+    code, texte = executer(capsys, ["render", str(fichier), "-o", str(tmp_path / "out")])
+    assert code == 2 and not (tmp_path / "out").exists()
+
+
+def test_texte_qui_ressemble_a_une_balise(tmp_path, capsys):
+    import json
+
+    from docx import Document
+
+    donnees = fabrique.charger()
+    typé = "Budget {{ 2023 }} et {% if %} tels quels"
+    donnees["note"]["contexte"] = f"{typé}\nSeconde ligne {{{{ x }}}}"
+    fichier = fabrique.ecrire(tmp_path / "balises.json", donnees)
+    out = tmp_path / "out"
+    code, texte = executer(capsys, ["render", str(fichier), "-o", str(out), "--pieces", "note-de-presentation"])
+    assert code in (0, 1), texte
+    corps = "\n".join(p.text for p in Document(str(out / "01-note-de-presentation.docx")).paragraphs)
+    assert typé in corps and "Seconde ligne {{ x }}" in corps
+    code, texte = executer(capsys, ["checklist", str(out), "--projet", str(fichier), "--json"])
+    note = next(p for p in json.loads(texte)["pieces"] if p["slug"] == "note-de-presentation")
+    assert note["statut"] == "present", note
+    code, texte = executer(capsys, ["checklist", str(out), "--json", "--profil", "normandie-2023"])
+    note = next(p for p in json.loads(texte)["pieces"] if p["slug"] == "note-de-presentation")
+    assert note["statut"] == "invalide"  # without the project, the tags cannot be told from leftovers

@@ -1,23 +1,26 @@
-"""The deposit archive: the checked pieces in profile order, a manifest and a bordereau.
+"""The deposit archive: one file per deposit slot in profile order, a manifest and a bordereau.
 
 The bordereau is a plain UTF-8 text file (``00-bordereau.txt``): a PDF would need LibreOffice, and
 an xlsx carries timestamps in its metadata and zip entries; text is readable everywhere, holds no
 hidden metadata and is byte-for-byte reproducible as is. The whole archive is reproducible: fixed
-entry dates and attributes, sorted entries, content read once and hashed from the same bytes.
+entry dates and attributes, sorted entries. Piece files are read through ``lecture`` (regular files,
+bounded size), hashed in blocks and streamed into the zip: a big file is never whole in memory.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
+import os
+import shutil
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.checklist import INVALIDE, MANQUANT, PRESENT, EtatPiece, ResultatChecklist, verifier_dossier
-from dossier.errors import DossierError, SortieExistante
-from dossier.fichiers import ecrire_atomique
+from dossier.errors import DossierError, SortieExistante, raison_systeme
+from dossier.fichiers import fichier_temporaire
+from dossier.lecture import BLOC, TAILLE_MAX_PIECE, LectureRefusee, empreinte, ouvrir
 from dossier.profiles import Profil
 
 DATE_ZIP = (1980, 1, 1, 0, 0, 0)
@@ -25,16 +28,18 @@ ATTRIBUTS_ZIP = 0o100644 << 16  # regular file, rw-r--r--
 UNIX = 3
 BORDEREAU = "00-bordereau.txt"
 MANIFESTE = "manifest.json"
+FORMATS = ("pdf", "office", "les-deux")
+TAILLE_MAX_ARCHIVE = 1 << 62  # the archive we just wrote is hashed whatever its size
 
 
 class DossierIncomplet(DossierError):
-    """The checklist fails and ``--force`` was not given: no archive is written."""
+    """The checklist fails and ``--incomplet`` was not given: no archive is written."""
 
     def __init__(self, resultat: ResultatChecklist):
         self.resultat = resultat
         echecs = "; ".join(f"{e.piece.slug} : {_premier_probleme(e)}" for e in _echecs(resultat) if e.requis)
         super().__init__(f"dossier incomplet, archive non créée ({echecs}) ; "
-                         "utiliser --force pour l'archiver quand même")
+                         "utiliser --incomplet pour l'archiver quand même")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class EntreeArchive:
     nom_original: str
     taille: int
     sha256: str
+    chemin: Path
 
 
 @dataclass(frozen=True)
@@ -61,30 +67,65 @@ class InfoArchive:
     resultat: ResultatChecklist
 
 
-def construire_archive(dossier: Path, sortie: Path, profil: Profil, projet=None,
-                       projet_dir: Path | None = None, force: bool = False) -> InfoArchive:
+def construire_archive(dossier: Path, sortie: Path, profil: Profil, projet=None, projet_dir: Path | None = None,
+                       *, force: bool = False, incomplet: bool = False, format: str = "pdf",
+                       fichier_projet: Path | None = None) -> InfoArchive:
     """Check ``dossier`` and write the deposit zip to ``sortie`` atomically.
 
-    Refused (nothing written) when ``sortie`` exists or the checklist fails, unless ``force``; when
-    forced, the failing checks are recorded in the manifest. Without ``force``, an invalid optional
-    piece is left out of the archive and recorded there too.
+    ``force`` only allows replacing an existing archive; ``incomplet`` archives a folder whose checklist
+    fails (the failing checks are recorded in the manifest). Without it, an invalid optional piece is
+    left out and recorded there too. ``format`` chooses the file of each slot: ``pdf`` (the PDF when the
+    folder has one, else the office file), ``office`` (the office file when there is one), ``les-deux``.
+    The archive may never be a piece of ``dossier``, the project file, or anything but a regular file.
     """
+    if format not in FORMATS:
+        raise DossierError(f"format inconnu « {format} » (formats : {', '.join(FORMATS)})")
     sortie = Path(sortie)
-    if sortie.is_dir():
-        raise DossierError(f"{sortie} est un dossier : indiquer le chemin du fichier .zip à écrire")
-    if sortie.exists() and not force:
-        raise SortieExistante(f"l'archive {sortie} existe déjà ; utiliser --force pour la remplacer")
+    _verifier_sortie(sortie, force, fichier_projet)
     resultat = verifier_dossier(dossier, profil, projet, projet_dir)
-    if not resultat.complet and not force:
+    _refuser_sortie_dans_le_dossier(sortie, resultat)
+    if not resultat.complet and not incomplet:
         raise DossierIncomplet(resultat)
-    contenus, entrees = _pieces_archivees(resultat, force)
-    controles = tuple(_controle_en_echec(e, force) for e in _echecs(resultat))
-    contenus[MANIFESTE] = _manifeste(profil, entrees, controles)
-    contenus[BORDEREAU] = _bordereau(resultat, entrees, controles, projet).encode("utf-8")
-    donnees = _zip(contenus)
-    ecrire_atomique(sortie, donnees)
-    return InfoArchive(chemin=sortie, taille=len(donnees), sha256=hashlib.sha256(donnees).hexdigest(),
-                       entrees=tuple(entrees), controles_en_echec=controles, resultat=resultat)
+    entrees = _entrees(resultat, incomplet, format)
+    archivees = {e.slug for e in entrees}
+    controles = tuple(_controle_en_echec(e, e.piece.slug in archivees) for e in _echecs(resultat))
+    textes = {MANIFESTE: _manifeste(profil, entrees, controles, not resultat.complet),
+              BORDEREAU: _bordereau(resultat, entrees, controles, projet).encode("utf-8")}
+    with fichier_temporaire(sortie) as tmp:
+        _ecrire_zip(tmp, textes, {e.fichier: e.chemin for e in entrees})
+    taille, sha256 = empreinte(sortie, TAILLE_MAX_ARCHIVE)
+    return InfoArchive(chemin=sortie, taille=taille, sha256=sha256, entrees=tuple(entrees),
+                       controles_en_echec=controles, resultat=resultat)
+
+
+def _verifier_sortie(sortie: Path, force: bool, fichier_projet: Path | None) -> None:
+    """Refuse an output that is a folder, not a regular file (``/dev/…``), the project file, or exists
+    without ``force``."""
+    try:
+        etat = sortie.stat()
+    except FileNotFoundError:
+        etat = None
+    except OSError as e:
+        raise DossierError(f"archive {sortie} inaccessible : {raison_systeme(e)}") from None
+    if etat is not None and stat.S_ISDIR(etat.st_mode):
+        raise DossierError(f"{sortie} est un dossier : indiquer le chemin du fichier .zip à écrire")
+    if etat is not None and not stat.S_ISREG(etat.st_mode):
+        raise DossierError(f"{sortie} n'est pas un fichier ordinaire : indiquer le chemin d'un fichier .zip")
+    if fichier_projet is not None and sortie.resolve() == Path(fichier_projet).resolve():
+        raise DossierError(f"{sortie} est le fichier projet : choisir un autre nom pour l'archive")
+    if etat is not None and not force:
+        raise SortieExistante(f"l'archive {sortie} existe déjà ; utiliser --force pour la remplacer")
+
+
+def _refuser_sortie_dans_le_dossier(sortie: Path, resultat: ResultatChecklist) -> None:
+    """The archive may not replace a file the checklist read, nor sit in the deposit folder, where
+    the next checklist would take it for a piece (or a file GALIS does not accept)."""
+    cible = sortie.resolve()
+    if cible in {f.resolve() for e in resultat.pieces for f in e.fichiers}:
+        raise DossierError(f"{sortie} est une pièce du dossier de dépôt : écrire l'archive ailleurs")
+    if cible.parent == resultat.dossier:
+        raise DossierError(f"{sortie} est dans le dossier de dépôt, où l'archive serait lue comme une pièce : "
+                           "l'écrire ailleurs")
 
 
 def _echecs(resultat: ResultatChecklist) -> list[EtatPiece]:
@@ -95,50 +136,54 @@ def _premier_probleme(etat: EtatPiece) -> str:
     return next((c.message for c in etat.problemes if c.niveau == "erreur"), etat.statut)
 
 
-def _pieces_archivees(resultat: ResultatChecklist, force: bool) -> tuple[dict[str, bytes], list[EntreeArchive]]:
-    """Archive name -> content of every file kept, and one manifest entry per (piece, file).
+def choisir_fichiers(fichiers: tuple[Path, ...], format: str) -> list[Path]:
+    """The file(s) of one slot put in the archive (see ``construire_archive``)."""
+    pdfs = [f for f in fichiers if f.suffix.lower() == ".pdf"]
+    autres = [f for f in fichiers if f.suffix.lower() != ".pdf"]
+    if format == "les-deux":
+        return pdfs[:1] + autres[:1]
+    return ((autres or pdfs) if format == "office" else (pdfs or autres))[:1]
 
-    A piece's files are ``NN-slug.ext``, ``NN-slug-2.ext``…; a file covering several pieces (the
-    planning workbook) is stored once, named after the generated file it is."""
-    contenus: dict[str, bytes] = {}
-    noms: dict[Path, str] = {}
+
+def _entrees(resultat: ResultatChecklist, incomplet: bool, format: str) -> list[EntreeArchive]:
+    """One entry per file kept, named ``NN-slug.ext``; with ``incomplet``, invalid pieces are kept,
+    from the files of the slot that can be read at all (regular, not too big)."""
     entrees = []
-    retenus = (PRESENT, INVALIDE) if force else (PRESENT,)
+    retenus = (PRESENT, INVALIDE) if incomplet else (PRESENT,)
     for etat in resultat.pieces:
         if etat.statut not in retenus:
             continue
-        for rang, chemin in enumerate(etat.fichiers, start=1):
-            if chemin not in noms:
-                noms[chemin] = _nom_dans_archive(etat, chemin, rang, resultat)
-                contenus[noms[chemin]] = chemin.read_bytes()
-            contenu = contenus[noms[chemin]]
+        empreintes = {}
+        for chemin in etat.fichiers:
+            try:
+                empreintes[chemin] = empreinte(chemin, TAILLE_MAX_PIECE)
+            except (LectureRefusee, OSError) as e:
+                if etat.statut != INVALIDE:
+                    raison = e.raison if isinstance(e, LectureRefusee) else raison_systeme(e)
+                    raise DossierError(f"pièce {etat.piece.slug} ({chemin.name}) illisible : {raison}") from None
+        for chemin in choisir_fichiers(tuple(empreintes), format):
+            taille, sha256 = empreintes[chemin]
             entrees.append(EntreeArchive(
-                slug=etat.piece.slug, libelle=etat.piece.libelle, fichier=noms[chemin],
-                nom_original=chemin.name, taille=len(contenu), sha256=hashlib.sha256(contenu).hexdigest()))
-    return contenus, entrees
+                slug=etat.piece.slug, libelle=etat.piece.libelle,
+                fichier=f"{etat.piece.numero:02d}-{etat.piece.slug}{chemin.suffix.lower()}",
+                nom_original=chemin.name, taille=taille, sha256=sha256, chemin=chemin))
+    return entrees
 
 
-def _nom_dans_archive(etat: EtatPiece, chemin: Path, rang: int, resultat: ResultatChecklist) -> str:
-    piece = etat.piece
-    partage = sum(chemin in e.fichiers for e in resultat.pieces) > 1
-    slug = piece.fichier if partage and piece.fichier else piece.slug
-    suffixe = f"-{rang}" if rang > 1 else ""
-    return f"{piece.numero:02d}-{slug}{suffixe}{chemin.suffix.lower()}"
-
-
-def _controle_en_echec(etat: EtatPiece, force: bool) -> dict:
+def _controle_en_echec(etat: EtatPiece, dans_archive: bool) -> dict:
     return {
         "slug": etat.piece.slug,
         "statut": etat.statut,
         "requis": etat.requis,
         "problemes": [c.message for c in etat.problemes if c.niveau == "erreur"],
-        "dans_archive": force and etat.statut == INVALIDE,
+        "dans_archive": dans_archive,
     }
 
 
-def _manifeste(profil: Profil, entrees: list[EntreeArchive], controles: tuple[dict, ...]) -> bytes:
+def _manifeste(profil: Profil, entrees: list[EntreeArchive], controles: tuple[dict, ...], incomplet: bool) -> bytes:
     document = {
         "profil": profil.nom,
+        "incomplet": incomplet,
         "source": profil.source,
         "pieces": [
             {"slug": e.slug, "libelle": e.libelle, "fichier": e.fichier, "nom_original": e.nom_original,
@@ -186,14 +231,23 @@ def _octets(taille: int) -> str:
     return f"{taille:,}".replace(",", "\u202f") + " octets"
 
 
-def _zip(contenus: dict[str, bytes]) -> bytes:
-    """A reproducible zip: sorted entries, fixed dates and attributes, deflated."""
-    tampon = io.BytesIO()
-    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for nom in sorted(contenus):
-            info = zipfile.ZipInfo(nom, date_time=DATE_ZIP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = ATTRIBUTS_ZIP
-            info.create_system = UNIX
-            archive.writestr(info, contenus[nom])
-    return tampon.getvalue()
+def _info(nom: str, taille: int = 0) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(nom, date_time=DATE_ZIP)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = ATTRIBUTS_ZIP
+    info.create_system = UNIX
+    info.file_size = taille
+    return info
+
+
+def _ecrire_zip(cible: Path, textes: dict[str, bytes], fichiers: dict[str, Path]) -> None:
+    """A reproducible zip: sorted entries, fixed dates and attributes, deflated; piece files streamed."""
+    with zipfile.ZipFile(cible, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for nom in sorted(textes | fichiers):
+            if nom in textes:
+                archive.writestr(_info(nom), textes[nom])
+                continue
+            with ouvrir(fichiers[nom], TAILLE_MAX_PIECE) as source:
+                taille = os.fstat(source.fileno()).st_size
+                with archive.open(_info(nom, taille), "w", force_zip64=taille > zipfile.ZIP64_LIMIT // 2) as dest:
+                    shutil.copyfileobj(source, dest, BLOC)

@@ -7,17 +7,20 @@ only function that prints (a rich table for the CLI).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import unicodedata
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree import ElementTree
 
 from rich.markup import escape
 
 from dossier.errors import DossierError, raison_systeme
+from dossier.lecture import TAILLE_MAX_PIECE, LectureRefusee, ouvrir, probleme_zip
 from dossier.profiles import (
     ETIQUETTES_ENTETE, FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet)
 
@@ -162,37 +165,39 @@ class ControleFichier:
         self.constats.append(Constat(ERREUR, f"{nom} : {message}"))
 
 
-def controler_fichier(chemin: Path) -> ControleFichier:
-    """Open a file with an accepted extension and report what would make GALIS reject it."""
-    try:
-        return _controler_contenu(chemin)
-    except OSError as e:  # broken link, no permission...
-        controle = ControleFichier()
-        controle.erreur(chemin.name, f"fichier illisible ({raison_systeme(e)})")
-        return controle
+def controler_fichier(chemin: Path, textes_projet: frozenset[str] = frozenset()) -> ControleFichier:
+    """Open a file with an accepted extension and report what would make GALIS reject it.
 
-
-def _controler_contenu(chemin: Path) -> ControleFichier:
+    Only a regular file of at most ``TAILLE_MAX_PIECE`` is read; ``textes_projet`` are lines typed in
+    the project file, which may look like template tags without being leftovers."""
     controle = ControleFichier()
-    nom, extension = chemin.name, chemin.suffix.lower()
-    if chemin.stat().st_size == 0:
-        controle.erreur(nom, "fichier vide")
-        return controle
-    contenu = _contenu_detecte(chemin)
-    if contenu != _CONTENU_ATTENDU[extension]:
-        detecte = _NOMS_CONTENUS.get(contenu, "non reconnu")
-        controle.erreur(nom, f"contenu incohérent avec l'extension {extension} (contenu : {detecte})")
-        return controle
-    if extension == ".pdf":
-        _controler_pdf(chemin, controle)
-    elif extension in _PARTIE_ZIP:
-        _controler_office(chemin, extension, controle)
+    try:
+        with ouvrir(chemin, TAILLE_MAX_PIECE) as f:
+            _controler_contenu(f, chemin, controle, textes_projet)
+    except LectureRefusee as e:
+        controle.erreur(chemin.name, e.raison)
+    except OSError as e:  # broken link, no permission...
+        controle.erreur(chemin.name, f"fichier illisible ({raison_systeme(e)})")
     return controle
 
 
-def _contenu_detecte(chemin: Path) -> str | None:
-    with chemin.open("rb") as f:
-        debut = f.read(1024)
+def _controler_contenu(f: BinaryIO, chemin: Path, controle: ControleFichier, textes_projet: frozenset[str]) -> None:
+    nom, extension = chemin.name, chemin.suffix.lower()
+    if os.fstat(f.fileno()).st_size == 0:
+        controle.erreur(nom, "fichier vide")
+        return
+    contenu = _contenu_detecte(f.read(1024))
+    if contenu != _CONTENU_ATTENDU[extension]:
+        detecte = _NOMS_CONTENUS.get(contenu, "non reconnu")
+        controle.erreur(nom, f"contenu incohérent avec l'extension {extension} (contenu : {detecte})")
+        return
+    if extension == ".pdf":
+        _controler_pdf(f, nom, controle)
+    elif extension in _PARTIE_ZIP:
+        _controler_office(f, nom, extension, controle, textes_projet)
+
+
+def _contenu_detecte(debut: bytes) -> str | None:
     if b"%PDF-" in debut:
         return "pdf"
     return next((c for magie, c in _SIGNATURES.items() if debut.startswith(magie)), None)
@@ -210,56 +215,64 @@ def _pypdf_silencieux():
         journal.setLevel(niveau)
 
 
-def _controler_pdf(chemin: Path, controle: ControleFichier) -> None:
+def _controler_pdf(f: BinaryIO, nom: str, controle: ControleFichier) -> None:
     from pypdf import PdfReader
 
-    with chemin.open("rb") as f:
-        f.seek(max(0, chemin.stat().st_size - 1024))
-        fin = f.read()
-    if b"%%EOF" not in fin:
-        controle.erreur(chemin.name, "PDF tronqué (marqueur de fin absent)")
+    f.seek(max(0, os.fstat(f.fileno()).st_size - 1024))
+    if b"%%EOF" not in f.read():
+        controle.erreur(nom, "PDF tronqué (marqueur de fin absent)")
         return
     try:
         with _pypdf_silencieux():
-            lecteur = PdfReader(chemin)
+            f.seek(0)
+            lecteur = PdfReader(f)
             if lecteur.is_encrypted and not lecteur.decrypt(""):
-                controle.erreur(chemin.name, "PDF protégé par mot de passe")
+                controle.erreur(nom, "PDF protégé par mot de passe")
                 return
             if len(lecteur.pages) == 0:
-                controle.erreur(chemin.name, "PDF sans aucune page")
+                controle.erreur(nom, "PDF sans aucune page")
     except Exception:  # pypdf raises many kinds of errors on damaged files
-        controle.erreur(chemin.name, "PDF illisible ou corrompu")
+        controle.erreur(nom, "PDF illisible ou corrompu")
 
 
-def _controler_office(chemin: Path, extension: str, controle: ControleFichier) -> None:
+def _controler_office(f: BinaryIO, nom: str, extension: str, controle: ControleFichier,
+                      textes_projet: frozenset[str]) -> None:
     partie, genre = _PARTIE_ZIP[extension]
     try:
-        with zipfile.ZipFile(chemin) as archive:
+        with zipfile.ZipFile(f) as archive:
+            probleme = probleme_zip(archive)
+            if probleme:
+                controle.erreur(nom, probleme)
+                return
             noms = set(archive.namelist())
             if partie not in noms:
                 autre = next((g for p, g in _PARTIE_ZIP.values() if p in noms), "zip")
-                controle.erreur(chemin.name, f"n'est pas un {_NOMS_CONTENUS[genre]} "
-                                             f"(contenu : {_NOMS_CONTENUS[autre]})")
+                controle.erreur(nom, f"n'est pas un {_NOMS_CONTENUS[genre]} "
+                                     f"(contenu : {_NOMS_CONTENUS[autre]})")
                 return
-            textes = _textes_docx(archive) if genre == "docx" else _textes_xlsx(chemin, controle)
+            textes = _textes_docx(archive) if genre == "docx" else _textes_xlsx(f, nom, controle)
     except Exception:  # zipfile, XML and openpyxl errors all mean a damaged file
-        controle.erreur(chemin.name, f"{_NOMS_CONTENUS[genre]} corrompu ou illisible")
+        controle.erreur(nom, f"{_NOMS_CONTENUS[genre]} corrompu ou illisible")
         return
-    _signaler_marqueurs(chemin.name, textes, controle)
+    _signaler_marqueurs(nom, textes, controle, textes_projet)
 
 
 def _textes_docx(archive: zipfile.ZipFile) -> list[str]:
-    """Text of every paragraph of every XML part of a Word file (body, headers, footers, notes)."""
+    """Text of every paragraph of every XML part of a Word file (body, headers, footers, notes).
+
+    Parsed as a stream, each paragraph dropped once read: memory stays small for a large part."""
     textes = []
     for nom in sorted(archive.namelist()):
         if nom.startswith("word/") and nom.endswith(".xml"):
-            racine = ElementTree.fromstring(archive.read(nom))
-            for paragraphe in racine.iterfind(".//{*}p"):
-                textes.append("".join(t.text or "" for t in paragraphe.iterfind(".//{*}t")))
+            with archive.open(nom) as flux:
+                for _, element in ElementTree.iterparse(flux):
+                    if element.tag.endswith("}p"):
+                        textes.append("".join(t.text or "" for t in element.iterfind(".//{*}t")))
+                        element.clear()
     return textes
 
 
-def _textes_xlsx(chemin: Path, controle: ControleFichier) -> list[str]:
+def _textes_xlsx(f: BinaryIO, nom: str, controle: ControleFichier) -> list[str]:
     """Text cells of a workbook; records on ``controle`` which sheets hold a filled table.
 
     A sheet is filled when, apart from the title block written by ``render`` (« Projet »,
@@ -268,7 +281,8 @@ def _textes_xlsx(chemin: Path, controle: ControleFichier) -> list[str]:
     sheet has any value below its first row."""
     from openpyxl import load_workbook
 
-    classeur = load_workbook(chemin, read_only=True)
+    f.seek(0)
+    classeur = load_workbook(f, read_only=True)
     try:
         textes, controle.feuilles, donnees = [], {}, False
         for feuille in classeur.worksheets:
@@ -285,15 +299,46 @@ def _textes_xlsx(chemin: Path, controle: ControleFichier) -> list[str]:
     finally:
         classeur.close()
     if not donnees:
-        controle.erreur(chemin.name, "classeur sans aucune donnée")
+        controle.erreur(nom, "classeur sans aucune donnée")
     return textes
 
 
-def _signaler_marqueurs(nom: str, textes: list[str], controle: ControleFichier) -> None:
-    restants = [t.strip() for t in textes if any(m in normaliser_texte(t) for m in MARQUEURS)]
+def _signaler_marqueurs(nom: str, textes: list[str], controle: ControleFichier,
+                        textes_projet: frozenset[str] = frozenset()) -> None:
+    """Unfilled markers left in a file; passages typed in the project file (``textes_projet``) are
+    the user's own text, not leftovers, even when they look like template tags."""
+    restants = [t.strip() for t in textes if any(m in normaliser_texte(_sans(t, textes_projet)) for m in MARQUEURS)]
     if restants:
         exemple = restants[0] if len(restants[0]) <= 60 else restants[0][:57] + "…"
         controle.erreur(nom, f"{len(restants)} passage(s) non complété(s), par exemple « {exemple} »")
+
+
+def _sans(texte: str, passages: frozenset[str]) -> str:
+    for passage in passages:
+        if passage in texte:
+            texte = texte.replace(passage, "")
+    return texte
+
+
+def textes_du_projet(projet) -> frozenset[str]:
+    """Lines of the project's texts that hold a template-like marker (``{{``, ``{%``)."""
+    if projet is None:
+        return frozenset()
+    lignes: set[str] = set()
+
+    def parcourir(valeur) -> None:
+        if isinstance(valeur, str):
+            lignes.update(l.strip() for l in valeur.splitlines() if "{{" in l or "{%" in l)
+        elif isinstance(valeur, dict):
+            for v in valeur.values():
+                parcourir(v)
+        elif isinstance(valeur, (list, tuple)):
+            for v in valeur:
+                parcourir(v)
+
+    parcourir(projet.model_dump(mode="json"))
+    lignes.discard("")
+    return frozenset(lignes)
 
 
 def normaliser_texte(texte: str) -> str:
@@ -330,7 +375,11 @@ def verifier_dossier(dossier: Path, profil: Profil, projet=None,
     for chemin in _fichiers_candidats(dossier, explicites, collecte):
         _classer(chemin, dossier, profil, explicites, collecte)
     faits = faits_du_projet(projet) if projet is not None else None
+    textes = textes_du_projet(projet)
     controles: dict[Path, ControleFichier] = {}
+    for chemin, _ in (f for fichiers in collecte.fichiers.values() for f in fichiers):
+        if chemin not in controles:
+            controles[chemin] = controler_fichier(chemin, textes)
     etats = tuple(_etat_piece(piece, faits, collecte, controles) for piece in profil.pieces)
     return ResultatChecklist(profil=profil, dossier=dossier, pieces=etats,
                              non_reconnus=tuple(collecte.non_reconnus))
@@ -344,7 +393,7 @@ def _pieces_du_projet(projet, projet_dir: Path, profil: Profil, collecte: _Colle
         if profil.piece(slug) is None:
             collecte.non_reconnus.append(NonReconnu(
                 str(relatif), f"pièce « {slug} » inconnue du profil {profil.nom} (clé pieces du projet)"))
-        elif not chemin.is_file():
+        elif not chemin.exists():
             collecte.signaler(slug, Constat(ERREUR, f"{relatif} : fichier indiqué par le projet introuvable"))
         else:
             explicites[chemin] = slug
@@ -357,7 +406,10 @@ def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _C
     for chemin in sorted(dossier.iterdir()):
         if chemin.name.startswith((".", "~$")):
             continue
-        if chemin.is_dir():
+        if chemin.is_symlink() and not chemin.resolve().is_relative_to(dossier):
+            collecte.non_reconnus.append(NonReconnu(chemin.name, "lien symbolique vers l'extérieur du dossier : "
+                                                                 "refusé (copier le fichier dans le dossier)"))
+        elif chemin.is_dir():
             collecte.non_reconnus.append(NonReconnu(chemin.name, "sous-dossier ignoré"))
         else:
             candidats.append(chemin)

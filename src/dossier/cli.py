@@ -16,7 +16,7 @@ from rich.console import Console
 
 from . import __version__
 from .campaigns import charger_campagne
-from .errors import DossierError, ProjetInvalide, SortieExistante
+from .errors import DossierError, ProjetInvalide, SortieExistante, raison_systeme
 from .fichiers import ecrire_atomique
 from .model import Projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
@@ -225,30 +225,35 @@ def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str 
     ctx.exit(0 if resultat.complet else 1)
 
 
-@cli.command(help="Construire l'archive de dépôt (pièces numérotées, manifeste, bordereau) ; refusée tant que le dossier est incomplet, sauf --force.")
+@cli.command(help="Construire l'archive de dépôt (un fichier par pièce, numéroté, manifeste, bordereau) ; refusée tant que le dossier est incomplet, sauf --incomplet.")
 @click.argument("dossier", type=click.Path(file_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Archive .zip à écrire.")
 @click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
 @click.option("--profil", help="Profil de dépôt ; par défaut celui du projet.")
-@click.option("--force", is_flag=True, help="Remplacer l'archive existante, ou archiver malgré une checklist en échec (consigné dans le manifeste).")
+@click.option("--force", is_flag=True, help="Remplacer l'archive si elle existe déjà.")
+@click.option("--incomplet", is_flag=True, help="Archiver malgré une checklist en échec (consigné dans le manifeste).")
+@click.option("--format", "format_", type=click.Choice(["office", "pdf", "les-deux"]), default="pdf", show_default=True,
+              help="Fichier de chaque pièce : le PDF s'il existe (pdf), le fichier Word/Excel (office), ou les deux.")
 @option_aide
-def bundle(dossier: str, sortie: str, projet: str | None, profil: str | None, force: bool) -> None:
+def bundle(dossier: str, sortie: str, projet: str | None, profil: str | None, force: bool, incomplet: bool,
+           format_: str) -> None:
     from .bundle import construire_archive
     from .checklist import afficher_checklist
     from .sorties import taille_lisible
 
     p, rep, prof = _projet_et_profil(projet, profil)
     try:
-        info = construire_archive(Path(dossier), Path(sortie), prof, p, rep, force)
+        info = construire_archive(Path(dossier), Path(sortie), prof, p, rep, force=force, incomplet=incomplet,
+                                  format=format_, fichier_projet=Path(projet) if projet else None)
     except DossierError as e:
         resultat = getattr(e, "resultat", None)
         if resultat is not None:
             afficher_checklist(resultat, console)
         raise
-    console.print(f"archive écrite : {info.chemin} ({taille_lisible(info.taille)}, {len(info.entrees)} pièce(s), sha256 {info.sha256})",
+    console.print(f"archive écrite : {info.chemin} ({taille_lisible(info.taille)}, {len(info.entrees)} fichier(s), sha256 {info.sha256})",
                   markup=False)
     if info.controles_en_echec:
-        console.print(f"{len(info.controles_en_echec)} contrôle(s) en échec consigné(s) dans le manifeste (--force)", style="yellow", markup=False)
+        console.print(f"{len(info.controles_en_echec)} contrôle(s) en échec consigné(s) dans le manifeste", style="yellow", markup=False)
 
 
 @cli.group(cls=Groupe, help="Modèles Word et Excel : lister, exporter pour les modifier, vérifier.")
@@ -585,6 +590,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         return e.exit_code
     except BrokenPipeError:
+        return 2
+    except OSError as e:  # an operating-system error no command caught: French reason, file named
+        nom = f"{e.filename} : " if e.filename else ""
+        erreurs.print(f"erreur : {nom}{raison_systeme(e)}", style="red", markup=False)
         return 2
     except Exception as e:  # noqa: BLE001 - last resort: one French line, never a traceback
         if debug:

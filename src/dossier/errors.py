@@ -64,6 +64,13 @@ _RAISONS_SYSTEME = {
     errno.EMFILE: "trop de fichiers ouverts",
     errno.EXDEV: "déplacement impossible entre deux disques",
     errno.EBUSY: "ressource occupée",
+    errno.ENXIO: "pas un fichier ordinaire (socket ou périphérique absent)",
+    errno.ELOOP: "boucle de liens symboliques",
+    errno.EFBIG: "fichier trop grand pour le système de fichiers",
+    errno.ENOTEMPTY: "dossier non vide",
+    errno.EAGAIN: "ressource temporairement indisponible",
+    errno.ETXTBSY: "fichier en cours d'utilisation",
+    errno.EINVAL: "argument invalide (nom de fichier non accepté ?)",
 }
 
 

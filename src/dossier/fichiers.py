@@ -1,7 +1,13 @@
-"""Atomic file writing: a temporary file in the same folder, then a rename."""
+"""Atomic file writing: a temporary file in the same folder, then a rename.
+
+Temporary names are short (a hash of the target's name): a legal file name of up to 255 bytes never
+becomes too long once decorated. The file gets the permissions the user's umask gives a new file
+(``mkstemp`` alone would leave it readable by its owner only).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from contextlib import contextmanager
@@ -11,21 +17,37 @@ from typing import Iterator
 from .errors import DossierError, raison_systeme
 
 
+def prefixe_temporaire(nom: str) -> str:
+    """``.<12 hex>-``: a short, hidden prefix for the temporary files of ``nom``."""
+    return f".{hashlib.sha256(nom.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}-"
+
+
+def mode_par_defaut() -> int:
+    """Permissions of a new file under the current umask (0644 under the usual 022)."""
+    masque = os.umask(0o022)
+    os.umask(masque)
+    return 0o666 & ~masque
+
+
 @contextmanager
 def fichier_temporaire(cible: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``cible``; rename it onto ``cible`` on success, remove it on failure."""
-    cible.parent.mkdir(parents=True, exist_ok=True)
-    fd, nom = tempfile.mkstemp(prefix=f".{cible.name}.", suffix=".tmp", dir=cible.parent)
-    os.close(fd)
-    tmp = Path(nom)
+    tmp = None
     try:
+        cible.parent.mkdir(parents=True, exist_ok=True)
+        fd, nom = tempfile.mkstemp(prefix=prefixe_temporaire(cible.name), suffix=".tmp", dir=cible.parent)
+        tmp = Path(nom)
+        os.fchmod(fd, mode_par_defaut())
+        os.close(fd)
         yield tmp
         os.replace(tmp, cible)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise DossierError(f"écriture impossible de {cible} : {raison_systeme(e)}") from None
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise
 
 

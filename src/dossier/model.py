@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 from . import identifiers as ids
 from .errors import DossierError, Probleme, ProjetInvalide, raison_systeme
+from .lecture import TAILLE_MAX_PROJET, LectureRefusee, lire_octets
 from .render.formatting import date_longue
 
 # --------------------------------------------------------------------------- field types
@@ -660,10 +661,12 @@ def charger_projet(chemin: str | Path) -> Projet:
     """Read and validate a project file; raise ProjetInvalide listing every problem."""
     chemin = Path(chemin)
     try:
-        brut = chemin.read_bytes()
+        brut = lire_octets(chemin, TAILLE_MAX_PROJET)
     except FileNotFoundError:
         raise DossierError(f"fichier projet introuvable : {chemin}") from None
-    except (IsADirectoryError, PermissionError, OSError) as e:
+    except LectureRefusee as e:
+        raise DossierError(f"fichier projet refusé : {chemin} ({e.raison})") from None
+    except OSError as e:
         raise DossierError(f"fichier projet illisible : {chemin} ({raison_systeme(e)})") from None
     try:
         texte = brut.decode("utf-8-sig")
@@ -671,7 +674,34 @@ def charger_projet(chemin: str | Path) -> Projet:
         raise ProjetInvalide(
             str(chemin), [Probleme("", f"le fichier n'est pas encodé en UTF-8 (octet invalide à la position {e.start})")]
         ) from None
-    return valider(lire_json(texte, str(chemin)), str(chemin))
+    donnees = lire_json(texte, str(chemin))
+    longs = _textes_trop_longs(donnees)
+    try:
+        projet = valider(donnees, str(chemin))
+    except ProjetInvalide as e:
+        raise ProjetInvalide(str(chemin), e.problemes + longs) from None
+    if longs:
+        raise ProjetInvalide(str(chemin), longs)
+    return projet
+
+
+TEXTE_MAX_EXCEL = 32_767  # characters an Excel cell holds; longer texts would be cut without a word
+
+
+def _textes_trop_longs(donnees: Any) -> list[Probleme]:
+    """Texts longer than an Excel cell, each with its path: refused rather than cut in a workbook
+    (walked without recursion: the JSON may be nested as deep as the parser allows)."""
+    problemes, pile = [], [((), donnees)]
+    while pile:
+        loc, valeur = pile.pop()
+        if isinstance(valeur, str) and len(valeur) > TEXTE_MAX_EXCEL:
+            problemes.append(Probleme(formater_chemin(loc), f"texte de {len(valeur)} caractères : au-delà de {TEXTE_MAX_EXCEL}, "
+                                              "une cellule Excel ne peut pas le contenir ; le raccourcir"))
+        elif isinstance(valeur, dict):
+            pile += [((*loc, str(k)), v) for k, v in reversed(valeur.items())]
+        elif isinstance(valeur, list):
+            pile += [((*loc, i), v) for i, v in reversed(list(enumerate(valeur)))]
+    return problemes
 
 
 def valider(donnees: Any, fichier: str = "") -> Projet:

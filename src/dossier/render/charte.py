@@ -12,6 +12,7 @@ number format is ignored.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from copy import copy
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import DossierError, Probleme
+from ..lecture import lire_modele
 
 NOM_CHARTE = "classeurs.xlsx"
 FEUILLE_CHARTE = "Charte"
@@ -125,7 +127,11 @@ def _lire(chemin: Path, noms: frozenset[str]) -> tuple[Charte, list[Probleme]]:
     """The charter of ``chemin`` and its problems (unreadable file, missing sheet, unknown style)."""
     nom = chemin.name
     try:
-        wb = load_workbook(chemin)
+        contenu = lire_modele(chemin)  # regular file, bounded size, zip directory checked first
+    except DossierError as e:
+        return Charte(), [Probleme(nom, e.message.removeprefix(f"modèle {nom} : "))]
+    try:
+        wb = load_workbook(io.BytesIO(contenu))
     except Exception:  # openpyxl raises many types on a damaged file
         return Charte(), [Probleme(nom, "charte des classeurs illisible (ce n'est pas un classeur .xlsx valide)")]
     if FEUILLE_CHARTE not in wb.sheetnames:

@@ -6,6 +6,9 @@ ignores it; and for each Word template of a folder (default: the packaged ones):
 - a file Word cannot open;
 - a Jinja tag split by Word across several text segments (typing or formatting inside a tag);
 - a Jinja syntax error;
+- what a template may not do (see ``docx.Bac``), with its place: ``include``/``import``/``extends``,
+  access to an internal attribute (``__class__``…), and what the sandbox stops while rendering with the
+  reference contexts (loops and sizes out of bounds, time limit, division by zero);
 - a field unknown to the context of the pieces (``champ inconnu « … »``): the template is rendered
   with the context of the reference example (and of a variant without narrative texts, so that both
   sides of the usual ``if`` are visited) in an environment that records every undefined field, and
@@ -17,17 +20,19 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-import os
 import re
 import shutil
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, Undefined, nodes
+from jinja2.sandbox import SecurityError
+
 from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
-from .docx import _classe_modele, contextes_du_modele, dossier_modeles, environnement
+from ..fichiers import fichier_temporaire
+from .docx import (PROPRIETES, DelaiDepasse, ErreurModele, charger_modele, contextes_du_modele, delai_piece,
+                   dossier_modeles, environnement, raison_modele)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -47,8 +52,11 @@ DESCRIPTIONS = {
                  "polices, couleurs, bordures, en-tête et pied de page",
 }
 EXTENSIONS = (".docx", ".xlsx")
-_GLOBAUX_JINJA = {"range", "dict", "lipsum", "cycler", "joiner", "namespace", "loop", "true", "false", "none",
-                  "True", "False", "None"}
+_GLOBAUX_JINJA = {"range", "dict", "loop", "true", "false", "none", "True", "False", "None"}
+_INCLUSIONS = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import", nodes.Extends: "extends"}
+# errors of a rendering with the reference contexts that the template itself causes (others, such as a
+# filter applied to a field the tracking context left empty, are not the template's fault)
+_ERREURS_DU_MODELE = (SecurityError, DelaiDepasse, ZeroDivisionError, MemoryError, RecursionError, OverflowError)
 
 
 def _fichiers(dossier: Path) -> list[Path]:
@@ -76,14 +84,8 @@ def exporter_modeles(dest: Path, force: bool = False) -> list[Path]:
         dest.mkdir(parents=True, exist_ok=True)
         copies = []
         for source in sources:
-            fd, tmp = tempfile.mkstemp(dir=dest, prefix=f".{source.stem}-", suffix=source.suffix)
-            os.close(fd)
-            try:
+            with fichier_temporaire(dest / source.name) as tmp:
                 shutil.copyfile(source, tmp)
-                os.replace(tmp, dest / source.name)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
             copies.append(dest / source.name)
     except OSError as e:
         raise DossierError(f"écriture impossible dans {dest} : {raison_systeme(e)}") from None
@@ -131,30 +133,37 @@ def verifier_modele_word(chemin: Path) -> list[Probleme]:
         problemes.append(Probleme(nom, "nom de modèle inconnu : il ne correspond à aucune pièce générée ("
                                   + ", ".join(f"{s}.docx" for s in _SLUGS_WORD) + ")"))
     try:
-        modele = _classe_modele()(str(chemin))
-        modele.init_docx()
-        parties = [modele.docx.element] + [p.element for _, p in _entetes_pieds(modele)]
-    except Exception as e:  # not a Word file, corrupt zip, invalid XML
-        return problemes + [Probleme(nom, "fichier Word illisible ou corrompu")]
+        modele = charger_modele(chemin)
+    except DossierError as e:
+        raison = e.message.removeprefix(f"modèle {nom}").lstrip(" :")
+        return problemes + [Probleme(nom, "fichier Word " + raison if raison.startswith("illisible") else raison)]
+    parties = [modele.docx.element] + [p.element for _, p in _entetes_pieds(modele)]
     for partie in parties:
         problemes += [Probleme(nom, m) for m in balises_coupees(partie)]
     env = environnement(undefined=Undefined)
     sources = []
-    for partie in parties:
-        xml = modele.patch_xml(modele.xml_to_string(partie if partie is not modele.docx.element else partie.body))
+    textes = [modele.patch_xml(modele.xml_to_string(partie if partie is not modele.docx.element else partie.body))
+              for partie in parties]
+    textes += [t for t in (getattr(modele.docx.core_properties, p) for p in PROPRIETES) if t and "{" in t]
+    for xml in textes:
         try:
             arbre = env.parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
             env.compile(arbre)  # unknown filters and tests are reported at compile time
             sources.append(arbre)
         except TemplateSyntaxError as e:
             problemes.append(Probleme(nom, f"syntaxe Jinja invalide : {_message_syntaxe(e)}{_pres_de(xml, e.lineno)}"))
-    if any(p.message.startswith("syntaxe Jinja") for p in problemes):
+            continue
+        problemes += [Probleme(nom, m) for m in _interdits(arbre, xml)]
+    if len(sources) < len(textes) or any(p.message.startswith(("balise « ", "accès interdit")) for p in problemes):
         return problemes
     inconnus: dict[str, None] = {}
     for reference in _contextes_de_reference():
         contexte = contextes_du_modele(chemin.stem, reference)[0]
-        for champ in _rendre_en_traquant(chemin, contexte):
+        champs, erreur = _rendre_en_traquant(chemin, contexte)
+        for champ in champs:
             inconnus.setdefault(champ)
+        if erreur and erreur not in (p.message for p in problemes):
+            problemes.append(Probleme(nom, erreur))
         for source in sources:
             for champ in _champs_statiques(source, contexte):
                 inconnus.setdefault(champ)
@@ -164,6 +173,19 @@ def verifier_modele_word(chemin: Path) -> list[Probleme]:
 
 _SLUGS_WORD = ("note-de-presentation", "gouvernance", "convention", "lettre-engagement",
                "attestation-mutualisation", "strategie-deploiement", "conduite-du-changement")
+
+
+def _interdits(arbre: nodes.Template, xml: str) -> list[str]:
+    """What a template may not do, each with its place: include another file, reach Python internals."""
+    messages = []
+    for noeud in arbre.find_all(tuple(_INCLUSIONS)):
+        messages.append(f"balise « {_INCLUSIONS[type(noeud)]} » interdite : un modèle ne peut pas inclure "
+                        f"d'autre fichier{_pres_de(xml, noeud.lineno)}")
+    for noeud in arbre.find_all((nodes.Getattr, nodes.Getitem)):
+        attribut = noeud.attr if isinstance(noeud, nodes.Getattr) else getattr(noeud.arg, "value", None)
+        if isinstance(attribut, str) and attribut.startswith("_"):
+            messages.append(f"accès interdit à un attribut interne « {attribut} »{_pres_de(xml, noeud.lineno)}")
+    return messages
 
 
 def _entetes_pieds(modele):
@@ -306,15 +328,23 @@ def _classe_traqueuse(inconnus: dict[str, None]) -> type[Undefined]:
     return Traqueur
 
 
-def _rendre_en_traquant(chemin: Path, contexte: dict) -> list[str]:
+def _rendre_en_traquant(chemin: Path, contexte: dict) -> tuple[list[str], str | None]:
+    """Fields the template uses that ``contexte`` lacks, and the error the template itself causes."""
     inconnus: dict[str, None] = {}
-    modele = _classe_modele()(str(chemin))
+    modele = charger_modele(chemin)
+    env = environnement(undefined=_classe_traqueuse(inconnus))
+    erreur = None
     try:
-        modele.render(_tracer(contexte), jinja_env=environnement(undefined=_classe_traqueuse(inconnus)),
-                      autoescape=True)
+        with delai_piece(env):
+            modele.render(_tracer(contexte), jinja_env=env, autoescape=True)
+    except ErreurModele as e:
+        if isinstance(e.cause, _ERREURS_DU_MODELE) or "no loader" in str(e.cause):
+            erreur = raison_modele(e.cause) + (f" (près de « {e.passage} »)" if e.passage else "")
+    except DelaiDepasse as e:
+        erreur = raison_modele(e)
     except Exception:  # a runtime error (e.g. a filter on a wrong type) is not a missing field
         pass
-    return list(inconnus)
+    return list(inconnus), erreur
 
 
 def _champs_statiques(source: nodes.Template, contexte: dict) -> list[str]:

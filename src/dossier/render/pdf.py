@@ -7,12 +7,15 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import LibreOfficeIndisponible, raison_systeme
 
 PAQUETS = "libreoffice-writer-nogui libreoffice-calc-nogui"
 DELAI_DEFAUT = 300
+PREFIXE_PROFIL = "dossier-lo-"
+ESPACE_MINIMAL = 16 * 1024 * 1024  # below this, a failed conversion is put down to a full disk
 
 
 def trouver_soffice() -> str:
@@ -25,13 +28,41 @@ def trouver_soffice() -> str:
     return chemin
 
 
+def nettoyer_profils_perimes(delai: float) -> None:
+    """Remove the private LibreOffice profiles a killed run left in the temporary folder.
+
+    A conversion is killed after ``delai`` seconds, so a profile untouched for longer than twice that
+    belongs to no running conversion."""
+    limite = time.time() - 2 * delai
+    for profil in Path(tempfile.gettempdir()).glob(f"{PREFIXE_PROFIL}*"):
+        try:
+            if profil.is_dir() and not profil.is_symlink() and profil.stat().st_mtime < limite \
+                    and profil.stat().st_uid == os.getuid():
+                shutil.rmtree(profil, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _disque_plein(dossier: Path) -> bool:
+    """The folder of the PDFs, or the temporary folder of LibreOffice's profile, is (almost) full."""
+    for chemin in (dossier, Path(tempfile.gettempdir())):
+        try:
+            etat = os.statvfs(chemin)
+        except OSError:
+            continue
+        if etat.f_bavail * etat.f_frsize < ESPACE_MINIMAL:
+            return True
+    return False
+
+
 def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = None) -> list[Path]:
     """Convert ``fichiers`` to PDF into ``dossier`` with a single LibreOffice call and a private profile."""
     if not fichiers:
         return []
     soffice = trouver_soffice()
     delai = delai or float(os.environ.get("DOSSIER_DELAI_PDF", DELAI_DEFAUT))
-    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as profil:
+    nettoyer_profils_perimes(delai)
+    with tempfile.TemporaryDirectory(prefix=PREFIXE_PROFIL) as profil:
         commande = [
             soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
             f"-env:UserInstallation={Path(profil).as_uri()}",
@@ -54,6 +85,9 @@ def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = 
     pdfs = [dossier / f"{f.stem}.pdf" for f in fichiers]
     manquants = [p.name for p in pdfs if not p.is_file() or p.stat().st_size == 0]
     if manquants:
+        if _disque_plein(dossier):
+            raise LibreOfficeIndisponible(f"la conversion PDF a échoué : plus d'espace disponible sur le disque "
+                                          f"({dossier}) pour : {', '.join(manquants)}")
         detail = erreur.decode("utf-8", "replace").strip().splitlines()[-1:] if erreur else []
         raise LibreOfficeIndisponible(
             f"la conversion PDF a échoué (LibreOffice, code {processus.returncode}) pour : {', '.join(manquants)}"

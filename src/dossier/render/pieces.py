@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +69,81 @@ def _rendre_fichier(f: FichierGenere, dest: Path, projet: Projet, fin: Financeme
         rendre_xlsx(f.modele, projet, fin, dest, modeles)
 
 
-def rendre_dossier(
+ATTENTE_VERROU = 5.0  # seconds a second render into the same folder waits before giving up
+VERROU = ".dossier-rendu.verrou"
+
+
+def rendre_dossier(projet: Projet, sortie: Path, **options) -> RapportRendu:
+    """Render into ``sortie`` (see ``_rendre``) holding its lock; the folder is not left behind, empty,
+    when this run created it and failed. Leftovers of a killed run are removed first."""
+    sortie = Path(sortie)
+    cree = not sortie.exists()
+    try:
+        sortie.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DossierError(f"écriture impossible dans {sortie} : {raison_systeme(e)}") from None
+    try:
+        with verrou_dossier(sortie):
+            nettoyer_restes(sortie)
+            return _rendre(projet, sortie, **options)
+    finally:
+        if cree:
+            _supprimer_si_vide(sortie)
+
+
+@contextmanager
+def verrou_dossier(dossier: Path, attente: float | None = None) -> Iterator[None]:
+    """Hold the advisory lock of an output folder (``flock`` on a hidden file, removed on release).
+
+    Waits up to ``attente`` seconds for another render to finish, then gives up with exit 2."""
+    chemin = dossier / VERROU
+    limite = time.monotonic() + (ATTENTE_VERROU if attente is None else attente)
+    while True:
+        try:
+            fd = os.open(chemin, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as e:
+            raise DossierError(f"écriture impossible dans {dossier} : {raison_systeme(e)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            if time.monotonic() >= limite:
+                raise DossierError(f"dossier de sortie en cours d'écriture par un autre rendu : {dossier} ; "
+                                   "relancer quand il sera terminé") from None
+            time.sleep(0.1)
+            continue
+        if _meme_fichier(chemin, fd):
+            break
+        os.close(fd)  # the previous holder removed the file meanwhile: lock the new one
+    try:
+        yield
+    finally:
+        chemin.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def _meme_fichier(chemin: Path, fd: int) -> bool:
+    try:
+        return os.stat(chemin).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def nettoyer_restes(dossier: Path) -> None:
+    """Remove the ``.rendu-*`` folders a killed render left (only called holding the folder's lock)."""
+    for reste in dossier.glob(".rendu-*"):
+        if reste.is_dir() and not reste.is_symlink():
+            shutil.rmtree(reste, ignore_errors=True)
+
+
+def _supprimer_si_vide(dossier: Path) -> None:
+    try:
+        dossier.rmdir()
+    except OSError:  # not empty: the pieces were written
+        pass
+
+
+def _rendre(
     projet: Projet,
     sortie: Path,
     *,
@@ -103,7 +180,6 @@ def rendre_dossier(
         rapport.marqueurs += list(dict.fromkeys(m for f in a_rendre if f.format == "xlsx"
                                                 for m in marqueurs_xlsx(f.modele, projet)))
     try:
-        sortie.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp:
             tmp = Path(tmp)
             for f in a_rendre:

@@ -1,6 +1,6 @@
 """The workbook charter helpers the usage workbooks share with the dossier's workbooks."""
 
-from ..render.classeurs.commun import (  # noqa: F401
+from ..render.classeurs.commun import (
     MOIS,
     ecrire,
     en_tetes,
@@ -12,7 +12,10 @@ from ..render.classeurs.commun import (  # noqa: F401
     note,
     nouveau_classeur,
 )
-from ..render.classeurs.financement import NATURES  # noqa: F401
+from ..render.classeurs.financement import NATURES
+
+__all__ = ["MOIS", "NATURES", "ecrire", "en_tetes", "entete", "entete_du_jour", "formule", "largeur_texte", "largeurs",
+           "mise_en_page", "note", "nouveau_classeur"]
 
 
 def entete_du_jour(ws, titre: str, projet) -> int:

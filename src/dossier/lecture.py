@@ -1,0 +1,154 @@
+"""Bounded reading of the files a user hands over (project file, templates, deposit pieces).
+
+Only regular files are read: a FIFO, device or socket is refused before any read (the file is
+opened with ``O_NONBLOCK`` and checked with ``fstat``, so a FIFO never blocks). Sizes are bounded,
+and a zip (docx, xlsx) is judged on its central directory (entry count, declared uncompressed size,
+compression ratio) before anything is inflated: ``zipfile`` never inflates more than an entry's
+declared size, so the directory bounds what reading it may cost.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import io
+import os
+import stat
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from .errors import DossierError, raison_systeme
+
+MO = 1024 * 1024
+# GALIS takes pieces of a few Mo (scans, signed PDFs, office files); 20 Mo is well above any real
+# piece of the dossier, and low enough that checking and archiving a folder stays cheap.
+TAILLE_MAX_PIECE = 20 * MO
+TAILLE_MAX_PROJET = 50 * MO  # a 100 000-ESSMS project file is about 40 Mo
+TAILLE_MAX_MODELE = 20 * MO
+ZIP_ENTREES_MAX = 10_000
+ZIP_TAILLE_MAX = 512 * MO  # declared uncompressed total (a 20 000-ESSMS note is a few tens of Mo)
+ZIP_RATIO_MAX = 200  # per entry above ZIP_RATIO_SEUIL: deflate bombs reach ~1000
+ZIP_RATIO_SEUIL = 10 * MO
+BLOC = MO
+
+
+class LectureRefusee(DossierError):
+    """A file that is not read: ``raison`` says why, without the file's name (the caller names it)."""
+
+    def __init__(self, chemin: Path | str, raison: str):
+        self.chemin = Path(chemin)
+        self.raison = raison
+        super().__init__(f"{chemin} : {raison}")
+
+
+def taille_lisible(octets: int) -> str:
+    """``20 Mo``, ``1,5 Go``: sizes in the messages."""
+    for unite, facteur in (("Go", 1024 * MO), ("Mo", MO), ("ko", 1024)):
+        if octets >= facteur:
+            return f"{octets / facteur:.1f}".replace(".0", "").replace(".", ",") + f" {unite}"
+    return f"{octets} octets"
+
+
+def _nature(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "c'est un dossier"
+    if stat.S_ISFIFO(mode):
+        return "tube nommé (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "périphérique"
+    return "type inconnu"
+
+
+@contextmanager
+def ouvrir(chemin: Path | str, taille_max: int) -> Iterator[BinaryIO]:
+    """Open a regular file of at most ``taille_max`` bytes for reading; ``LectureRefusee`` otherwise.
+
+    ``OSError`` (missing file, permission) goes through, for the caller to name in its own words."""
+    try:
+        fd = os.open(chemin, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as e:
+        if e.errno == errno.ENXIO:  # a socket cannot be opened
+            raise LectureRefusee(chemin, "pas un fichier ordinaire (socket)") from None
+        raise
+    try:
+        etat = os.fstat(fd)
+        if not stat.S_ISREG(etat.st_mode):
+            raise LectureRefusee(chemin, f"pas un fichier ordinaire ({_nature(etat.st_mode)})")
+        if etat.st_size > taille_max:
+            raise LectureRefusee(chemin, f"fichier trop volumineux ({taille_lisible(etat.st_size)} ; "
+                                         f"limite {taille_lisible(taille_max)})")
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        fichier = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fichier:
+        yield fichier
+
+
+def lire_octets(chemin: Path | str, taille_max: int) -> bytes:
+    """The whole content of a regular file of at most ``taille_max`` bytes (a growing file is cut)."""
+    with ouvrir(chemin, taille_max) as f:
+        contenu = f.read(taille_max + 1)
+    if len(contenu) > taille_max:
+        raise LectureRefusee(chemin, f"fichier trop volumineux (limite {taille_lisible(taille_max)})")
+    return contenu
+
+
+def empreinte(chemin: Path | str, taille_max: int) -> tuple[int, str]:
+    """Size and sha256 of a regular file, read in blocks (never whole in memory)."""
+    somme, taille = hashlib.sha256(), 0
+    with ouvrir(chemin, taille_max) as f:
+        while bloc := f.read(BLOC):
+            somme.update(bloc)
+            taille += len(bloc)
+    return taille, somme.hexdigest()
+
+
+def probleme_zip(archive: zipfile.ZipFile) -> str | None:
+    """Why a zip must not be inflated (too many entries, too big, bomb-like ratio), or None."""
+    infos = archive.infolist()
+    if len(infos) > ZIP_ENTREES_MAX:
+        return f"archive de {len(infos)} éléments (limite {ZIP_ENTREES_MAX})"
+    total = sum(i.file_size for i in infos)
+    if total > ZIP_TAILLE_MAX:
+        return (f"contenu décompressé déclaré de {taille_lisible(total)} "
+                f"(limite {taille_lisible(ZIP_TAILLE_MAX)}) : bombe de décompression probable")
+    for info in infos:
+        if info.file_size > ZIP_RATIO_SEUIL and info.file_size > ZIP_RATIO_MAX * max(info.compress_size, 1):
+            return (f"élément {info.filename} compressé {info.file_size // max(info.compress_size, 1)} fois "
+                    f"(limite {ZIP_RATIO_MAX}) : bombe de décompression probable")
+    return None
+
+
+def verifier_zip(source: Path | str | BinaryIO, nom: Path | str) -> None:
+    """Raise ``LectureRefusee`` naming ``nom`` when the zip at ``source`` must not be inflated.
+
+    A file that is not a zip at all is left for the caller's reader to report."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            probleme = probleme_zip(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return
+    if probleme:
+        raise LectureRefusee(nom, probleme)
+
+
+def lire_modele(chemin: Path) -> bytes:
+    """The bytes of a template (docx, xlsx), refused when not a regular file, too big or a zip bomb."""
+    try:
+        contenu = lire_octets(chemin, TAILLE_MAX_MODELE)
+    except OSError as e:
+        raise DossierError(f"modèle {chemin.name} : fichier illisible ({raison_systeme(e)})") from None
+    except LectureRefusee as e:
+        raise DossierError(f"modèle {chemin.name} : {e.raison}") from None
+    try:
+        verifier_zip(io.BytesIO(contenu), chemin)
+    except LectureRefusee as e:
+        raise DossierError(f"modèle {chemin.name} : {e.raison}") from None
+    return contenu

@@ -1,0 +1,250 @@
+"""Hostile templates and hostile files: the sandbox, the bounds on resources, regular files only.
+
+Hostile templates are copies of a shipped template whose ``word/document.xml`` (or core properties)
+is rewritten in the zip; each is tried through ``dossier templates check`` and ``dossier render``:
+no side effect (a shell command would create a marker file) and a French error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+import fabrique
+from dossier.cli import main
+from dossier.errors import DossierError
+from dossier.lecture import LectureRefusee, lire_octets, verifier_zip
+from dossier.render.docx import DelaiDepasse, ModeleInterdit, delai_piece, dossier_modeles, environnement
+
+PIECE = "attestation-mutualisation"
+
+
+def lancer(capsys, *args) -> tuple[int, str]:
+    code = main([str(a) for a in args])
+    sortie = capsys.readouterr()
+    return code, " ".join((sortie.out + sortie.err).split())
+
+
+def reecrire_zip(source: Path, dest: Path, modifier: dict) -> Path:
+    """Copy the zip ``source`` to ``dest`` with some entries' text changed by ``modifier[nom](texte)``."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(source) as entree, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as sortie:
+        for info in entree.infolist():
+            contenu = entree.read(info.filename)
+            if info.filename in modifier:
+                contenu = modifier[info.filename](contenu.decode("utf-8")).encode("utf-8")
+            sortie.writestr(info, contenu)
+    return dest
+
+
+def modele_hostile(dossier: Path, balise: str, slug: str = PIECE) -> Path:
+    """A copy of a shipped template with one paragraph holding ``balise`` before the end of the body."""
+    paragraphe = f"<w:p><w:r><w:t>{escape(balise)}</w:t></w:r></w:p>"
+    ajout = {"word/document.xml": lambda xml: xml.replace("<w:sectPr", paragraphe + "<w:sectPr", 1)}
+    return reecrire_zip(dossier_modeles() / f"{slug}.docx", dossier / f"{slug}.docx", ajout)
+
+
+@pytest.fixture
+def marqueur(tmp_path) -> Path:
+    return tmp_path / "PWNED"
+
+
+def evasions(marqueur: Path) -> list[str]:
+    """Known ways out of a Jinja template; each would create ``marqueur`` or print Python internals."""
+    cmd = f"touch {marqueur}"
+    return [
+        "{{ ''.__class__.__mro__ }}",
+        f"{{{{ cycler.__init__.__globals__.os.popen('{cmd}').read() }}}}",
+        f"{{{{ joiner.__init__.__globals__.os.popen('{cmd}').read() }}}}",
+        f"{{{{ namespace.__init__.__globals__.os.popen('{cmd}').read() }}}}",
+        f"{{{{ lipsum.__globals__['os'].popen('{cmd}').read() }}}}",
+        f"{{{{ self.__init__.__globals__.__builtins__.__import__('os').popen('{cmd}') }}}}",
+        f"{{{{ config.__class__.__init__.__globals__['os'].popen('{cmd}') }}}}",
+        f"{{{{ request.application.__globals__.__builtins__.__import__('os').popen('{cmd}') }}}}",
+        "{{ ''.__class__.__base__.__subclasses__() }}",
+        "{{ porteur.__class__.__init__.__globals__ }}",
+        "{{ ''['__class__'] }}",
+        "{{ porteur|attr('__class__') }}",
+        f"{{% for c in ''.__class__.__base__.__subclasses__() %}}{{{{ c('{cmd}', shell=True) }}}}{{% endfor %}}",
+        "{% include '/etc/passwd' %}",
+        "{% import 'macros.docx' as m %}",
+        "{% extends 'base.docx' %}",
+    ]
+
+
+_ANGLAIS = re.compile(r"is undefined|is unsafe|not safely|no loader|Traceback|Error:", re.I)
+_FRANCAIS = ("interdit", "champ inconnu", "inclusion", "interdite")
+
+
+def test_evasions_refusees_par_templates_check_et_render(tmp_path, capsys, marqueur):
+    for numero, balise in enumerate(evasions(marqueur)):
+        modeles = tmp_path / f"m{numero}"
+        modele_hostile(modeles, balise)
+        code, texte = lancer(capsys, "templates", "check", modeles)
+        assert code == 1, (balise, texte)
+        assert "modèles valides" not in texte
+        assert any(mot in texte for mot in _FRANCAIS) and not _ANGLAIS.search(texte), (balise, texte)
+        sortie = tmp_path / f"sortie{numero}"
+        code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", sortie, "--templates", modeles, "--pieces", PIECE)
+        assert code == 2, (balise, texte)
+        assert f"{PIECE}.docx" in texte and any(mot in texte for mot in _FRANCAIS), (balise, texte)
+        assert not _ANGLAIS.search(texte) and "object at 0x" not in texte and "<class" not in texte, texte
+        assert not marqueur.exists(), balise
+        assert not sortie.exists() or not any(sortie.iterdir())
+
+
+def test_templates_check_situe_l_inclusion(tmp_path, capsys):
+    modele_hostile(tmp_path, "Annexe : {% include 'annexe.docx' %}")
+    code, texte = lancer(capsys, "templates", "check", tmp_path)
+    assert code == 1
+    assert "balise « include » interdite" in texte and "près de « Annexe :" in texte
+
+
+def test_proprietes_du_document_dans_le_meme_bac(tmp_path, capsys, marqueur):
+    titre = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marqueur}').read() }}}}"
+    propriete = {"docProps/core.xml": lambda xml: re.sub(r"<dc:title>.*?</dc:title>|<dc:title/>",
+                                                         f"<dc:title>{escape(titre)}</dc:title>", xml)}
+    chemin = reecrire_zip(dossier_modeles() / f"{PIECE}.docx", tmp_path / "m" / f"{PIECE}.docx", propriete)
+    assert "cycler" in zipfile.ZipFile(chemin).read("docProps/core.xml").decode()
+    code, texte = lancer(capsys, "templates", "check", chemin.parent)
+    assert code == 1 and "accès interdit à un attribut interne « __init__ »" in texte
+    code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", chemin.parent,
+                         "--pieces", PIECE)
+    assert code == 2 and "accès interdit à un attribut interne" in texte
+    assert not marqueur.exists()
+
+
+@pytest.mark.parametrize("balise, message", [
+    ("{% for x in range(10**9) %}x{% endfor %}", "nombre trop grand"),
+    ("{% for x in range(20000) %}x{% endfor %}", "range() de 20000 éléments"),
+    ("{{ 'x' * 3000000000 }}", "trop grand"),
+    ("{{ 'x'|center(3000000000) }}", "nombre trop grand"),
+    ("{{ 'x'.ljust(2000000000) }}", "nombre trop grand"),
+    ("{{ '{:>999999999}'.format(1) }}", "largeur de format trop grande"),
+    ("{{ '%0999999999d' % 1 }}", "largeur de format trop grande"),
+    ("{% set a = 'x' * 900000 %}{{ a ~ a }}", "texte trop grand"),
+    ("{{ 'ab'|replace('a', 'x' * 900000) }}", "texte trop grand"),
+    ("{{ (['x' * 900000] * 5)|join }}", "texte trop grand"),
+    ("{{ ('a' * 400000)|wordwrap(999999) }}", "texte trop grand"),
+    ("{{ (1 / 0) }}", "division par zéro"),
+])
+def test_ressources_bornees_et_erreurs_en_francais(tmp_path, capsys, balise, message):
+    modele_hostile(tmp_path / "m", balise)
+    code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", tmp_path / "m",
+                         "--pieces", PIECE)
+    assert code == 2 and message in texte and f"modèle {PIECE}.docx" in texte, texte
+    assert balise.split()[1][:4] in texte  # the tag is quoted
+    code, texte = lancer(capsys, "templates", "check", tmp_path / "m")
+    assert code == 1 and message in texte, texte
+
+
+def test_delai_par_piece_interrompt_une_boucle_sans_appel():
+    env = environnement(delai=0.3)
+    gabarit = env.from_string("{% for a in range(1000) %}{% for b in range(999) %}{% for c in l %}"
+                              "{% endfor %}{% endfor %}{% endfor %}")
+    with pytest.raises(DelaiDepasse), delai_piece(env):
+        gabarit.render(l=list(range(1000)))
+
+
+def test_delai_par_piece_en_cli(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("DOSSIER_DELAI_MODELE", "0.3")
+    modele_hostile(tmp_path / "m", "{% for a in range(1000) %}{% for b in range(999) %}{% for c in essms %}"
+                                   "{% endfor %}{% endfor %}{% endfor %}")
+    code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", tmp_path / "m",
+                         "--pieces", PIECE)
+    assert code == 2 and "temps de rendu dépassé" in texte
+
+
+def test_globaux_dangereux_absents_et_listes_immuables():
+    env = environnement()
+    for nom in ("cycler", "joiner", "lipsum", "namespace"):
+        assert nom not in env.globals
+    with pytest.raises(ModeleInterdit):
+        env.from_string("{% set l = [1] %}{{ l.append(2) }}").render()
+    assert env.from_string("{{ x }} &").render(x="<w:t>&") == "&lt;w:t&gt;&amp; &"
+
+
+# --------------------------------------------------------------------------- bounded reading
+
+def bombe(chemin: Path, taille: int = 12 * 1024 * 1024, nom: str = "word/document.xml") -> Path:
+    """A small zip declaring a big, highly compressed entry (a decompression bomb)."""
+    with zipfile.ZipFile(chemin, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(nom, b"\0" * taille)
+    return chemin
+
+
+def test_bombe_zip_refusee_avant_decompression(tmp_path):
+    chemin = bombe(tmp_path / "b.docx")
+    assert chemin.stat().st_size < 100_000
+    with pytest.raises(LectureRefusee, match="bombe de décompression"):
+        verifier_zip(chemin, chemin.name)
+    with zipfile.ZipFile(tmp_path / "n.docx", "w") as z:
+        for i in range(10_001):
+            z.writestr(f"x/{i}", "")
+    with pytest.raises(LectureRefusee, match="10001 éléments"):
+        verifier_zip(tmp_path / "n.docx", "n.docx")
+
+
+def test_modele_bombe_refuse(tmp_path, capsys):
+    bombe((tmp_path / "m").mkdir() or tmp_path / "m" / f"{PIECE}.docx")
+    code, texte = lancer(capsys, "templates", "check", tmp_path / "m")
+    assert code == 1 and "bombe de décompression" in texte
+    code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", tmp_path / "m",
+                         "--pieces", PIECE)
+    assert code == 2 and "bombe de décompression" in texte and f"{PIECE}.docx" in texte
+
+
+def test_fifo_et_peripherique_ne_bloquent_pas(tmp_path):
+    fifo = tmp_path / "tube.json"
+    os.mkfifo(fifo)
+    with pytest.raises(LectureRefusee, match="pas un fichier ordinaire.*FIFO"):
+        lire_octets(fifo, 100)
+    with pytest.raises(LectureRefusee, match="pas un fichier ordinaire.*périphérique"):
+        lire_octets("/dev/zero", 100)
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(tmp_path / "s.json"))
+        with pytest.raises(LectureRefusee, match="pas un fichier ordinaire \\(socket\\)"):
+            lire_octets(tmp_path / "s.json", 100)
+
+
+@pytest.mark.parametrize("commande", [["validate"], ["check"], ["financement"], ["render", "-o", "SORTIE"],
+                                      ["checklist", "DOSSIER", "--projet"]])
+def test_projet_non_ordinaire_sortie_2(tmp_path, capsys, commande):
+    fifo = tmp_path / "projet.json"
+    os.mkfifo(fifo)
+    for projet in (fifo, Path("/dev/zero")):
+        args = [a.replace("SORTIE", str(tmp_path / "s")).replace("DOSSIER", str(tmp_path)) for a in commande]
+        code, texte = lancer(capsys, *args[:1], *args[1:], projet) if commande[0] == "checklist" else \
+            lancer(capsys, args[0], projet, *args[1:])
+        assert code == 2, (commande, texte)
+        assert "pas un fichier ordinaire" in texte
+
+
+def test_projet_trop_gros(tmp_path, capsys):
+    gros = tmp_path / "gros.json"
+    with gros.open("wb") as f:
+        f.truncate(60 * 1024 * 1024)  # sparse: nothing written on disk
+    code, texte = lancer(capsys, "validate", gros)
+    assert code == 2 and "fichier trop volumineux" in texte and "limite 50 Mo" in texte
+
+
+def test_erreur_systeme_du_modele_en_francais(tmp_path):
+    from dossier.lecture import lire_modele
+
+    with pytest.raises(DossierError, match="fichier illisible \\(fichier ou dossier introuvable\\)"):
+        lire_modele(tmp_path / "absent.docx")
+
+
+def test_charte_bombe_refusee(tmp_path, capsys):
+    modeles = tmp_path / "m"
+    modeles.mkdir()
+    bombe(modeles / "classeurs.xlsx", nom="xl/workbook.xml")
+    code, texte = lancer(capsys, "templates", "check", modeles)
+    assert code == 1 and "classeurs.xlsx" in texte and "bombe de décompression" in texte
