@@ -7,7 +7,7 @@ APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fon
 
 .PHONY: demo test test-rapide install libreoffice schema bench clean
 
-$(BIN)/dossier: pyproject.toml
+$(BIN)/dossier: pyproject.toml setup.py $(wildcard src/dossier/locale/*/LC_MESSAGES/*.po)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
