@@ -72,6 +72,7 @@ class Groupe(click.Group):
     def __init__(self, *args, subcommand_metavar: str = "COMMANDE [ARGUMENTS]...", **kwargs) -> None:
         super().__init__(*args, subcommand_metavar=subcommand_metavar, **kwargs)
 
+
 AIDE = {"help_option_names": ["-h", "--help"]}
 option_aide = click.help_option("-h", "--help", help="Afficher cette aide et quitter.")
 
@@ -318,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             erreurs.print(f"aide : {e.ctx.command_path} --help", markup=False)
         return 2
     except ProjetInvalide as e:
-        erreurs.print(e.message, style="bold red", markup=False)
+        erreurs.print(texte_affichable(e.message), style="bold red", markup=False)
         afficher_problemes(erreurs, e.problemes)
         return e.exit_code
     except DossierError as e:
