@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gettext
+import importlib
 import json
 import signal
 import sys
 import threading
 import traceback
+from importlib import resources
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from . import __version__
+from .affichage import flux_tolerants, nom_affichable, taire_sortie, texte_affichable
 from .campaigns import charger_campagne
 from .errors import DossierError, ProjetInvalide, SortieExistante, raison_systeme
 from .fichiers import ecrire_atomique
@@ -33,32 +37,51 @@ from .sorties import (
 )
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-erreurs = Console(stderr=True, highlight=False)
+erreurs = Console(stderr=True, highlight=False, soft_wrap=True)  # a message is never cut inside a file name
 
 
-class FormateurAide(click.HelpFormatter):
-    """Click help in French."""
-
-    TITRES = {"Options": "Options", "Commands": "Commandes", "Arguments": "Arguments"}
-
-    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, prefix="Utilisation : ")
-
-    def write_heading(self, heading: str) -> None:
-        super().write_heading(self.TITRES.get(heading, heading))
+# Click names its parameter types in English (the default metavar of an option: TEXT, INTEGER…).
+_NOMS_DES_TYPES = {
+    click.types.StringParamType: "texte", click.types.IntParamType: "entier", click.types.IntRange: "entier",
+    click.types.FloatParamType: "nombre", click.types.FloatRange: "nombre", click.types.BoolParamType: "oui/non",
+    click.types.DateTime: "date", click.types.File: "fichier", click.types.UUIDParameterType: "uuid",
+}
 
 
-class Contexte(click.Context):
-    formatter_class = FormateurAide
+def _click_en_francais() -> None:
+    """Make Click speak French, whatever the user's locale, through its own gettext calls.
+
+    Click's modules call ``gettext.gettext`` / ``ngettext``, which take the language from the
+    environment at each call; binding, in Click's modules only, the same two names to the French
+    catalogue (``locale/fr/LC_MESSAGES/click.mo``, compiled at build time) changes neither the
+    environment passed to subprocesses (LibreOffice) nor gettext for other libraries. Runs before the
+    commands are declared: Click translates some words (``file``, ``directory``) when a parameter is made.
+    The type names Click does not pass through gettext are set here too.
+    """
+    for paresseux in ("click.shell_completion", "click._termui_impl"):  # imported by Click on first use
+        importlib.import_module(paresseux)
+    with resources.as_file(resources.files("dossier") / "locale") as repertoire:
+        francais = gettext.translation("click", repertoire, languages=["fr"], fallback=True)
+    for nom, module in list(sys.modules.items()):
+        if nom == "click" or nom.startswith("click."):
+            if getattr(module, "_", None) is gettext.gettext:
+                module._ = francais.gettext
+            if getattr(module, "ngettext", None) is gettext.ngettext:
+                module.ngettext = francais.ngettext
+    for type_, nom in _NOMS_DES_TYPES.items():
+        type_.name = nom
 
 
-class Commande(click.Command):
-    context_class = Contexte
+_click_en_francais()
 
 
 class Groupe(click.Group):
-    context_class = Contexte
-    command_class = Commande
+    """Click group whose usage line names the subcommand in French (Click does not translate it)."""
+
+    group_class = type  # subgroups (`templates`) are Groupe as well
+
+    def __init__(self, *args, subcommand_metavar: str = "COMMANDE [ARGUMENTS]...", **kwargs) -> None:
+        super().__init__(*args, subcommand_metavar=subcommand_metavar, **kwargs)
 
 
 AIDE = {"help_option_names": ["-h", "--help"]}
@@ -95,7 +118,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
     chemin = Path(fichier)
     if chemin.exists():
-        raise SortieExistante(f"{chemin} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
+        raise SortieExistante(f"{nom_affichable(chemin)} existe déjà : choisir un autre nom (init n'écrase jamais un fichier)")
     if exemple and region:
         raise click.UsageError("--region ne s'applique qu'au squelette, pas à l'exemple (--exemple)")
     contenu, profil = squelette_json(exemple, region)
@@ -103,15 +126,15 @@ def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
         from .fiche import EXTENSIONS_FICHE, ecrire_fiche
 
         if chemin.suffix.lower() not in EXTENSIONS_FICHE:
-            raise DossierError(f"{chemin} : une fiche projet est un classeur Excel (nom en .xlsx)")
+            raise DossierError(f"{nom_affichable(chemin)} : une fiche projet est un classeur Excel (nom en .xlsx)")
         donnees = json.loads(contenu) if exemple else ({"depot": {"profil": profil}, "porteur": {"region": region}} if region else None)
         ecrire_fiche(donnees, chemin)
-        console.print(f"fiche projet écrite : {chemin} (profil de dépôt {profil}) — la faire remplir puis lancer "
-                      f"« dossier fiche import {chemin} -o projet.json »", markup=False)
+        console.print(f"fiche projet écrite : {nom_affichable(chemin)} (profil de dépôt {profil}) — la faire remplir puis lancer "
+                      f"« dossier fiche import {nom_affichable(chemin)} -o projet.json »", markup=False)
         return
     ecrire_atomique(chemin, contenu.encode("utf-8"))
-    console.print(f"projet écrit : {chemin} (profil de dépôt {profil}) — le compléter en suivant "
-                  f"schemas/projet.schema.json, puis lancer « dossier validate {chemin} »", markup=False)
+    console.print(f"projet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — le compléter en suivant "
+                  f"schemas/projet.schema.json, puis lancer « dossier validate {nom_affichable(chemin)} »", markup=False)
 
 
 @cli.command(help="Valider le fichier projet : structure, types, identifiants FINESS/SIRET, cohérence.")
@@ -171,7 +194,7 @@ def campagnes(avec_sources: bool) -> None:
 @cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie.")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier où écrire les pièces.")
-@click.option("--pieces", "selection", help="Pièces à générer, séparées par des virgules (par défaut : toutes).")
+@click.option("--pieces", "selection", metavar="LISTE", help="Pièces à générer, séparées par des virgules (par défaut : toutes).")
 @click.option("--pdf", is_flag=True, help="Ajouter un PDF de chaque pièce (LibreOffice, une seule conversion).")
 @click.option("--force", is_flag=True, help="Remplacer les pièces déjà présentes.")
 @click.option("--templates", "modeles", type=click.Path(file_okay=False), help="Dossier de modèles modifiés (voir « dossier templates export »).")
@@ -209,7 +232,7 @@ def _projet_et_profil(projet: str | None, profil: str | None):
 @cli.command(help="Vérifier qu'un dossier de dépôt est complet et valide (pièces du profil, fichiers lisibles).")
 @click.argument("dossier", type=click.Path(file_okay=False))
 @click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
-@click.option("--profil", help="Profil de dépôt (cnsa-2023, normandie-2023) ; par défaut celui du projet.")
+@click.option("--profil", metavar="PROFIL", help="Profil de dépôt (cnsa-2023, normandie-2023) ; par défaut celui du projet.")
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
 @click.pass_context
@@ -229,7 +252,7 @@ def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str 
 @click.argument("dossier", type=click.Path(file_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Archive .zip à écrire.")
 @click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
-@click.option("--profil", help="Profil de dépôt ; par défaut celui du projet.")
+@click.option("--profil", metavar="PROFIL", help="Profil de dépôt ; par défaut celui du projet.")
 @click.option("--force", is_flag=True, help="Remplacer l'archive si elle existe déjà.")
 @click.option("--incomplet", is_flag=True, help="Archiver malgré une checklist en échec (consigné dans le manifeste).")
 @click.option("--format", "format_", type=click.Choice(["office", "pdf", "les-deux"]), default="pdf", show_default=True,
@@ -250,13 +273,13 @@ def bundle(dossier: str, sortie: str, projet: str | None, profil: str | None, fo
         if resultat is not None:
             afficher_checklist(resultat, console)
         raise
-    console.print(f"archive écrite : {info.chemin} ({taille_lisible(info.taille)}, {len(info.entrees)} fichier(s), sha256 {info.sha256})",
+    console.print(f"archive écrite : {nom_affichable(info.chemin)} ({taille_lisible(info.taille)}, {len(info.entrees)} fichier(s), sha256 {info.sha256})",
                   markup=False)
     if info.controles_en_echec:
         console.print(f"{len(info.controles_en_echec)} contrôle(s) en échec consigné(s) dans le manifeste", style="yellow", markup=False)
 
 
-@cli.group(cls=Groupe, help="Modèles Word et Excel : lister, exporter pour les modifier, vérifier.")
+@cli.group(help="Modèles Word et Excel : lister, exporter pour les modifier, vérifier.")
 @option_aide
 def templates() -> None:
     pass
@@ -285,7 +308,7 @@ def templates_export(rep: str, force: bool) -> None:
     from .render.modeles import exporter_modeles
 
     copies = exporter_modeles(Path(rep), force)
-    console.print(f"{len(copies) if copies else 'modèles'} copié(s) dans {rep} ; les utiliser avec « dossier render … --templates {rep} »", markup=False)
+    console.print(f"{len(copies) if copies else 'modèles'} copié(s) dans {nom_affichable(rep)} ; les utiliser avec « dossier render … --templates {nom_affichable(rep)} »", markup=False)
 
 
 @templates.command("check", help="Vérifier des modèles (par défaut ceux livrés) : syntaxe Jinja, champs inconnus, balises coupées.")
@@ -531,30 +554,6 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
 
 # --------------------------------------------------------------------------- entry point
 
-_MESSAGES_CLICK = {
-    "NoSuchOption": lambda e: f"option inconnue « {e.option_name} »"
-    + (f" (vouliez-vous dire « {e.possibilities[0]} » ?)" if e.possibilities else ""),
-    "MissingParameter": lambda e: f"paramètre manquant : {(e.param.human_readable_name if e.param else '').upper()}",
-    "BadOptionUsage": lambda e: f"option « {e.option_name} » mal employée",
-    "NoArgsIsHelpError": None,
-}
-
-
-def _message_usage(e: click.UsageError) -> str:
-    fabrique = _MESSAGES_CLICK.get(type(e).__name__)
-    if fabrique:
-        return fabrique(e)
-    if isinstance(e, click.BadParameter):
-        nom = e.param.human_readable_name if e.param else "paramètre"
-        return f"valeur invalide pour {nom} : {e.message}"
-    texte = e.format_message()
-    if texte.startswith("No such command"):
-        return f"commande inconnue {texte.split(' ', 3)[-1]} ; voir « dossier --help »"
-    if texte.startswith("Got unexpected extra argument"):
-        return "argument en trop : " + texte.split("(", 1)[-1].rstrip(")")
-    return f"utilisation incorrecte : {texte}"
-
-
 def _interrompre(signum, frame) -> None:
     """SIGTERM cleans up like Ctrl-C: temporary files removed, LibreOffice stopped."""
     raise KeyboardInterrupt
@@ -564,6 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; never a traceback (unless --debug), French messages, exit codes 0/1/2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    flux_tolerants()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrompre)
     try:
@@ -573,32 +573,33 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(e.ctx.get_help())
         return 2
     except click.UsageError as e:
-        erreurs.print(f"erreur : {_message_usage(e)}", style="red", markup=False)
+        erreurs.print(f"erreur : {texte_affichable(e.format_message())}", style="red", markup=False)
         if e.ctx is not None:
             erreurs.print(f"aide : {e.ctx.command_path} --help", markup=False)
         return 2
     except ProjetInvalide as e:
-        erreurs.print(e.message, style="bold red", markup=False)
+        erreurs.print(texte_affichable(e.message), style="bold red", markup=False)
         afficher_problemes(erreurs, e.problemes)
         return e.exit_code
     except DossierError as e:
-        erreurs.print(f"erreur : {e.message}", style="red", markup=False)
+        erreurs.print(f"erreur : {texte_affichable(e.message)}", style="red", markup=False)
         return e.exit_code
     except (click.Abort, KeyboardInterrupt):
         erreurs.print("interrompu : aucun fichier partiel n'a été laissé", style="red", markup=False)
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code
-    except BrokenPipeError:
-        return 2
+    except BrokenPipeError:  # the reader left (`| head`): stop quietly, exit 1 as Click does
+        taire_sortie()
+        return 1
     except OSError as e:  # an operating-system error no command caught: French reason, file named
-        nom = f"{e.filename} : " if e.filename else ""
+        nom = f"{nom_affichable(e.filename)} : " if e.filename else ""
         erreurs.print(f"erreur : {nom}{raison_systeme(e)}", style="red", markup=False)
         return 2
     except Exception as e:  # noqa: BLE001 - last resort: one French line, never a traceback
         if debug:
             traceback.print_exc()
-        erreurs.print(f"erreur inattendue : {type(e).__name__} : {e} (relancer avec --debug pour la trace)", style="red", markup=False)
+        erreurs.print(f"erreur inattendue : {type(e).__name__} : {texte_affichable(str(e))} (relancer avec --debug pour la trace)", style="red", markup=False)
         return 2
 
 
