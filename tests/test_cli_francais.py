@@ -34,6 +34,10 @@ LOCALE = resources.files("dossier") / "locale"
 PO = LOCALE / "fr" / "LC_MESSAGES" / "click.po"
 #: Click strings that do not go through gettext: metavars made from type names, usage-line defaults.
 HORS_CATALOGUE = ["TEXT", "INTEGER", "FLOAT", "BOOLEAN", "FILENAME", "COMMAND", "ARGS", "COMMAND1"]
+#: English words of Click that are also French words of the domain ("cibles d'usage"): Click's own use
+#: of them is caught by its exact form (``Usage:``) instead.
+AUSSI_FRANCAIS = {"usage"}
+FORMES_ANGLAISES = re.compile(r"\bUsage:")
 
 
 def _catalogue():
@@ -56,7 +60,7 @@ def _mots_anglais() -> set[str]:
             anglais |= _mots(msgid)
         for msgstr in (message.string,) if isinstance(message.string, str) else message.string:
             francais |= _mots(msgstr)
-    return (anglais - francais) | {m.lower() for m in HORS_CATALOGUE}
+    return (anglais - francais - AUSSI_FRANCAIS) | {m.lower() for m in HORS_CATALOGUE}
 
 
 MOTS_ANGLAIS = _mots_anglais()
@@ -65,7 +69,8 @@ MOTS_ANGLAIS = _mots_anglais()
 def anglais_dans(texte: str) -> list[str]:
     """Click's English words in ``texte``, file paths and option names (``--help``, the contract's) set aside."""
     sans_noms = re.sub(r"(?<![\w'])--?[A-Za-z][\w-]*|/[^\s']*", " ", texte)
-    return sorted({m for m in re.findall(r"[A-Za-z]+", sans_noms) if m.lower() in MOTS_ANGLAIS})
+    formes = FORMES_ANGLAISES.findall(texte)
+    return sorted({m for m in re.findall(r"[A-Za-z]+", sans_noms) if m.lower() in MOTS_ANGLAIS} | set(formes))
 
 
 def executer(capsys, args: list[str]) -> tuple[int, str]:
@@ -92,9 +97,10 @@ def chemins_de_commandes(groupe: click.Group, prefixe: tuple[str, ...] = ()) -> 
 def test_la_liste_des_mots_anglais_est_celle_de_click():
     # the list the other tests check against is real: Click's words, not a handful
     assert len(MOTS_ANGLAIS) > 100
-    assert {"usage", "missing", "such", "directory", "file", "required", "show", "invalid", "got", "text"} <= MOTS_ANGLAIS
-    assert not {"options", "arguments", "version"} & MOTS_ANGLAIS  # the same words in French
+    assert {"missing", "such", "directory", "file", "required", "show", "invalid", "got", "text"} <= MOTS_ANGLAIS
+    assert not {"options", "arguments", "version", "usage"} & MOTS_ANGLAIS  # the same words in French
     assert anglais_dans("Error: Missing argument 'PROJET'.") == ["Error", "Missing"]
+    assert anglais_dans("Usage: dossier check") == ["Usage:"] and not anglais_dans("cibles d'usage")
 
 
 def test_chaque_message_de_click_installe_est_traduit():
