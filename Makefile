@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EXEMPLE := examples/normandie-2023-acquisition.json
 MESURES := examples/mesures-normandie-2023.csv
-APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu
+# Polices aux métriques d'Arial (Liberation) et de Calibri (Carlito) : les PDF ont la mise en page de Word/Excel.
+APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu fonts-liberation fonts-crosextra-carlito
 
 .PHONY: demo test test-rapide install libreoffice schema bench clean
 
@@ -18,7 +19,7 @@ install: $(BIN)/dossier
 
 # LibreOffice : conversion PDF (render --pdf) et recalcul des formules dans les tests.
 libreoffice:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@{ command -v soffice && fc-list | grep -q "Liberation Sans" && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
 	  echo "Installation de LibreOffice ($(APT_PAQUETS))"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PAQUETS) >/dev/null; }
