@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from copy import copy
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -165,9 +167,45 @@ def ecrire_charte_par_defaut(dest: Path) -> None:
     ecrire_charte(dest, styles_par_defaut(), exemples)
 
 
+class _Fusions(MultiCellRange):
+    """A sheet's merged ranges, each added in O(1).
+
+    openpyxl's ``MultiCellRange.add`` first compares the new range with every range already merged,
+    so ``merge_cells`` once per ESSMS (the materials sheet) cost O(n²). The workbooks never merge a
+    range twice nor overlapping ranges: a set insertion is enough.
+    """
+
+    def add(self, coord) -> None:
+        self.ranges.add(coord)
+
+
+class _Classeur(Workbook):
+    """Workbook whose sheets merge cells (see ``_Fusions``) and take named styles in constant time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.formats_des_styles: dict[str, object] = {}
+
+    def styler(self, cellule, style: str) -> None:
+        """``cellule.style = style`` without openpyxl's per-assignment search through the list of
+        style names (a third of the planning's time): the cell format a named style gives is the
+        same for every cell, so it is computed once and copied."""
+        format_ = self.formats_des_styles.get(style)
+        if format_ is None:
+            cellule.style = style
+            self.formats_des_styles[style] = copy(cellule._style)
+        else:
+            cellule._style = copy(format_)
+
+    def create_sheet(self, title=None, index=None) -> Worksheet:
+        ws = super().create_sheet(title, index)
+        ws.merged_cells = _Fusions()
+        return ws
+
+
 def nouveau_classeur(charte: Charte | None) -> Workbook:
     """An empty workbook with the named styles, as the charter (``--templates``) changes them."""
-    wb = Workbook()
+    wb = _Classeur()
     wb.remove(wb.active)
     defauts = styles_par_defaut()
     for nom, (*_, format_) in STYLES.items():
@@ -205,7 +243,7 @@ def ecrire(ws: Worksheet, ligne: int, colonne: int, valeur, style: str):
         cellule.value = _nombre(valeur)
     else:
         cellule.value = valeur
-    cellule.style = style
+    styler(cellule, style)
     return cellule
 
 
@@ -213,14 +251,23 @@ def formule(ws: Worksheet, ligne: int, colonne: int, texte: str, style: str):
     """Write a formula (``texte`` starts with "=") in a cell of that style."""
     cellule = ws.cell(ligne, colonne)
     cellule.value = texte
-    cellule.style = style
+    styler(cellule, style)
     return cellule
 
 
 def ligne_styles(ws: Worksheet, ligne: int, premiere: int, derniere: int, style: str) -> None:
     """Give a style to the cells of a row from column ``premiere`` to ``derniere``."""
     for colonne in range(premiere, derniere + 1):
-        ws.cell(ligne, colonne).style = style
+        styler(ws.cell(ligne, colonne), style)
+
+
+def styler(cellule, style: str) -> None:
+    """Give a named style to a cell (in constant time in a workbook of ``nouveau_classeur``)."""
+    classeur = cellule.parent.parent
+    if isinstance(classeur, _Classeur):
+        classeur.styler(cellule, style)
+    else:
+        cellule.style = style
 
 
 _STYLES_RENVOYES = frozenset({"valeur", "texte", "texte-retrait", "synthese", "total", "controle", "note", "entete"})
