@@ -35,6 +35,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -272,9 +273,30 @@ def ecrire_charte_par_defaut(dest: Path) -> None:
     ecrire_charte(dest, styles_par_defaut(), exemples)
 
 
+class _Fusions(MultiCellRange):
+    """A sheet's merged ranges, each added in O(1).
+
+    openpyxl's ``MultiCellRange.add`` first compares the new range with every range already merged,
+    so ``merge_cells`` once per ESSMS (the materials sheet) cost O(n²). The renderer never merges a
+    range twice nor overlapping ranges: a set insertion is enough.
+    """
+
+    def add(self, coord) -> None:
+        self.ranges.add(coord)
+
+
+class _Classeur(Workbook):
+    """Workbook whose sheets merge cells in constant time (see ``_Fusions``)."""
+
+    def create_sheet(self, title=None, index=None) -> Worksheet:
+        ws = super().create_sheet(title, index)
+        ws.merged_cells = _Fusions()
+        return ws
+
+
 def _classeur(charte: Charte | None) -> Workbook:
     """An empty workbook with the named styles, as the charter (``--templates``) changes them."""
-    wb = Workbook()
+    wb = _Classeur()
     wb.remove(wb.active)
     defauts = styles_par_defaut()
     for nom, (*_, format_) in _STYLES.items():
