@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from copy import copy
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -286,7 +287,22 @@ class _Fusions(MultiCellRange):
 
 
 class _Classeur(Workbook):
-    """Workbook whose sheets merge cells in constant time (see ``_Fusions``)."""
+    """Workbook whose sheets merge cells (see ``_Fusions``) and take named styles in constant time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.formats_des_styles: dict[str, object] = {}
+
+    def styler(self, cellule, style: str) -> None:
+        """``cellule.style = style`` without openpyxl's per-assignment search through the list of
+        style names (a third of the planning's time): the cell format a named style gives is the
+        same for every cell, so it is computed once and copied."""
+        format_ = self.formats_des_styles.get(style)
+        if format_ is None:
+            cellule.style = style
+            self.formats_des_styles[style] = copy(cellule._style)
+        else:
+            cellule._style = copy(format_)
 
     def create_sheet(self, title=None, index=None) -> Worksheet:
         ws = super().create_sheet(title, index)
@@ -334,20 +350,20 @@ def _ecrire(ws: Worksheet, ligne: int, colonne: int, valeur, style: str):
         cellule.value = _nombre(valeur)
     else:
         cellule.value = valeur
-    cellule.style = style
+    ws.parent.styler(cellule, style)
     return cellule
 
 
 def _formule(ws: Worksheet, ligne: int, colonne: int, formule: str, style: str):
     cellule = ws.cell(ligne, colonne)
     cellule.value = formule
-    cellule.style = style
+    ws.parent.styler(cellule, style)
     return cellule
 
 
 def _ligne_styles(ws: Worksheet, ligne: int, premiere: int, derniere: int, style: str) -> None:
     for colonne in range(premiere, derniere + 1):
-        ws.cell(ligne, colonne).style = style
+        ws.parent.styler(ws.cell(ligne, colonne), style)
 
 
 _STYLES_RENVOYES = frozenset({"valeur", "texte", "texte-retrait", "synthese", "total", "controle", "note", "entete"})
