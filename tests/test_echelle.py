@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from decimal import Decimal
 
@@ -89,3 +93,86 @@ def test_2000_essms_toutes_commandes(grand_projet, capsys, tmp_path):
     assert ecrits and not any(n.startswith(".") for n in ecrits)
     assert all((sortie / n).stat().st_size > 0 for n in ecrits)
     print(f"\nrendu de {N} ESSMS : {duree:.1f} s, {len(ecrits)} fichiers")
+
+
+# --------------------------------------------------------------------------- interruption at scale
+
+
+def _processus(args: list[str], **kwargs) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"))
+    return subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs)
+
+
+def _terminer(proc: subprocess.Popen, sig: int) -> tuple[float, str]:
+    """Send ``sig``; seconds until the process ended, and what it printed."""
+    proc.send_signal(sig)
+    debut = time.monotonic()
+    try:
+        sortie, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return time.monotonic() - debut, sortie.decode("utf-8", "replace")
+
+
+# A command line whose child stays in one C call that holds the GIL (catastrophic backtracking in
+# ``re``): no Python handler can run in it, only the supervising parent can end it.
+BLOQUE = """
+import re, sys, tempfile
+from pathlib import Path
+from dossier import interruption
+interruption.superviser()
+dossier = Path(tempfile.mkdtemp(prefix=".rendu-", dir=sys.argv[1]))
+(dossier / "piece.docx").write_bytes(b"partiel")
+with interruption.a_nettoyer(chemin=dossier):
+    print("pret", flush=True)
+    re.match(r"(a+)+$", "a" * 64 + "b")
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_interruption_pendant_un_long_appel_c(tmp_path, sig):
+    proc = _processus(["-c", BLOQUE, str(tmp_path)])
+    assert proc.stdout.readline().decode().strip() == "pret"
+    duree, texte = _terminer(proc, sig)
+    assert proc.returncode == 2, texte
+    assert "interrompu : aucun fichier partiel n'a été laissé" in texte
+    assert "Traceback" not in texte
+    assert duree < 2, f"{duree:.1f} s pour s'arrêter"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_code_de_sortie_transmis(tmp_path):
+    """The supervising parent exits with the command's own code and output."""
+    proc = _processus(["-m", "dossier", "validate", str(tmp_path / "absent.json")])
+    sortie, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "fichier projet introuvable" in sortie.decode()
+
+
+@pytest.fixture(scope="module")
+def projet_5000(tmp_path_factory):
+    chemin = tmp_path_factory.mktemp("echelle") / "projet-5000.json"
+    chemin.write_text(json.dumps(_bench().variante(5000), ensure_ascii=False), "utf-8")
+    return chemin
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attente", [0.2, 2.5])
+def test_sigterm_pendant_un_grand_rendu(projet_5000, tmp_path, attente):
+    """5 000 ESSMS: SIGTERM while the pieces are written ends the render within 2 s, leaving nothing."""
+    sortie = tmp_path / "dossier"
+    proc = _processus(["-m", "dossier", "render", str(projet_5000), "-o", str(sortie)])
+    limite = time.monotonic() + 120
+    while not list(sortie.glob(".rendu-*")):
+        assert proc.poll() is None, proc.stdout.read().decode()
+        assert time.monotonic() < limite, "le rendu n'a jamais commencé"
+        time.sleep(0.02)
+    time.sleep(attente)
+    assert proc.poll() is None, "rendu terminé avant le signal : augmenter la taille"
+    duree, texte = _terminer(proc, signal.SIGTERM)
+    assert proc.returncode == 2, texte
+    assert "interrompu : aucun fichier partiel n'a été laissé" in texte
+    assert duree < 2, f"{duree:.1f} s pour s'arrêter"
+    assert sorted(p.name for p in sortie.iterdir()) == []

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import signal
 import sys
-import threading
 import traceback
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from . import __version__
+from . import __version__, interruption
 from .campaigns import charger_campagne
 from .errors import DossierError, ProjetInvalide, SortieExistante
 from .fichiers import ecrire_atomique
@@ -296,17 +294,11 @@ def _message_usage(e: click.UsageError) -> str:
     return f"utilisation incorrecte : {texte}"
 
 
-def _interrompre(signum, frame) -> None:
-    """SIGTERM cleans up like Ctrl-C: temporary files removed, LibreOffice stopped."""
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; never a traceback (unless --debug), French messages, exit codes 0/1/2."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrompre)
+    interruption.installer()
     try:
         code = cli.main(args=args, prog_name="dossier", standalone_mode=False)
         return code if isinstance(code, int) else 0
@@ -326,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
         erreurs.print(f"erreur : {e.message}", style="red", markup=False)
         return e.exit_code
     except (click.Abort, KeyboardInterrupt):
-        erreurs.print("interrompu : aucun fichier partiel n'a été laissé", style="red", markup=False)
+        erreurs.print(interruption.MESSAGE, style="red", markup=False)
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code
@@ -340,4 +332,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
+    interruption.superviser()
     sys.exit(main())

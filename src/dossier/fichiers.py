@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import DossierError, raison_systeme
+from .interruption import a_nettoyer
 
 
 @contextmanager
@@ -19,8 +20,9 @@ def fichier_temporaire(cible: Path) -> Iterator[Path]:
     os.close(fd)
     tmp = Path(nom)
     try:
-        yield tmp
-        os.replace(tmp, cible)
+        with a_nettoyer(chemin=tmp):
+            yield tmp
+            os.replace(tmp, cible)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise DossierError(f"écriture impossible de {cible} : {raison_systeme(e)}") from None

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import LibreOfficeIndisponible, raison_systeme
+from ..interruption import a_nettoyer
 
 PAQUETS = "libreoffice-writer-nogui libreoffice-calc-nogui"
 DELAI_DEFAUT = 300
@@ -31,7 +32,8 @@ def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = 
         return []
     soffice = trouver_soffice()
     delai = delai or float(os.environ.get("DOSSIER_DELAI_PDF", DELAI_DEFAUT))
-    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as profil:
+    with tempfile.TemporaryDirectory(prefix="dossier-lo-") as profil, \
+            a_nettoyer(chemin=profil):
         commande = [
             soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
             f"-env:UserInstallation={Path(profil).as_uri()}",
@@ -42,7 +44,8 @@ def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = 
         except OSError as e:
             raise LibreOfficeIndisponible(f"LibreOffice ne démarre pas ({soffice}) : {raison_systeme(e)}") from None
         try:
-            _, erreur = processus.communicate(timeout=delai)
+            with a_nettoyer(groupe=processus.pid):
+                _, erreur = processus.communicate(timeout=delai)
         except subprocess.TimeoutExpired:
             os.killpg(processus.pid, signal.SIGKILL)
             processus.wait()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..campaigns import charger_campagne
 from ..errors import DossierError, SortieExistante, raison_systeme
+from ..interruption import a_nettoyer
 from ..model import Projet
 from ..profiles import FichierGenere, Profil, charger_profil, evaluer_condition, faits_du_projet
 from ..rules import Controle, Financement, calculer_financement
@@ -98,7 +99,8 @@ def rendre_dossier(
         rapport.marqueurs += phases_sans_jalon(projet).values()
     try:
         sortie.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp:
+        with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp, \
+                a_nettoyer(chemin=tmp):
             tmp = Path(tmp)
             for f in a_rendre:
                 if progression:
