@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 EXEMPLE := examples/normandie-2023-acquisition.json
 APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu
 
-.PHONY: demo test test-rapide install libreoffice schema bench clean
+.PHONY: demo test test-rapide install libreoffice schema bench bench-echelle clean
 
 $(BIN)/dossier: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ schema: install
 
 bench: install libreoffice
 	$(BIN)/python benchmarks/render.py
+
+bench-echelle: install
+	$(BIN)/python benchmarks/render.py --sans-pdf --tailles 2000,5000,10000,20000,40000
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info

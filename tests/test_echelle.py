@@ -1,20 +1,34 @@
-"""Scale: a 2 000-ESSMS project (``benchmarks/render.py``'s ``variante(2000)``) goes through every command."""
+"""Scale: a 2 000-ESSMS project goes through every command; large renders stay interruptible; the Word
+body kept as text (no lxml tree) gives the same document as docxtpl's tree."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
 
 import fabrique
+from dossier.campaigns import charger_campagne
 from dossier.cli import main
+from dossier.profiles import charger_profil
+from dossier.render import docx as docx_rendu
+from dossier.render.contexte import construire_contexte
+from dossier.render.docx import dossier_modeles, rendre_docx
+from dossier.rules import calculer_financement
+from fabrique import projet_de
 
 N = 2000
 
@@ -176,3 +190,56 @@ def test_sigterm_pendant_un_grand_rendu(projet_5000, tmp_path, attente):
     assert "interrompu : aucun fichier partiel n'a été laissé" in texte
     assert duree < 2, f"{duree:.1f} s pour s'arrêter"
     assert sorted(p.name for p in sortie.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- Word body kept as text
+
+
+def _structure(chemin: Path) -> list[tuple]:
+    with zipfile.ZipFile(chemin) as z:
+        racine = etree.fromstring(z.read("word/document.xml"))
+    return [(e.tag, dict(e.attrib), e.text, e.tail) for e in racine.iter()]
+
+
+def test_corps_en_texte_comme_l_arbre_de_docxtpl(tmp_path, monkeypatch):
+    """Every Word piece of a 40-ESSMS project: same document whether the rendered body stays text or
+    goes through docxtpl's lxml tree (hostile texts included)."""
+    donnees = _bench().variante(40)
+    donnees["essms"][0]["nom"] = "EHPAD « Les <Tilleuls> » & fils\n2e ligne\tcolonne 'x' \"y\""
+    projet = projet_de(donnees)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    contexte = construire_contexte(projet, fin, charger_profil(projet.depot.profil))
+    slugs = sorted(p.stem for p in dossier_modeles().glob("*.docx"))
+    assert len(slugs) >= 6
+    for slug in slugs:
+        rendre_docx(slug, contexte, tmp_path / f"{slug}-texte.docx")
+    monkeypatch.setattr(docx_rendu, "_COLONNES_VARIABLES", re.compile(""))  # every template: tree path
+    for slug in slugs:
+        rendre_docx(slug, contexte, tmp_path / f"{slug}-arbre.docx")
+        assert _structure(tmp_path / f"{slug}-texte.docx") == _structure(tmp_path / f"{slug}-arbre.docx"), slug
+    assert "Les <Tilleuls> » & fils" in "\n".join(
+        c.text for t in Document(tmp_path / "note-de-presentation-texte.docx").tables for r in t.rows for c in r.cells)
+
+
+def test_colonnes_ajoutees_par_tc(tmp_path):
+    """A ``{%tc`` loop adds columns: the table grid is re-counted (docxtpl's tree path)."""
+    doc = Document()
+    cellules = doc.add_table(rows=1, cols=3).rows[0].cells
+    for cellule, texte in zip(cellules, ["{%tc for c in colonnes %}", "{{ c }}", "{%tc endfor %}"]):
+        cellule.text = texte
+    modele = tmp_path / "modele.docx"
+    doc.save(modele)
+    rendu = docx_rendu._classe_modele()(str(modele))
+    rendu.render({"colonnes": ["a", "b", "c", "d", "e"]}, jinja_env=docx_rendu.environnement(), autoescape=True)
+    rendu.save(tmp_path / "rendu.docx")
+    table = Document(tmp_path / "rendu.docx").tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["a", "b", "c", "d", "e"]
+    assert len(table._tbl.tblGrid.findall(qn("w:gridCol"))) == 5
+
+
+def test_identifiants_de_dessins_renumerotes():
+    modele = docx_rendu._classe_modele()(str(dossier_modeles() / "gouvernance.docx"))
+    modele.docx_ids_index = 1000
+    corps = docx_rendu._CorpsTexte('<wp:docPr id="1" name="a"/><w:t>id="7"</w:t><wp:docPr name="b" id="1" descr="x"/>')
+    modele.fix_docpr_ids(corps)
+    assert corps.xml == '<wp:docPr id="1001" name="a"/><w:t>id="7"</w:t><wp:docPr name="b" id="1002" descr="x"/>'
