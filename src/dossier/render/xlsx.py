@@ -960,6 +960,16 @@ def _declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
 # --------------------------------------------------------------------------- matériels
 
 
+_SOUS_TOTAL_DEVIS = "Sous-total du devis"
+_MONTANT_FINANCE = "Montant financé par l'aide ESMS numérique"
+
+
+def _somme_si(premiere: int, derniere: int, libelle: str) -> str:
+    """Sum of column D over the rows labelled ``libelle``: one ``+D…`` per ESSMS would pass Excel's
+    8 192-character formula limit from about 1 100 equipped ESSMS (Excel then calls the file corrupt)."""
+    return f'=SUMIF($A${premiere}:$A${derniere},"{libelle}",$D${premiere}:$D${derniere})'
+
+
 def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
     ws = wb.create_sheet(FEUILLE_MATERIELS)
     ligne = _entete(ws, "Liste chiffrée des matériels et plan d'implantation", projet)
@@ -976,7 +986,7 @@ def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
     petits = {o.id: o.petit for o in fin.organismes}
     noms_og = {og.id: og.raison_sociale for og in projet.organismes}
     r = entete
-    sous_totaux, finances, textes_a, textes_f = [], [], [], []
+    textes_a, textes_f = [], []
     equipes = [e for e in projet.essms if e.materiel is not None]
     for e in equipes:
         m = e.materiel
@@ -1007,13 +1017,12 @@ def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
             _ecrire(ws, r, 6, "", "texte")
         r += 1
         r_sous_total = r
-        _ecrire(ws, r, 1, "Sous-total du devis", "total")
+        _ecrire(ws, r, 1, _SOUS_TOTAL_DEVIS, "total")
         _ligne_styles(ws, r, 2, 3, "total")
         _formule(ws, r, 4, f"=SUM(D{premiere}:D{r - 1})", "total-montant")
         _ligne_styles(ws, r, 5, 6, "total")
-        sous_totaux.append(f"D{r}")
         r += 1
-        _ecrire(ws, r, 1, "Montant financé par l'aide ESMS numérique", "texte")
+        _ecrire(ws, r, 1, _MONTANT_FINANCE, "texte")
         _ligne_styles(ws, r, 2, 3, "vide")
         ligne_fin = lignes_fin.get(e.finess_et)
         if petits.get(e.organisme):
@@ -1024,7 +1033,6 @@ def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
             _ecrire(ws, r, 4, ligne_fin.materiel if ligne_fin else Decimal(0), "total-montant")
             _ecrire(ws, r, 5, "non financé : organisme gestionnaire non « petit »", "texte")
         ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=6)
-        finances.append(f"D{r}")
     if not equipes:
         r += 1
         _ecrire(ws, r, 1, "Aucun financement de matériel demandé (essms[].materiel)", "texte")
@@ -1032,13 +1040,13 @@ def _materiels(wb: Workbook, projet: Projet, fin: Financement) -> None:
     r += 2
     _ecrire(ws, r, 1, "Total des devis", "total")
     _ligne_styles(ws, r, 2, 3, "total")
-    _formule(ws, r, 4, "=" + ("+".join(sous_totaux) if sous_totaux else "0"), "total-montant")
+    _formule(ws, r, 4, _somme_si(entete + 1, r - 2, _SOUS_TOTAL_DEVIS), "total-montant")
     _ligne_styles(ws, r, 5, 6, "total")
     r += 1
     _ecrire(ws, r, 1, "Total financé par l'aide ESMS numérique (matériel)", "total")
     _ligne_styles(ws, r, 2, 3, "total")
-    _formule(ws, r, 4, "=" + ("+".join(finances) if finances else "0"), "total-montant")
+    _formule(ws, r, 4, _somme_si(entete + 1, r - 3, _MONTANT_FINANCE), "total-montant")
     _ligne_styles(ws, r, 5, 6, "total")
-    _largeurs(ws, {1: _largeur_texte(textes_a + ["Montant financé par l'aide ESMS numérique"], 36, 55),
+    _largeurs(ws, {1: _largeur_texte(textes_a + [_MONTANT_FINANCE], 36, 55),
                    2: 10, 3: 14, 4: 15, 5: 22, 6: _largeur_texte(textes_f + ["Emplacement"], 18, 40)})
     _mise_en_page(ws, entete, entete + 1, 6)
