@@ -19,6 +19,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from lxml import etree
+from openpyxl import load_workbook
 
 import fabrique
 from dossier.campaigns import charger_campagne
@@ -27,6 +28,7 @@ from dossier.profiles import charger_profil
 from dossier.render import docx as docx_rendu
 from dossier.render.contexte import construire_contexte
 from dossier.render.docx import dossier_modeles, rendre_docx
+from dossier.render.xlsx import rendre_xlsx
 from dossier.rules import calculer_financement
 from fabrique import projet_de
 
@@ -243,3 +245,15 @@ def test_identifiants_de_dessins_renumerotes():
     corps = docx_rendu._CorpsTexte('<wp:docPr id="1" name="a"/><w:t>id="7"</w:t><wp:docPr name="b" id="1" descr="x"/>')
     modele.fix_docpr_ids(corps)
     assert corps.xml == '<wp:docPr id="1001" name="a"/><w:t>id="7"</w:t><wp:docPr name="b" id="1002" descr="x"/>'
+
+
+@pytest.mark.slow
+def test_formules_sous_la_limite_d_excel(tmp_path):
+    """8 000 ESSMS (2 000 with equipment): no formula of the materials list passes Excel's 8 192 characters."""
+    projet = projet_de(_bench().variante(8000))
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    rendre_xlsx("materiels", projet, fin, tmp_path / "materiels.xlsx")
+    ws = load_workbook(tmp_path / "materiels.xlsx").active
+    formules = [c.value for ligne in ws.iter_rows() for c in ligne if isinstance(c.value, str) and c.value.startswith("=")]
+    assert len(formules) > 4000
+    assert max(map(len, formules)) <= 8192
