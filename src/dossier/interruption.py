@@ -30,7 +30,11 @@ _canal: int | None = None  # write end of the pipe to the supervising parent (in
 
 
 def _interrompre(signum, frame) -> None:
-    """SIGTERM cleans up like Ctrl-C: ``KeyboardInterrupt`` unwinds, removing temporary files."""
+    """SIGTERM cleans up like Ctrl-C: ``KeyboardInterrupt`` unwinds, removing temporary files.
+
+    Once: a second SIGTERM (systemd signals every process of the group, then the parent forwards
+    its own) must not break off that cleanup."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 
@@ -118,22 +122,24 @@ def superviser() -> None:
     lecture, ecriture = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
+    # signals wait (blocked) until each process has its handlers; the parent's reader thread keeps
+    # them blocked, so that they interrupt the main thread's waitpid
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNAUX)
     pid = os.fork()
     if pid == 0:
         os.close(lecture)
         _canal = ecriture
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNAUX)
         return
     os.close(ecriture)
     registre: dict[str, tuple[str, str]] = {}
     lecteur = threading.Thread(target=_lire_declarations, args=(lecture, registre), daemon=True)
-    # the reader thread blocks the signals, so that they interrupt the main thread's waitpid
-    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNAUX)
     lecteur.start()
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNAUX)
     for sig in SIGNAUX:
         signal.signal(sig, _signal_recu)
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNAUX)
         _, statut = os.waitpid(pid, 0)
         signal_recu = interrompu = False
     except _Signal:
