@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from xml.parsers import expat
 
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 
@@ -77,8 +78,6 @@ class _CorpsTexte:
 
 def _bien_forme(xml: str) -> bool:
     """Whether ``xml`` is well-formed, checked by expat without building a tree."""
-    from xml.parsers import expat
-
     try:
         expat.ParserCreate().Parse(xml, True)
     except expat.ExpatError:
@@ -101,7 +100,9 @@ def _classe_modele():
 
         One regular expression over the text nodes replaces docxtpl's per-paragraph, per-run
         ``resolve_listing`` (same result for ``\n`` and ``\t``; the context holds no other control
-        character, see ``contexte.nettoyer``), which grew with the number of ESSMS.
+        character, see ``contexte.nettoyer``), which grew with the number of ESSMS. The rendered
+        body is not parsed into a tree when no table can change columns (``fix_tables``), and is
+        moved into the document in linear time when it is (``map_tree``).
         """
 
         def resolve_listing(self, xml: str) -> str:
