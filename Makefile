@@ -7,7 +7,7 @@ MESURES := examples/mesures-normandie-2023.csv
 # Polices aux métriques d'Arial (Liberation) et de Calibri (Carlito) : les PDF ont la mise en page de Word/Excel.
 APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu fonts-liberation fonts-crosextra-carlito
 
-.PHONY: demo test test-rapide install libreoffice schema bench clean
+.PHONY: demo test test-rapide install libreoffice schema bench bench-echelle clean
 
 $(BIN)/dossier: pyproject.toml setup.py $(wildcard src/dossier/locale/*/LC_MESSAGES/*.po)
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,9 @@ schema: install
 
 bench: install libreoffice
 	$(BIN)/python benchmarks/render.py
+
+bench-echelle: install
+	$(BIN)/python benchmarks/render.py --sans-pdf --tailles 2000,5000,10000,20000,40000
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info

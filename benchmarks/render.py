@@ -1,11 +1,13 @@
 """Time ``dossier render`` as a fresh process on generated variants of the reference example.
 
 Usage: ``python benchmarks/render.py [--tailles 15,50,500,2000] [--repetitions 3] [--sans-pdf] [--pdf-max 2000]``
+(``make bench-echelle``: 2 000 to 40 000 ESSMS without PDF.)
 
 For each size, a project with that many ESSMS is generated from the reference example (same OG,
 new valid FINESS numbers), then ``dossier render`` runs in a new process, without and with ``--pdf``
-(up to ``--pdf-max`` ESSMS); the table gives the median wall time and the peak memory (RSS) of the
-largest process of the run (``dossier`` itself, or LibreOffice with ``--pdf``: ``wait4`` reports the
+(up to ``--pdf-max`` ESSMS); the table gives the median wall time, the median CPU time (user +
+system of the process and its children: steadier than wall time on a shared machine) and the peak
+memory (RSS) of the largest process of the run (``dossier`` itself, or LibreOffice with ``--pdf``: ``wait4`` reports the
 maximum over the process and its waited-for descendants). Runs from a source checkout without
 installation (``src/`` is put on ``PYTHONPATH`` when ``dossier`` is not importable); a run whose exit
 code is not 0 or 1 is flagged, since its time would measure a failure.
@@ -69,14 +71,14 @@ def environnement() -> dict[str, str]:
     return env
 
 
-def mesurer(commande: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MiB and exit code of one fresh process."""
+def mesurer(commande: list[str]) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MiB and exit code of one fresh process."""
     debut = time.perf_counter()
     proc = subprocess.Popen(commande, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environnement())
     _, statut, usage = os.wait4(proc.pid, 0)
     duree = time.perf_counter() - debut
     proc.returncode = os.waitstatus_to_exitcode(statut)
-    return duree, usage.ru_maxrss / 1024, proc.returncode
+    return duree, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
 def main() -> None:
@@ -101,17 +103,20 @@ def main() -> None:
                     sortie = Path(tmp) / f"out-{n}-{pdf}-{k}"
                     cmd = [*dossier_cmd(), "render", str(projet), "-o", str(sortie)] + (["--pdf"] if pdf else [])
                     mesures.append(mesurer(cmd))
-                codes = {m[2] for m in mesures}
-                lignes.append((n, pdf, statistics.median(m[0] for m in mesures), max(m[1] for m in mesures), codes))
-                print(f"  {n} ESSMS{' --pdf' if pdf else ''} : {lignes[-1][2]:.2f} s", file=sys.stderr)
+                codes = {m[3] for m in mesures}
+                lignes.append((n, pdf, statistics.median(m[0] for m in mesures), statistics.median(m[1] for m in mesures),
+                               max(m[2] for m in mesures), codes))
+                print(f"  {n} ESSMS{' --pdf' if pdf else ''} : {lignes[-1][2]:.2f} s ({lignes[-1][3]:.2f} s CPU, "
+                      f"{lignes[-1][4]:.0f} Mio)", file=sys.stderr)
                 if not codes <= {0, 1}:
                     print(f"  ATTENTION : code(s) {sorted(codes)} : le rendu a échoué, la durée ne mesure pas un rendu",
                           file=sys.stderr)
-    print(f"{'ESSMS':>6} | {'PDF':>4} | {'médiane (s)':>11} | {'s / ESSMS':>9} | {'RSS max (Mio)':>13} | codes")
-    print("-" * 66)
-    for n, pdf, duree, rss, codes in lignes:
+    print(f"{'ESSMS':>6} | {'PDF':>4} | {'médiane (s)':>11} | {'CPU (s)':>7} | {'s / ESSMS':>9} | {'RSS max (Mio)':>13} | codes")
+    print("-" * 76)
+    for n, pdf, duree, cpu, rss, codes in lignes:
         echec = "" if codes <= {0, 1} else "  ÉCHEC"
-        print(f"{n:>6} | {'oui' if pdf else 'non':>4} | {duree:>11.2f} | {duree / n:>9.4f} | {rss:>13.0f} | {sorted(codes)}{echec}")
+        print(f"{n:>6} | {'oui' if pdf else 'non':>4} | {duree:>11.2f} | {cpu:>7.2f} | {duree / n:>9.4f} | {rss:>13.0f} | "
+              f"{sorted(codes)}{echec}")
 
 
 if __name__ == "__main__":

@@ -1,16 +1,36 @@
-"""Scale: a 2 000-ESSMS project (``benchmarks/render.py``'s ``variante(2000)``) goes through every command."""
+"""Scale: a 2 000-ESSMS project goes through every command; large renders stay interruptible; the Word
+body kept as text (no lxml tree) gives the same document as docxtpl's tree."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 import time
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from lxml import etree
+from openpyxl import load_workbook
 
 import fabrique
+from dossier.campaigns import charger_campagne
 from dossier.cli import main
+from dossier.profiles import charger_profil
+from dossier.render import docx as docx_rendu
+from dossier.render.contexte import construire_contexte
+from dossier.render.docx import dossier_modeles, rendre_docx
+from dossier.render.xlsx import rendre_xlsx
+from dossier.rules import calculer_financement
+from fabrique import projet_de
 
 N = 2000
 
@@ -89,3 +109,151 @@ def test_2000_essms_toutes_commandes(grand_projet, capsys, tmp_path):
     assert ecrits and not any(n.startswith(".") for n in ecrits)
     assert all((sortie / n).stat().st_size > 0 for n in ecrits)
     print(f"\nrendu de {N} ESSMS : {duree:.1f} s, {len(ecrits)} fichiers")
+
+
+# --------------------------------------------------------------------------- interruption at scale
+
+
+def _processus(args: list[str], **kwargs) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"))
+    return subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kwargs)
+
+
+def _terminer(proc: subprocess.Popen, sig: int) -> tuple[float, str]:
+    """Send ``sig``; seconds until the process ended, and what it printed."""
+    proc.send_signal(sig)
+    debut = time.monotonic()
+    try:
+        sortie, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return time.monotonic() - debut, sortie.decode("utf-8", "replace")
+
+
+# A command line whose child stays in one C call that holds the GIL (catastrophic backtracking in
+# ``re``): no Python handler can run in it, only the supervising parent can end it.
+BLOQUE = """
+import re, sys, tempfile
+from pathlib import Path
+from dossier import interruption
+interruption.superviser()
+dossier = Path(tempfile.mkdtemp(prefix=".rendu-", dir=sys.argv[1]))
+(dossier / "piece.docx").write_bytes(b"partiel")
+with interruption.a_nettoyer(chemin=dossier):
+    print("pret", flush=True)
+    re.match(r"(a+)+$", "a" * 64 + "b")
+"""
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_interruption_pendant_un_long_appel_c(tmp_path, sig):
+    proc = _processus(["-c", BLOQUE, str(tmp_path)])
+    assert proc.stdout.readline().decode().strip() == "pret"
+    duree, texte = _terminer(proc, sig)
+    assert proc.returncode == 2, texte
+    assert "interrompu : aucun fichier partiel n'a été laissé" in texte
+    assert "Traceback" not in texte
+    assert duree < 2, f"{duree:.1f} s pour s'arrêter"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_code_de_sortie_transmis(tmp_path):
+    """The supervising parent exits with the command's own code and output."""
+    proc = _processus(["-m", "dossier", "validate", str(tmp_path / "absent.json")])
+    sortie, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert "fichier projet introuvable" in sortie.decode()
+
+
+@pytest.fixture(scope="module")
+def projet_5000(tmp_path_factory):
+    chemin = tmp_path_factory.mktemp("echelle") / "projet-5000.json"
+    chemin.write_text(json.dumps(_bench().variante(5000), ensure_ascii=False), "utf-8")
+    return chemin
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attente", [0.2, 2.5])
+def test_sigterm_pendant_un_grand_rendu(projet_5000, tmp_path, attente):
+    """5 000 ESSMS: SIGTERM while the pieces are written ends the render within 2 s, leaving nothing."""
+    sortie = tmp_path / "dossier"
+    proc = _processus(["-m", "dossier", "render", str(projet_5000), "-o", str(sortie)])
+    limite = time.monotonic() + 120
+    while not list(sortie.glob(".rendu-*")):
+        assert proc.poll() is None, proc.stdout.read().decode()
+        assert time.monotonic() < limite, "le rendu n'a jamais commencé"
+        time.sleep(0.02)
+    time.sleep(attente)
+    assert proc.poll() is None, "rendu terminé avant le signal : augmenter la taille"
+    duree, texte = _terminer(proc, signal.SIGTERM)
+    assert proc.returncode == 2, texte
+    assert "interrompu : aucun fichier partiel n'a été laissé" in texte
+    assert duree < 2, f"{duree:.1f} s pour s'arrêter"
+    assert sorted(p.name for p in sortie.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- Word body kept as text
+
+
+def _structure(chemin: Path) -> list[tuple]:
+    with zipfile.ZipFile(chemin) as z:
+        racine = etree.fromstring(z.read("word/document.xml"))
+    return [(e.tag, dict(e.attrib), e.text, e.tail) for e in racine.iter()]
+
+
+def test_corps_en_texte_comme_l_arbre_de_docxtpl(tmp_path, monkeypatch):
+    """Every Word piece of a 40-ESSMS project: same document whether the rendered body stays text or
+    goes through docxtpl's lxml tree (hostile texts included)."""
+    donnees = _bench().variante(40)
+    donnees["essms"][0]["nom"] = "EHPAD « Les <Tilleuls> » & fils\n2e ligne\tcolonne 'x' \"y\""
+    projet = projet_de(donnees)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    contexte = construire_contexte(projet, fin, charger_profil(projet.depot.profil))
+    slugs = sorted(p.stem for p in dossier_modeles().glob("*.docx"))
+    assert len(slugs) >= 6
+    for slug in slugs:
+        rendre_docx(slug, contexte, tmp_path / f"{slug}-texte.docx")
+    monkeypatch.setattr(docx_rendu, "_COLONNES_VARIABLES", re.compile(""))  # every template: tree path
+    for slug in slugs:
+        rendre_docx(slug, contexte, tmp_path / f"{slug}-arbre.docx")
+        assert _structure(tmp_path / f"{slug}-texte.docx") == _structure(tmp_path / f"{slug}-arbre.docx"), slug
+    assert "Les <Tilleuls> » & fils" in "\n".join(
+        c.text for t in Document(tmp_path / "note-de-presentation-texte.docx").tables for r in t.rows for c in r.cells)
+
+
+def test_colonnes_ajoutees_par_tc(tmp_path):
+    """A ``{%tc`` loop adds columns: the table grid is re-counted (docxtpl's tree path)."""
+    doc = Document()
+    cellules = doc.add_table(rows=1, cols=3).rows[0].cells
+    for cellule, texte in zip(cellules, ["{%tc for c in colonnes %}", "{{ c }}", "{%tc endfor %}"]):
+        cellule.text = texte
+    modele = tmp_path / "modele.docx"
+    doc.save(modele)
+    rendu = docx_rendu._classe_modele()(str(modele))
+    rendu.render({"colonnes": ["a", "b", "c", "d", "e"]}, jinja_env=docx_rendu.environnement(), autoescape=True)
+    rendu.save(tmp_path / "rendu.docx")
+    table = Document(tmp_path / "rendu.docx").tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["a", "b", "c", "d", "e"]
+    assert len(table._tbl.tblGrid.findall(qn("w:gridCol"))) == 5
+
+
+def test_identifiants_de_dessins_renumerotes():
+    modele = docx_rendu._classe_modele()(str(dossier_modeles() / "gouvernance.docx"))
+    modele.docx_ids_index = 1000
+    corps = docx_rendu._CorpsTexte('<wp:docPr id="1" name="a"/><w:t>id="7"</w:t><wp:docPr name="b" id="1" descr="x"/>')
+    modele.fix_docpr_ids(corps)
+    assert corps.xml == '<wp:docPr id="1001" name="a"/><w:t>id="7"</w:t><wp:docPr name="b" id="1002" descr="x"/>'
+
+
+@pytest.mark.slow
+def test_formules_sous_la_limite_d_excel(tmp_path):
+    """8 000 ESSMS (2 000 with equipment): no formula of the materials list passes Excel's 8 192 characters."""
+    projet = projet_de(_bench().variante(8000))
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    rendre_xlsx("materiels", projet, fin, tmp_path / "materiels.xlsx")
+    ws = load_workbook(tmp_path / "materiels.xlsx").active
+    formules = [c.value for ligne in ws.iter_rows() for c in ligne if isinstance(c.value, str) and c.value.startswith("=")]
+    assert len(formules) > 4000
+    assert max(map(len, formules)) <= 8192

@@ -7,9 +7,7 @@ import datetime as dt
 import gettext
 import importlib
 import json
-import signal
 import sys
-import threading
 import traceback
 from importlib import resources
 from pathlib import Path
@@ -17,7 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from . import __version__
+from . import __version__, interruption
 from .affichage import flux_tolerants, nom_affichable, taire_sortie, texte_affichable
 from .campaigns import charger_campagne
 from .errors import DossierError, ProjetInvalide, SortieExistante, raison_systeme
@@ -554,9 +552,6 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
 
 # --------------------------------------------------------------------------- entry point
 
-def _interrompre(signum, frame) -> None:
-    """SIGTERM cleans up like Ctrl-C: temporary files removed, LibreOffice stopped."""
-    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -564,8 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     flux_tolerants()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrompre)
+    interruption.installer()
     try:
         code = cli.main(args=args, prog_name="dossier", standalone_mode=False)
         return code if isinstance(code, int) else 0
@@ -585,7 +579,7 @@ def main(argv: list[str] | None = None) -> int:
         erreurs.print(f"erreur : {texte_affichable(e.message)}", style="red", markup=False)
         return e.exit_code
     except (click.Abort, KeyboardInterrupt):
-        erreurs.print("interrompu : aucun fichier partiel n'a été laissé", style="red", markup=False)
+        erreurs.print(interruption.MESSAGE, style="red", markup=False)
         return 2
     except click.exceptions.Exit as e:
         return e.exit_code
@@ -604,4 +598,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
+    interruption.superviser()
     sys.exit(main())

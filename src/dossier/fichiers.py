@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import DossierError, raison_systeme
+from .interruption import a_nettoyer
 
 
 def prefixe_temporaire(nom: str) -> str:
@@ -39,8 +40,9 @@ def fichier_temporaire(cible: Path) -> Iterator[Path]:
         tmp = Path(nom)
         os.fchmod(fd, mode_par_defaut())
         os.close(fd)
-        yield tmp
-        os.replace(tmp, cible)
+        with a_nettoyer(chemin=tmp):
+            yield tmp
+            os.replace(tmp, cible)
     except OSError as e:
         if tmp is not None:
             tmp.unlink(missing_ok=True)

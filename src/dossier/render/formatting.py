@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 LOCALE = "fr_FR"
 ESPACE_FINE = "\u202f"  # narrow no-break space: thousands separator
@@ -20,10 +22,20 @@ FORMAT_EXCEL_POURCENT = "0.0%"
 FORMAT_EXCEL_DATE = "dd/mm/yyyy"
 
 
+@cache
+def _motif(decimales: int) -> NumberPattern:
+    """The parsed number pattern (babel parses a pattern given as text at every call)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimales if decimales else ""))
+
+
+@cache
+def _locale() -> Locale:
+    return Locale.parse(LOCALE)
+
+
 def nombre(valeur: Decimal | int | float, decimales: int = 0) -> str:
     """``1234567`` -> ``1 234 567`` (narrow no-break space)."""
-    motif = "#,##0" + ("." + "0" * decimales if decimales else "")
-    return format_decimal(valeur, format=motif, locale=LOCALE).replace(ESPACE_INSECABLE, ESPACE_FINE)
+    return format_decimal(valeur, format=_motif(decimales), locale=_locale()).replace(ESPACE_INSECABLE, ESPACE_FINE)
 
 
 def montant(valeur: Decimal | int | float) -> str:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from ..errors import LibreOfficeIndisponible, raison_systeme
+from ..interruption import a_nettoyer
 
 PAQUETS = "libreoffice-writer-nogui libreoffice-calc-nogui"
 DELAI_DEFAUT = 300
@@ -62,7 +63,7 @@ def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = 
     soffice = trouver_soffice()
     delai = delai or float(os.environ.get("DOSSIER_DELAI_PDF", DELAI_DEFAUT))
     nettoyer_profils_perimes(delai)
-    with tempfile.TemporaryDirectory(prefix=PREFIXE_PROFIL) as profil:
+    with tempfile.TemporaryDirectory(prefix=PREFIXE_PROFIL) as profil, a_nettoyer(chemin=profil):
         commande = [
             soffice, "--headless", "--norestore", "--nolockcheck", "--nodefault",
             f"-env:UserInstallation={Path(profil).as_uri()}",
@@ -73,7 +74,8 @@ def convertir_en_pdf(fichiers: list[Path], dossier: Path, delai: float | None = 
         except OSError as e:
             raise LibreOfficeIndisponible(f"LibreOffice ne démarre pas ({soffice}) : {raison_systeme(e)}") from None
         try:
-            _, erreur = processus.communicate(timeout=delai)
+            with a_nettoyer(groupe=processus.pid):
+                _, erreur = processus.communicate(timeout=delai)
         except subprocess.TimeoutExpired:
             os.killpg(processus.pid, signal.SIGKILL)
             processus.wait()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..campaigns import charger_campagne
 from ..errors import DossierError, SortieExistante, raison_systeme
+from ..interruption import a_nettoyer
 from ..model import Projet
 from ..profiles import FichierGenere, Profil, charger_profil, evaluer_condition, faits_du_projet
 from ..rules import Controle, Financement, calculer_financement
@@ -180,7 +181,7 @@ def _rendre(
         rapport.marqueurs += list(dict.fromkeys(m for f in a_rendre if f.format == "xlsx"
                                                 for m in marqueurs_xlsx(f.modele, projet)))
     try:
-        with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp:
+        with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp, a_nettoyer(chemin=tmp):
             tmp = Path(tmp)
             for f in a_rendre:
                 if progression:

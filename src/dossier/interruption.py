@@ -1,0 +1,163 @@
+"""Ctrl-C and SIGTERM honoured within two seconds, even while one long C call runs.
+
+Python runs a signal handler only between two bytecodes of the main thread: inside one long C
+call (an lxml parse, a zlib compression, pydantic's validation of a large project) Ctrl-C waited as
+long as the call. So the command line runs in a forked child (``superviser``) and the parent only
+waits: on SIGINT or SIGTERM it asks the child to stop (SIGTERM, which the child turns into
+``KeyboardInterrupt``: the usual path removes temporary files and stops LibreOffice) and, if the
+child has not ended after ``DELAI_GRACE`` seconds, kills it and does that cleanup itself from
+what the child declared with ``a_nettoyer`` (temporary paths, LibreOffice's process group).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+MESSAGE = "interrompu : aucun fichier partiel n'a été laissé"
+CODE = 2
+DELAI_GRACE = 1.0
+SIGNAUX = (signal.SIGINT, signal.SIGTERM)
+
+_canal: int | None = None  # write end of the pipe to the supervising parent (in the child)
+
+
+def _interrompre(signum, frame) -> None:
+    """SIGTERM cleans up like Ctrl-C: ``KeyboardInterrupt`` unwinds, removing temporary files.
+
+    Once: a second SIGTERM (systemd signals every process of the group, then the parent forwards
+    its own) must not break off that cleanup."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def installer() -> None:
+    """SIGTERM raises ``KeyboardInterrupt`` like Ctrl-C (main thread only)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrompre)
+
+
+def _declarer(ligne: str) -> None:
+    if _canal is not None:
+        os.write(_canal, (ligne + "\n").encode("utf-8", "surrogateescape"))
+
+
+@contextmanager
+def a_nettoyer(*, chemin: Path | str | None = None, groupe: int | None = None) -> Iterator[None]:
+    """Tell the supervising parent what to remove (``chemin``) or kill (process ``groupe``) should
+    it have to kill this process while the ``with`` block runs; the block's own cleanup covers
+    every other case."""
+    cle = f"{os.getpid()}-{id(object())}-{time.monotonic_ns()}"
+    _declarer(f"+\t{cle}\t{'chemin' if chemin is not None else 'groupe'}\t{chemin if chemin is not None else groupe}")
+    try:
+        yield
+    finally:
+        _declarer(f"-\t{cle}")
+
+
+def _lire_declarations(lecture: int, registre: dict[str, tuple[str, str]]) -> None:
+    with os.fdopen(lecture, "rb") as flux:
+        for brut in flux:
+            champs = brut.decode("utf-8", "surrogateescape").rstrip("\n").split("\t")
+            if champs[0] == "+" and len(champs) == 4:
+                registre[champs[1]] = (champs[2], champs[3])
+            elif champs[0] == "-" and len(champs) == 2:
+                registre.pop(champs[1], None)
+
+
+def _nettoyer(registre: dict[str, tuple[str, str]]) -> None:
+    """Kill the declared process groups, then remove the declared paths (latest first)."""
+    entrees = list(registre.values())[::-1]
+    for genre, valeur in entrees:
+        if genre == "groupe":
+            try:
+                os.killpg(int(valeur), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+    for genre, valeur in entrees:
+        if genre == "chemin":
+            chemin = Path(valeur)
+            if chemin.is_dir() and not chemin.is_symlink():
+                shutil.rmtree(chemin, ignore_errors=True)
+            else:
+                chemin.unlink(missing_ok=True)
+
+
+class _Signal(Exception):
+    pass
+
+
+def _signal_recu(signum, frame) -> None:
+    raise _Signal
+
+
+def _attendre(pid: int, delai: float) -> int | None:
+    """The wait status of ``pid`` if it ends within ``delai`` seconds, else None."""
+    limite = time.monotonic() + delai
+    while time.monotonic() < limite:
+        fini, statut = os.waitpid(pid, os.WNOHANG)
+        if fini:
+            return statut
+        time.sleep(0.02)
+    return None
+
+
+def superviser() -> None:
+    """Fork: the child returns at once and runs the command; the parent never returns.
+
+    The parent waits for the child and exits with its code. On SIGINT/SIGTERM it sends SIGTERM to
+    the child (which ignores SIGINT, so a Ctrl-C from the terminal, sent to both, stops it once),
+    and after ``DELAI_GRACE`` seconds kills it and cleans up what it declared.
+    """
+    global _canal
+    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
+        return
+    lecture, ecriture = os.pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # signals wait (blocked) until each process has its handlers; the parent's reader thread keeps
+    # them blocked, so that they interrupt the main thread's waitpid
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNAUX)
+    pid = os.fork()
+    if pid == 0:
+        os.close(lecture)
+        _canal = ecriture
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNAUX)
+        return
+    os.close(ecriture)
+    registre: dict[str, tuple[str, str]] = {}
+    lecteur = threading.Thread(target=_lire_declarations, args=(lecture, registre), daemon=True)
+    lecteur.start()
+    for sig in SIGNAUX:
+        signal.signal(sig, _signal_recu)
+    try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNAUX)
+        _, statut = os.waitpid(pid, 0)
+        signal_recu = interrompu = False
+    except _Signal:
+        signal_recu = True
+        for sig in SIGNAUX:
+            signal.signal(sig, signal.SIG_IGN)
+        os.kill(pid, signal.SIGTERM)
+        statut = _attendre(pid, DELAI_GRACE)
+        interrompu = statut is None
+        if interrompu:
+            os.kill(pid, signal.SIGKILL)
+            _, statut = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(statut)
+    if signal_recu or code < 0:
+        lecteur.join(timeout=1)
+        _nettoyer(registre)  # what the child left (killed, or stopped while cleaning up)
+    if interrompu or code < 0:
+        texte = MESSAGE if signal_recu else f"erreur : arrêt brutal (signal {-code}) ; {MESSAGE.split(' : ')[1]}"
+        os.write(2, (texte + "\n").encode("utf-8", "replace"))
+        code = CODE
+    os._exit(code)
