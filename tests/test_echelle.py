@@ -28,7 +28,7 @@ from dossier.profiles import charger_profil
 from dossier.render import docx as docx_rendu
 from dossier.render.contexte import construire_contexte
 from dossier.render.docx import dossier_modeles, rendre_docx
-from dossier.render.xlsx import rendre_xlsx
+from dossier.render.classeurs import rendre_xlsx
 from dossier.rules import calculer_financement
 from fabrique import projet_de
 
@@ -157,6 +157,28 @@ def test_interruption_pendant_un_long_appel_c(tmp_path, sig):
     assert "Traceback" not in texte
     assert duree < 2, f"{duree:.1f} s pour s'arrêter"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_commande_tuee_avec_son_superviseur(tmp_path):
+    """``kill -9`` of the supervising parent also ends its child, even stuck in a C call: no command
+    is ever left running alone (it would spin until the end of its call)."""
+    proc = _processus(["-c", BLOQUE + "print('fini', flush=True)\n", str(tmp_path)])
+    assert proc.stdout.readline().decode().strip() == "pret"
+    enfants = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    assert len(enfants) == 1
+    proc.kill()
+    proc.wait()
+    limite = time.monotonic() + 5
+    while Path(f"/proc/{enfants[0]}").exists() and "Z" not in _etat(enfants[0]):
+        assert time.monotonic() < limite, "la commande a survécu à son superviseur"
+        time.sleep(0.05)
+
+
+def _etat(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][:1]
+    except (FileNotFoundError, IndexError):
+        return "Z"
 
 
 def test_code_de_sortie_transmis(tmp_path):

@@ -90,6 +90,24 @@ def _nettoyer(registre: dict[str, tuple[str, str]]) -> None:
                 chemin.unlink(missing_ok=True)
 
 
+def _mourir_avec(parent: int) -> None:
+    """The child is killed if its supervising parent dies (``kill -9``, a timeout that kills only it):
+    never a command left running alone, possibly stuck in a long C call (Linux ``PR_SET_PDEATHSIG``;
+    elsewhere nothing changes). What it leaves is cleaned at the next run (stale ``.rendu-*``)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(CODE)
+
+
+PR_SET_PDEATHSIG = 1
+
+
 class _Signal(Exception):
     pass
 
@@ -125,8 +143,10 @@ def superviser() -> None:
     # signals wait (blocked) until each process has its handlers; the parent's reader thread keeps
     # them blocked, so that they interrupt the main thread's waitpid
     signal.pthread_sigmask(signal.SIG_BLOCK, SIGNAUX)
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
+        _mourir_avec(parent)
         os.close(lecture)
         _canal = ecriture
         signal.signal(signal.SIGINT, signal.SIG_IGN)
