@@ -194,3 +194,22 @@ def test_cli_templates(tmp_path, capsys):
     assert main(["templates", "check", str(tmp_path / "m")]) == 1
     sortie = capsys.readouterr()
     assert "raison_socile" in sortie.out + sortie.err
+
+
+def test_ancien_modele_de_lettre_signale(tmp_path):
+    """A letter template exported before letters became one section per OG still loops over every OG:
+    each letter would repeat them all, so `templates check` asks for a fresh export."""
+    from docx import Document
+
+    from dossier.render.modeles import verifier_modele_word
+
+    doc = Document()
+    doc.add_paragraph("{% for og in organismes %}{{ og.raison_sociale }}{% endfor %}")
+    chemin = tmp_path / "lettre-engagement.docx"
+    doc.save(chemin)
+    messages = [p.message for p in verifier_modele_word(chemin)]
+    assert any("version précédente" in m and "ré-exporter" in m for m in messages), messages
+    doc = Document()
+    doc.add_paragraph("{{ og.raison_sociale }}")
+    doc.save(chemin)
+    assert not any("version précédente" in p.message for p in verifier_modele_word(chemin))

@@ -31,7 +31,7 @@ from jinja2.sandbox import SecurityError
 
 from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
 from ..fichiers import fichier_temporaire
-from .docx import (PROPRIETES, DelaiDepasse, ErreurModele, charger_modele, contextes_du_modele, delai_piece,
+from .docx import (PAR_ORGANISME, PROPRIETES, DelaiDepasse, ErreurModele, charger_modele, contextes_du_modele, delai_piece,
                    dossier_modeles, environnement, raison_modele)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -154,6 +154,11 @@ def verifier_modele_word(chemin: Path) -> list[Probleme]:
             problemes.append(Probleme(nom, f"syntaxe Jinja invalide : {_message_syntaxe(e)}{_pres_de(xml, e.lineno)}"))
             continue
         problemes += [Probleme(nom, m) for m in _interdits(arbre, xml)]
+    if chemin.stem in PAR_ORGANISME and any(_boucle_sur_organismes(a) for a in sources):
+        problemes.append(Probleme(nom, "modèle d'une version précédente : il boucle sur tous les organismes, alors que "
+                                       "chaque lettre est rendue une fois par organisme, dans sa propre section (chaque "
+                                       "lettre serait répétée) ; ré-exporter le modèle (dossier templates export) et y "
+                                       "reporter vos modifications"))
     if len(sources) < len(textes) or any(p.message.startswith(("balise « ", "accès interdit")) for p in problemes):
         return problemes
     inconnus: dict[str, None] = {}
@@ -186,6 +191,10 @@ def _interdits(arbre: nodes.Template, xml: str) -> list[str]:
         if isinstance(attribut, str) and attribut.startswith("_"):
             messages.append(f"accès interdit à un attribut interne « {attribut} »{_pres_de(xml, noeud.lineno)}")
     return messages
+
+
+def _boucle_sur_organismes(arbre: nodes.Template) -> bool:
+    return any(isinstance(b.iter, nodes.Name) and b.iter.name == "organismes" for b in arbre.find_all(nodes.For))
 
 
 def _entetes_pieds(modele):
