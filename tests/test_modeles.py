@@ -114,7 +114,7 @@ def test_champ_inconnu_dans_une_branche_non_prise(tmp_path):
 
 
 def test_champs_connus_acceptes(tmp_path):
-    modele_modifie(tmp_path, "lettre-engagement", "{{ titre|upper }} {{ nb_essms|pluriel('ESSMS', 'ESSMS') }}",
+    modele_modifie(tmp_path, "convention", "{{ titre|upper }} {{ nb_essms|pluriel('ESSMS', 'ESSMS') }}",
                    "{% if note is defined %}{{ note.contexte|default('') }}{% endif %}",
                    "{% for og in organismes %}{{ og.referent is defined }}{{ loop.index }}{% endfor %}")
     assert m.verifier_modeles(tmp_path) == []
