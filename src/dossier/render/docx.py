@@ -19,6 +19,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -274,6 +275,19 @@ def chemin_modele(fichier_slug: str, modeles: Path | None = None, extension: str
 #: ``xml:space``, the only attribute of the ``xml:`` namespace Word writes (on ``w:t``, ``w:instrText``...).
 ESPACE_XML = "{http://www.w3.org/XML/1998/namespace}space"
 
+
+@contextmanager
+def sans_espaces_xml(element) -> Iterator[None]:
+    """Take the ``xml:space`` attributes off ``element``'s subtree while it moves to another lxml
+    document, then put them back: lxml re-resolves their namespace against every earlier one, O(n²)
+    in one C call (see ``map_tree``)."""
+    espaces = [(e, e.attrib.pop(ESPACE_XML)) for e in element.xpath("descendant-or-self::*[@xml:space]")]
+    try:
+        yield
+    finally:
+        for e, valeur in espaces:
+            e.set(ESPACE_XML, valeur)
+
 _TEXTE_WORD = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*[\n\t][^<]*)</w:t>")
 
 
@@ -376,10 +390,8 @@ def _classe_modele():
             if isinstance(tree, _CorpsTexte):
                 self.corps_rendu = tree.xml  # the template's body stays (its sections) until save
                 return
-            espaces = [(element, element.attrib.pop(ESPACE_XML)) for element in tree.xpath("descendant-or-self::*[@xml:space]")]
-            super().map_tree(tree)
-            for element, valeur in espaces:
-                element.set(ESPACE_XML, valeur)
+            with sans_espaces_xml(tree):
+                super().map_tree(tree)
 
         def save(self, filename, *args, **kwargs) -> None:
             if getattr(self, "corps_rendu", None) is not None:

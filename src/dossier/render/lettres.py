@@ -51,11 +51,25 @@ def assembler(lettres: list[Document]) -> Document:
             _copier_relations(element, doc.part, base.part)
         _porter_section(sections[-1], corps)
         for element in contenu:
-            corps.append(element)
+            _deplacer(element, corps)
         sections.append(section)
     corps.append(sections[-1])
     _numeroter_dessins(base)
     return base
+
+
+def _deplacer(element, parent) -> None:
+    """Append ``element``, from another document, to ``parent`` one child at a time: lxml moves a
+    subtree between documents in time quadratic in its size (seconds for an OG's table of thousands of
+    ESSMS, in one C call), while each row moves in a few microseconds."""
+    if len(element) < 100:
+        parent.append(element)
+        return
+    copie = parent.makeelement(element.tag, element.attrib)
+    copie.text, copie.tail = element.text, element.tail
+    parent.append(copie)
+    for enfant in list(element):
+        copie.append(enfant)
 
 
 def _compter_pages(doc: Document, sect, cible: Document, numero: int) -> None:

@@ -21,7 +21,9 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import MergedCell
 from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -255,6 +257,22 @@ def formule(ws: Worksheet, ligne: int, colonne: int, texte: str, style: str):
     return cellule
 
 
+def fusionner(ws: Worksheet, ligne: int, premiere: int, derniere: int) -> None:
+    """Merge a row's cells from column ``premiere`` to ``derniere``, keeping each cell's own style.
+
+    ``ws.merge_cells`` re-derives the borders of every merged range from its first cell (about 2 ms a
+    merge, the materials sheet's main cost at thousands of ESSMS); the cells here are already styled,
+    so the covered ones only become merged cells with the style they had."""
+    plage = MergedCellRange(ws, f"{get_column_letter(premiere)}{ligne}:{get_column_letter(derniere)}{ligne}")
+    ws.merged_cells.add(plage)
+    for colonne in range(premiere + 1, derniere + 1):
+        ancienne = ws._cells.get((ligne, colonne))
+        cellule = MergedCell(ws, row=ligne, column=colonne)
+        if ancienne is not None:
+            cellule._style = copy(ancienne._style)
+        ws._cells[(ligne, colonne)] = cellule
+
+
 def ligne_styles(ws: Worksheet, ligne: int, premiere: int, derniere: int, style: str) -> None:
     """Give a style to the cells of a row from column ``premiere`` to ``derniere``."""
     for colonne in range(premiere, derniere + 1):
@@ -305,18 +323,18 @@ def ajuster_hauteurs(ws: Worksheet, premiere: int) -> None:
     fusions = {(m.min_row, m.min_col): sum(largeur_colonne(ws, c) for c in range(m.min_col, m.max_col + 1))
                for m in ws.merged_cells.ranges}
     connues: dict[int, float] = {}
-    for ligne in ws.iter_rows(min_row=premiere):
-        besoin = 1
-        for cellule in ligne:
-            valeur = cellule.value
-            if not isinstance(valeur, str) or cellule.data_type == "f" or cellule.style not in _STYLES_RENVOYES:
-                continue
-            largeur = fusions.get((cellule.row, cellule.column))
-            if largeur is None:
-                largeur = connues.get(cellule.column) or connues.setdefault(cellule.column, largeur_colonne(ws, cellule.column))
-            besoin = max(besoin, _lignes(valeur, largeur, cellule.style in _STYLES_GRAS))
+    besoins: dict[int, int] = {}
+    for (rang, colonne), cellule in ws._cells.items():  # existing cells only: iter_rows would create the others
+        valeur = cellule.value
+        if rang < premiere or not isinstance(valeur, str) or cellule.data_type == "f" or cellule.style not in _STYLES_RENVOYES:
+            continue
+        largeur = fusions.get((rang, colonne))
+        if largeur is None:
+            largeur = connues.get(colonne) or connues.setdefault(colonne, largeur_colonne(ws, colonne))
+        besoins[rang] = max(besoins.get(rang, 1), _lignes(valeur, largeur, cellule.style in _STYLES_GRAS))
+    for rang, besoin in besoins.items():
         if besoin > 1:
-            dimension = ws.row_dimensions[ligne[0].row]
+            dimension = ws.row_dimensions[rang]
             dimension.height = max(dimension.height or 0, _HAUTEUR_LIGNE * besoin + 2)
 
 
@@ -418,8 +436,8 @@ def _sauts_de_page(ws: Worksheet, blocs: Sequence[tuple[int, int]], ligne_titres
     ws.page_setup.scale = echelle
     page = _HAUTEUR_IMPRIMABLE * 100 / echelle * 0.97
     fins = dict(blocs)
-    utilise, ligne = 0.0, 1
-    while ligne <= ws.max_row:
+    utilise, ligne, derniere = 0.0, 1, ws.max_row  # max_row scans every cell: read it once
+    while ligne <= derniere:
         fin = max(fins.get(ligne, ligne), ligne)
         hauteur = sum(_hauteur(ws, r) for r in range(ligne, fin + 1))
         if utilise and utilise + hauteur > page:

@@ -8,7 +8,8 @@ from openpyxl import Workbook
 
 from ...model import Projet
 from ...rules import Financement
-from .commun import en_tetes, entete, ecrire, formule, largeur_texte, largeurs, libelle_tva, ligne_styles, mise_en_page, note
+from .commun import (en_tetes, entete, ecrire, formule, fusionner, largeur_texte, largeurs, libelle_tva, ligne_styles,
+                     mise_en_page, note)
 
 FEUILLE_MATERIELS = "Matériels"
 
@@ -86,7 +87,7 @@ def construire_materiels(wb: Workbook, projet: Projet, fin: Financement) -> None
         else:
             ecrire(ws, r, 4, ligne_fin.materiel if ligne_fin else Decimal(0), "total-montant")
             ecrire(ws, r, 5, "non financé : organisme gestionnaire non « petit »", "texte")
-        ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=6)
+        fusionner(ws, r, 5, 6)
         blocs.append((debut_bloc, r))
     if not equipes:
         r += 1

@@ -244,7 +244,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
             _ligne_synthese(ws, r, tache, _lignes_repliees(taches, r - premiere))
         else:
             _ligne_tache(ws, r, tache)
-        if tache.genre != "groupe":
+        if tache.genre not in ("groupe", "detail"):  # folded detail rows: bars without grid cells
             ligne_styles(ws, r, _PREMIER_MOIS, derniere_colonne, "gantt")
         if tache.genre == "detail" or (tache.genre == "groupe" and r > premiere
                                        and taches[r - premiere - 1].genre in ("synthese", "detail")):
