@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Projet, charger_projet
-from .ecriture import ecrire_fiche
-from .lecture import charger_fiche, lire_classeur, valider_lecture
 
 EXTENSIONS_FICHE = (".xlsx", ".xlsm")
 
@@ -20,7 +18,24 @@ def est_fiche(chemin: str | Path) -> bool:
 
 def charger_projet_ou_fiche(chemin: str | Path) -> Projet:
     """The project of a JSON project file or of a project workbook (by its extension)."""
-    return charger_fiche(chemin) if est_fiche(chemin) else charger_projet(chemin)
+    if est_fiche(chemin):
+        from .lecture import charger_fiche
+
+        return charger_fiche(chemin)
+    return charger_projet(chemin)
+
+
+_PARESSEUX = {"ecrire_fiche": "ecriture", "charger_fiche": "lecture", "lire_classeur": "lecture",
+              "valider_lecture": "lecture"}
+
+
+def __getattr__(nom: str):
+    """The workbook reader and writer are imported on first use: a JSON project never loads them."""
+    if nom in _PARESSEUX:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_PARESSEUX[nom]}", __name__), nom)
+    raise AttributeError(f"module {__name__!r} has no attribute {nom!r}")
 
 
 def donnees_projet(projet: Projet) -> dict:
