@@ -831,3 +831,26 @@ def test_les_blocs_de_materiel_et_les_totaux_ne_sont_jamais_coupes(tmp_path):
     debuts = {t - 1 for t in titres}  # a break just before a block's title row
     assert set(sauts) <= debuts
     assert sauts[-1] <= titres[-1] - 1  # the totals are after the last block, on its page
+
+
+def test_quadrillage_des_mois_seulement_jusqu_au_seuil(tmp_path, monkeypatch):
+    """Every month cell of a task row carries the Gantt grid style; past LIGNES_QUADRILLEES rows (a
+    sheet of thousands of ESSMS) the grid is left out, the bars stay (conditional formatting) and a
+    note says so."""
+    from dossier.model import charger_projet
+    from dossier.render.classeurs import planning
+
+    projet = charger_projet(fabrique.EXEMPLE)
+    fin = calculer_financement(projet, charger_campagne(projet.campagne))
+    for seuil, quadrille in ((planning.LIGNES_QUADRILLEES, True), (5, False)):
+        monkeypatch.setattr(planning, "LIGNES_QUADRILLEES", seuil)
+        dest = tmp_path / f"deploiement-{seuil}.xlsx"
+        rendre_xlsx("planning-deploiement", projet, fin, dest)
+        ws = load_workbook(dest)["Déploiement"]
+        r = ligne_de(ws, "EHPAD Les Tilleuls")
+        styles = {ws.cell(r, c).style for c in range(6, ws.max_column + 1)}
+        assert (styles == {"gantt"}) is quadrille, styles
+        assert ws.conditional_formatting, "les barres restent"
+        note = any(isinstance(c.value, str) and "quadrillage des mois n'est pas tracé" in c.value
+                   for ligne in ws.iter_rows() for c in ligne)
+        assert note is not quadrille

@@ -103,14 +103,22 @@ def nettoyer(texte: str) -> str:
     return _INTERDITS_XML.sub("", texte.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _nettoyer_tout(valeur: Any) -> Any:
-    if isinstance(valeur, str):
-        return nettoyer(valeur)
-    if isinstance(valeur, dict):
-        return {k: _nettoyer_tout(v) for k, v in valeur.items()}
-    if isinstance(valeur, list):
-        return [_nettoyer_tout(v) for v in valeur]
-    return valeur
+_A_NETTOYER = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _nettoyer_tout(donnees: dict) -> dict:
+    """``nettoyer`` every text of the context, in place and without recursion (the context of a
+    20 000-ESSMS dossier holds about a million values; most texts need nothing)."""
+    pile: list = [donnees]
+    while pile:
+        conteneur = pile.pop()
+        for cle, valeur in (conteneur.items() if isinstance(conteneur, dict) else enumerate(conteneur)):
+            if isinstance(valeur, str):
+                if _A_NETTOYER.search(valeur):
+                    conteneur[cle] = nettoyer(valeur)
+            elif isinstance(valeur, (dict, list)):
+                pile.append(valeur)
+    return donnees
 
 
 def _present(texte: str | None) -> bool:

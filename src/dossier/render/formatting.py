@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date
@@ -33,8 +33,10 @@ def _locale() -> Locale:
     return Locale.parse(LOCALE)
 
 
+@lru_cache(maxsize=8192)
 def nombre(valeur: Decimal | int | float, decimales: int = 0) -> str:
-    """``1234567`` -> ``1 234 567`` (narrow no-break space)."""
+    """``1234567`` -> ``1 234 567`` (narrow no-break space); remembered, since a dossier formats the same
+    forfaits for every ESSMS (equal numbers give the same text: ``7000`` and ``Decimal("7000.00")``)."""
     return format_decimal(valeur, format=_motif(decimales), locale=_locale()).replace(ESPACE_INSECABLE, ESPACE_FINE)
 
 

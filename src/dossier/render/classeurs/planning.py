@@ -236,6 +236,10 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
     premiere = ligne_entete + 1
     derniere = premiere + len(taches) - 1
     derniere_colonne = _PREMIER_MOIS + len(mois) - 1
+    quadrillage = len(taches) <= LIGNES_QUADRILLEES
+    if not quadrillage:
+        notes = notes + [f"Au-delà de {LIGNES_QUADRILLEES:,} lignes, le quadrillage des mois n'est pas tracé (les barres "
+                         "le sont) : le classeur reste rapide à ouvrir.".replace(",", "\u202f")]
     for r, tache in enumerate(taches, start=premiere):
         if tache.genre == "groupe":
             ecrire(ws, r, 1, tache.libelle, "groupe")
@@ -244,7 +248,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
             _ligne_synthese(ws, r, tache, _lignes_repliees(taches, r - premiere))
         else:
             _ligne_tache(ws, r, tache)
-        if tache.genre not in ("groupe", "detail"):  # folded detail rows: bars without grid cells
+        if quadrillage and tache.genre not in ("groupe", "detail"):  # folded detail rows: bars only
             ligne_styles(ws, r, _PREMIER_MOIS, derniere_colonne, "gantt")
         if tache.genre == "detail" or (tache.genre == "groupe" and r > premiere
                                        and taches[r - premiere - 1].genre in ("synthese", "detail")):
@@ -272,6 +276,11 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         ws.column_dimensions[get_column_letter(_PREMIER_MOIS + i)].width = 3.6
     mise_en_page(ws, ligne_entete, premiere, len(_COLONNES_PLANNING), 2)
     return premiere, derniere
+
+
+#: Rows of a Gantt sheet up to which each month cell is drawn with its grid (27 cells a row: beyond a
+#: few thousand ESSMS, the grid alone made most of the cells of the dossier).
+LIGNES_QUADRILLEES = 2000
 
 
 def _lignes_repliees(taches: list[_Tache], rang: int) -> int:
