@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -46,20 +47,21 @@ def _identifiant(brut: Any, longueur: int) -> tuple[str, str | None]:
     return texte, None
 
 
-def _finess(brut: Any) -> tuple[str, str | None]:
-    texte, note = _identifiant(brut, 9)
-    raison = ids.erreur_finess(texte)
+def _identifiant_controle(brut: Any, longueur: int, erreur: Callable[[str], str | None]) -> tuple[str, str | None]:
+    """An identifier as typed (leading zero restored), checked by ``erreur``; the message quotes the cell."""
+    texte, note = _identifiant(brut, longueur)
+    raison = erreur(texte)
     if raison:
         raise ValueError(raison.replace(f"« {texte} »", f"« {str(brut).strip()} »"))
     return texte, note
+
+
+def _finess(brut: Any) -> tuple[str, str | None]:
+    return _identifiant_controle(brut, 9, ids.erreur_finess)
 
 
 def _siret(brut: Any) -> tuple[str, str | None]:
-    texte, note = _identifiant(brut, 14)
-    raison = ids.erreur_siret(texte)
-    if raison:
-        raise ValueError(raison.replace(f"« {texte} »", f"« {str(brut).strip()} »"))
-    return texte, note
+    return _identifiant_controle(brut, 14, ids.erreur_siret)
 
 
 def lire_decimal(brut: Any) -> Decimal:
