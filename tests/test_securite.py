@@ -248,3 +248,29 @@ def test_charte_bombe_refusee(tmp_path, capsys):
     bombe(modeles / "classeurs.xlsx", nom="xl/workbook.xml")
     code, texte = lancer(capsys, "templates", "check", modeles)
     assert code == 1 and "classeurs.xlsx" in texte and "bombe de décompression" in texte
+
+
+@pytest.mark.parametrize("commande", [
+    ["validate", "TABLEAU.xlsx"],
+    ["fiche", "import", "TABLEAU.xlsx", "-o", "SORTIE.json"],
+    ["essms", "import", "TABLEAU.csv", "--projet", "EXEMPLE"],
+    ["essms", "import", "TABLEAU.xlsx", "--projet", "EXEMPLE"],
+    ["usages", "calculer", "TABLEAU.csv", "--projet", "EXEMPLE"],
+    ["usages", "calculer", "TABLEAU.xlsx", "--projet", "EXEMPLE"],
+])
+def test_tableaux_d_autrui_lus_avec_bornes(tmp_path, capsys, commande):
+    """A fiche, an ESSMS list or a measures file that is a FIFO, or a workbook that is a zip bomb, is
+    refused at once in French (exit 2), never read until it blocks or fills the memory."""
+    extension = next(a for a in commande if a.startswith("TABLEAU")).split(".")[1]
+    for nature in ("fifo", "bombe") if extension == "xlsx" else ("fifo",):
+        tableau = tmp_path / f"{nature}.{extension}"
+        if nature == "fifo":
+            os.mkfifo(tableau)
+        else:
+            bombe(tableau, nom="xl/workbook.xml")
+        args = [str(tableau) if a.startswith("TABLEAU") else str(fabrique.EXEMPLE) if a == "EXEMPLE"
+                else str(tmp_path / a) if a == "SORTIE.json" else a for a in commande]
+        code, texte = lancer(capsys, *args)
+        attendu = "pas un fichier ordinaire" if nature == "fifo" else "bombe de décompression"
+        assert code == 2 and attendu in texte and tableau.name in texte, (commande, nature, texte)
+        assert not (tmp_path / "SORTIE.json").exists()

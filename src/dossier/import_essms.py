@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from . import identifiers as ids
-from .errors import DossierError, Probleme, raison_systeme
+from .errors import DossierError, Probleme
 from .fiche.disposition import disposition
 from .fiche.lecture import Correspondance
 from .fiche.valeurs import lire, vide
+from .lecture import lignes_csv, ouvrir_classeur
 
 LIGNES_ENTETE_CHERCHEES = 20
 
@@ -30,32 +27,14 @@ class Import:
     notes: list[str] = field(default_factory=list)
 
 
-def _lignes_csv(chemin: Path) -> list[list[str]]:
-    brut = chemin.read_bytes()
-    try:
-        texte = brut.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        texte = brut.decode("cp1252", errors="replace")
-    premiere = texte.split("\n", 1)[0]
-    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    return list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
-
-
 def lignes_liste(chemin: Path) -> list[tuple]:
     """Rows of the list (first sheet of a workbook, or a csv with ; or , in UTF-8 or Windows-1252)."""
-    try:
-        if chemin.suffix.lower() in (".xlsx", ".xlsm"):
-            wb = load_workbook(chemin, read_only=True, data_only=True)
-            lignes = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-            wb.close()
-            return lignes
-        return [tuple(r) for r in _lignes_csv(chemin)]
-    except FileNotFoundError:
-        raise DossierError(f"liste d'ESSMS introuvable : {chemin}") from None
-    except OSError as e:
-        raise DossierError(f"liste d'ESSMS illisible : {chemin} ({raison_systeme(e)})") from None
-    except Exception:  # openpyxl raises many types on a damaged file
-        raise DossierError(f"liste d'ESSMS illisible : {chemin} (ni classeur .xlsx ni fichier csv)") from None
+    if chemin.suffix.lower() in (".xlsx", ".xlsm"):
+        wb = ouvrir_classeur(chemin, "liste d'ESSMS")
+        lignes = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        wb.close()
+        return lignes
+    return [tuple(r) for r in lignes_csv(chemin, "liste d'ESSMS")]
 
 
 def _bloc_essms():

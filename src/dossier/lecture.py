@@ -1,4 +1,4 @@
-"""Bounded reading of the files a user hands over (project file, templates, deposit pieces).
+"""Bounded reading of the files a user hands over (project file, templates, deposit pieces, tables).
 
 Only regular files are read: a FIFO, device or socket is refused before any read (the file is
 opened with ``O_NONBLOCK`` and checked with ``fstat``, so a FIFO never blocks). Sizes are bounded,
@@ -9,6 +9,7 @@ declared size, so the directory bounds what reading it may cost.
 
 from __future__ import annotations
 
+import csv
 import errno
 import fcntl
 import hashlib
@@ -28,6 +29,7 @@ MO = 1024 * 1024
 TAILLE_MAX_PIECE = 20 * MO
 TAILLE_MAX_PROJET = 50 * MO  # a 100 000-ESSMS project file is about 40 Mo
 TAILLE_MAX_MODELE = 20 * MO
+TAILLE_MAX_TABLEAU = 50 * MO  # a fiche, an ESSMS list or a measures file (2 000 ESSMS × 24 months: a few Mo)
 ZIP_ENTREES_MAX = 10_000
 ZIP_TAILLE_MAX = 512 * MO  # declared uncompressed total (a 20 000-ESSMS note is a few tens of Mo)
 ZIP_RATIO_MAX = 200  # per entry above ZIP_RATIO_SEUIL: deflate bombs reach ~1000
@@ -152,3 +154,47 @@ def lire_modele(chemin: Path) -> bytes:
     except LectureRefusee as e:
         raise DossierError(f"modèle {chemin.name} : {e.raison}") from None
     return contenu
+
+
+# --------------------------------------------------------------------------- tables people fill in
+
+
+def _octets_de_tableau(chemin: Path, quoi: str) -> bytes:
+    """The bytes of a table file (``quoi``: "fiche projet", "liste d'ESSMS"…), or a French DossierError."""
+    try:
+        return lire_octets(chemin, TAILLE_MAX_TABLEAU)
+    except FileNotFoundError:
+        raise DossierError(f"{quoi} introuvable : {chemin}") from None
+    except LectureRefusee as e:
+        raise DossierError(f"{quoi} {chemin} : {e.raison}") from None
+    except OSError as e:
+        raise DossierError(f"{quoi} illisible : {chemin} ({raison_systeme(e)})") from None
+
+
+def ouvrir_classeur(chemin: Path, quoi: str):
+    """The workbook at ``chemin`` (read only, cell values), read through the guard: regular file,
+    bounded size, zip directory checked before openpyxl inflates anything."""
+    from openpyxl import load_workbook
+
+    contenu = _octets_de_tableau(chemin, quoi)
+    try:
+        verifier_zip(io.BytesIO(contenu), chemin)
+    except LectureRefusee as e:
+        raise DossierError(f"{quoi} {chemin} : {e.raison}") from None
+    try:
+        return load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types on a damaged file
+        raise DossierError(f"{quoi} illisible : {chemin} (ce n'est pas un classeur .xlsx valide)") from None
+
+
+def lignes_csv(chemin: Path, quoi: str) -> list[list[str]]:
+    """Rows of a CSV people export: UTF-8 (with or without BOM), else Windows-1252; ``;`` or ``,``,
+    whichever the header line uses more."""
+    contenu = _octets_de_tableau(chemin, quoi)
+    try:
+        texte = contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        texte = contenu.decode("cp1252", errors="replace")
+    premiere = texte.split("\n", 1)[0]
+    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+    return list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..errors import DossierError, Probleme, ProjetInvalide
+from ..errors import Probleme, ProjetInvalide
+from ..lecture import ouvrir_classeur
 from ..model import Projet, valider
 from .disposition import Bloc, Champ, disposition, normaliser
 from .valeurs import lire, vide
@@ -250,12 +250,7 @@ def _valeur_ou_liste_chemin(donnees: Any, chemin: tuple) -> list:
 
 def lire_classeur(chemin: Path) -> Lecture:
     """Read the workbook into project data (not validated), with cells, problems and notes."""
-    try:
-        wb = load_workbook(chemin, data_only=True, read_only=True)
-    except FileNotFoundError:
-        raise DossierError(f"fiche projet introuvable : {chemin}") from None
-    except Exception:  # openpyxl raises many types on a damaged file
-        raise DossierError(f"fiche projet illisible : {chemin} (ce n'est pas un classeur .xlsx valide)") from None
+    wb = ouvrir_classeur(chemin, "fiche projet")
     lecture = Lecture()
     parents: dict[tuple, dict[str, int]] = {}
     par_feuille: dict[str, list[Bloc]] = {}

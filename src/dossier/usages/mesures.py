@@ -7,9 +7,7 @@ Reading is all-or-nothing: every problem of the file is collected with its line 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import DossierError, Probleme
+from ..lecture import lignes_csv, ouvrir_classeur
 from ..model import Essms, Projet
 
 
@@ -302,18 +301,8 @@ def _colonnes(en_tetes: list, nommer_entete) -> tuple[dict[int, str], list[Probl
     return positions, problemes
 
 
-def _decoder(contenu: bytes) -> str:
-    try:
-        return contenu.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return contenu.decode("cp1252", errors="replace")
-
-
 def _lire_csv(chemin: Path, projet: Projet) -> _Lecteur:
-    texte = _decoder(chemin.read_bytes())
-    premiere = texte.split("\n", 1)[0]
-    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    lignes = list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
+    lignes = lignes_csv(chemin, "fichier de mesures")
     if not lignes:
         raise MesuresInvalides(str(chemin), [Probleme("ligne 1", "fichier vide : en-têtes attendus")])
     positions, problemes = _colonnes(lignes[0], lambda i: "ligne 1" + (f" (colonne {i + 1})" if i is not None else ""))
@@ -326,13 +315,9 @@ def _lire_csv(chemin: Path, projet: Projet) -> _Lecteur:
 
 
 def _lire_classeur(chemin: Path, projet: Projet) -> _Lecteur:
-    from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    try:
-        wb = load_workbook(chemin, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any unreadable workbook is one French message
-        raise DossierError(f"classeur illisible {chemin} : {type(e).__name__}") from None
+    wb = ouvrir_classeur(chemin, "fichier de mesures")
     ws = wb[FEUILLE] if FEUILLE in wb.sheetnames else wb.worksheets[0]
     lignes = list(ws.iter_rows(values_only=True))
     wb.close()
@@ -356,8 +341,6 @@ def _lire_classeur(chemin: Path, projet: Projet) -> _Lecteur:
 def lire_mesures(chemin: Path | str, projet: Projet) -> Mesures:
     """Read and validate a measures file (CSV or the workbook of ``usages modele``); all or nothing."""
     chemin = Path(chemin)
-    if not chemin.is_file():
-        raise DossierError(f"fichier de mesures introuvable : {chemin}")
     lecteur = _lire_classeur(chemin, projet) if chemin.suffix.lower() in (".xlsx", ".xlsm") else _lire_csv(chemin, projet)
     if lecteur.erreurs:
         raise MesuresInvalides(str(chemin), lecteur.erreurs)
