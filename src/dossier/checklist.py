@@ -446,9 +446,7 @@ def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
     if fichiers:
         constats = [Constat(ALERTE, c.message) for c in constats]  # a valid file is there anyway
     for chemin, par_classeur in fichiers:
-        if chemin not in controles:
-            controles[chemin] = controler_fichier(chemin)
-        controle = controles[chemin]
+        controle = controles[chemin]  # every file was checked once, with the project's texts (verifier_dossier)
         constats += controle.constats + _constats_de_piece(piece, chemin, par_classeur, controle)
     if any(c.niveau == ERREUR for c in constats):
         statut = INVALIDE

@@ -23,11 +23,16 @@ def prefixe_temporaire(nom: str) -> str:
     return f".{hashlib.sha256(nom.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}-"
 
 
-def mode_par_defaut() -> int:
-    """Permissions of a new file under the current umask (0644 under the usual 022)."""
+def masque_utilisateur() -> int:
+    """The current umask (read by setting it, then putting it back)."""
     masque = os.umask(0o022)
     os.umask(masque)
-    return 0o666 & ~masque
+    return masque
+
+
+def mode_par_defaut(dossier: bool = False) -> int:
+    """Permissions of a new file (0644 under the usual 022) or folder (0755) under the current umask."""
+    return (0o777 if dossier else 0o666) & ~masque_utilisateur()
 
 
 @contextmanager

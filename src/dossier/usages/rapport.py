@@ -20,7 +20,8 @@ from pathlib import Path
 from babel.dates import format_date
 
 from ..errors import DossierError, SortieExistante, raison_systeme
-from ..fichiers import fichier_temporaire
+from ..fichiers import fichier_temporaire, mode_par_defaut
+from ..interruption import a_nettoyer
 from ..model import Projet
 from ..render.formatting import LOCALE, date_longue, montant, pourcentage
 from .classeurs import MOIS, ecrire, en_tetes, entete_du_jour, largeur_texte, largeurs, mise_en_page, note, nouveau_classeur
@@ -326,18 +327,17 @@ def ecrire_rapport(res: Resultat, sortie: Path, force: bool = False) -> list[Pat
     sortie.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.", dir=sortie.parent))
     try:
-        masque = os.umask(0)
-        os.umask(masque)
-        tmp.chmod(0o777 & ~masque)  # mkdtemp makes it private; the report folder is an ordinary one
-        graphiques = {}
-        for ind in INDICATEURS:
-            graphiques[ind.id] = tmp / fichier_graphique(ind)
-            ecrire_graphique(res, ind, graphiques[ind.id])
-        ecrire_classeur_taux(res, tmp / FICHIER_TAUX)
-        ecrire_rapport_word(res, tmp / FICHIER_RAPPORT, graphiques)
-        ecrire_etat_depenses(res.projet, res.solde, tmp / FICHIER_DEPENSES)
-        fichiers = sorted(f.name for f in tmp.iterdir())
-        _remplacer_dossier(tmp, sortie)
+        tmp.chmod(mode_par_defaut(dossier=True))  # mkdtemp makes it private; the report folder is an ordinary one
+        with a_nettoyer(chemin=tmp):  # removed by the supervisor should the command be killed
+            graphiques = {}
+            for ind in INDICATEURS:
+                graphiques[ind.id] = tmp / fichier_graphique(ind)
+                ecrire_graphique(res, ind, graphiques[ind.id])
+            ecrire_classeur_taux(res, tmp / FICHIER_TAUX)
+            ecrire_rapport_word(res, tmp / FICHIER_RAPPORT, graphiques)
+            ecrire_etat_depenses(res.projet, res.solde, tmp / FICHIER_DEPENSES)
+            fichiers = sorted(f.name for f in tmp.iterdir())
+            _remplacer_dossier(tmp, sortie)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise DossierError(f"écriture impossible de {sortie} : {raison_systeme(e)}") from None
