@@ -274,3 +274,11 @@ def test_tableaux_d_autrui_lus_avec_bornes(tmp_path, capsys, commande):
         attendu = "pas un fichier ordinaire" if nature == "fifo" else "bombe de décompression"
         assert code == 2 and attendu in texte and tableau.name in texte, (commande, nature, texte)
         assert not (tmp_path / "SORTIE.json").exists()
+
+
+def test_extrait_finess_non_ordinaire_refuse(tmp_path, capsys):
+    """The FINESS extract is streamed, but only from a regular file: a FIFO is refused, never waited on."""
+    fifo = tmp_path / "etalab-cs1100502-stock-20260512-0336.csv"
+    os.mkfifo(fifo)
+    code, texte = lancer(capsys, "finess", "completer", "--extrait", fifo, "--projet", fabrique.EXEMPLE)
+    assert code == 2 and "pas un fichier ordinaire" in texte and fifo.name in texte

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from . import identifiers as ids
 from .errors import DossierError, raison_systeme
+from .lecture import TAILLE_MAX_EXTRAIT, LectureRefusee, ouvrir
 
 SECTION_ET = "structureet"
 #: Overseas département codes of the extract -> INSEE code and ARS région (None: no ARS région).
@@ -93,13 +94,23 @@ class Extrait:
         return f"extrait FINESS du {format_date(self.date, 'd MMMM y', locale='fr_FR')}" if self.date else "extrait FINESS"
 
 
-def _texte(chemin: Path) -> io.TextIOBase:
-    """The extract as text: UTF-8, else Windows-1252 (checked on its first megabytes)."""
+def _debut(chemin: Path, taille: int = 4 << 20) -> bytes:
+    """The first ``taille`` bytes of the extract, which must be a regular file of bounded size (a FIFO
+    or a device is refused at once, never waited on)."""
     try:
-        with chemin.open("rb") as f:
-            debut = f.read(4 << 20)
+        with ouvrir(chemin, TAILLE_MAX_EXTRAIT) as f:
+            return f.read(taille)
+    except FileNotFoundError:
+        raise DossierError(f"extrait FINESS introuvable : {chemin}") from None
+    except LectureRefusee as e:
+        raise DossierError(f"extrait FINESS {chemin} : {e.raison}") from None
     except OSError as e:
         raise DossierError(f"extrait FINESS illisible : {chemin} ({raison_systeme(e)})") from None
+
+
+def _texte(chemin: Path) -> io.TextIOBase:
+    """The extract as text: UTF-8, else Windows-1252 (checked on its first megabytes)."""
+    debut = _debut(chemin)
     try:
         debut.decode("utf-8")
         encodage = "utf-8-sig"
@@ -259,8 +270,7 @@ class Recherche:
 
     def __init__(self, chemin: str | Path, indexer: bool = True):
         self.chemin = Path(chemin)
-        if not self.chemin.is_file():
-            raise DossierError(f"extrait FINESS introuvable : {self.chemin}")
+        _debut(self.chemin, 0)  # exists and is a regular file of bounded size
         self.base: sqlite3.Connection | None = None
         if indexer:
             index, cle = chemin_index(self.chemin), _cle(self.chemin)

@@ -29,6 +29,7 @@ MO = 1024 * 1024
 TAILLE_MAX_PIECE = 20 * MO
 TAILLE_MAX_PROJET = 50 * MO  # a 100 000-ESSMS project file is about 40 Mo
 TAILLE_MAX_MODELE = 20 * MO
+TAILLE_MAX_EXTRAIT = 200 * MO  # the public FINESS extract (≈ 25 Mo for ≈ 100 000 rows), read as a stream
 TAILLE_MAX_TABLEAU = 50 * MO  # a fiche, an ESSMS list or a measures file (2 000 ESSMS × 24 months: a few Mo)
 ZIP_ENTREES_MAX = 10_000
 ZIP_TAILLE_MAX = 512 * MO  # declared uncompressed total (a 20 000-ESSMS note is a few tens of Mo)
