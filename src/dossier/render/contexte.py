@@ -103,7 +103,7 @@ def nettoyer(texte: str) -> str:
     return _INTERDITS_XML.sub("", texte.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-_A_NETTOYER = re.compile("[\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_A_NETTOYER = re.compile("\r|" + _INTERDITS_XML.pattern)  # what ``nettoyer`` changes
 
 
 def _nettoyer_tout(donnees: dict) -> dict:
