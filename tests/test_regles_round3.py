@@ -71,3 +71,31 @@ def test_soins_cites_dans_les_donnees_de_campagne():
     for annee in ("2022", "2023"):
         p = charger_campagne(annee).parametre("saad.soins_eligibles")
         assert p.valeur is True and "activités essentielles à la vie" in p.citation
+
+
+# --------------------------------------------------------------------------- 2. non-cumul per ESSMS
+
+def test_version_segur_installee_alerte_par_essms_projet_recevable():
+    """Webinaire SONS 2024 (000) : « Je dispose de la version référencée Ségur ou postérieure » → « Je ne peux
+    pas cumuler les deux financements »: that ESSMS gets no SONS Prestation Ségur nor software forfait; the
+    text does not say which financing remains: « à confirmer avec l'ARS »."""
+    d = generer_projet(16, type_projet="mise_a_niveau")
+    d["essms"][3]["version_segur_installee"] = True
+    c = _controle(d, "non-cumul")
+    assert (c.ok, c.niveau, c.essms) == (False, "alerte", (d["essms"][3]["finess_et"],))
+    assert "Je ne peux pas cumuler les deux financements" in c.message and "à confirmer avec l'ARS" in c.message
+    assert "forfait usages non compté (5" in c.message
+    fin = _fin(d)
+    assert fin.recevable
+    assert (fin.essms[3].usages, fin.essms[3].logiciel) == (0, 0)
+    assert fin.totaux["usages"] == 15 * 5000
+    assert len(fin.sons.par_essms) == 15 and fin.sons.total == 15 * 1232
+    assert "sous le minimum" not in c.message  # 15 others still meet the minimum
+
+
+def test_version_segur_installee_sous_le_minimum_sans_eux_alerte():
+    d = generer_projet(15, type_projet="mise_a_niveau")
+    d["essms"][0]["version_segur_installee"] = True
+    c = _controle(d, "non-cumul")
+    assert c.niveau == "alerte" and "14 ESSMS financés, sous le minimum de 15" in c.message
+    assert _fin(d).recevable

@@ -702,14 +702,16 @@ def c_regroupement_initial(projet: Projet, campagne: Campagne) -> Controle:
 
 
 def c_non_cumul(projet: Projet, campagne: Campagne) -> Controle:
+    """Revised (issue 21): an alerte per ESSMS already on the Ségur version; the project stays recevable."""
     if projet.type_projet != "mise_a_niveau":
-        return _ok("non-cumul", "sans objet pour une acquisition")
+        return _ok("non-cumul", "sans objet pour une acquisition", ALERTE)
+    from .regles_cumul import message_non_cumul
+
     installees = [e for e in projet.essms if sans_mise_a_niveau(projet, e)]
     if installees:
-        return Controle("non-cumul", ERREUR, False,
-                        "version Ségur déjà installée : pas de financement de mise à niveau pour " + _noms(installees),
+        return Controle("non-cumul", ALERTE, False, message_non_cumul(projet, campagne, installees),
                         tuple(e.finess_et for e in installees))
-    return _ok("non-cumul", "aucun ESSMS n'a déjà la version Ségur installée")
+    return _ok("non-cumul", "aucun ESSMS n'a déjà la version Ségur installée", ALERTE)
 
 
 def cout_total(couts) -> Decimal:
