@@ -240,7 +240,7 @@ def test_check_affiche_chaque_controle_dans_un_tableau(capsys, exemple):
     p = projet_de(fabrique.charger(exemple))
     for c in verifier_recevabilite(p, charger_campagne(p.campagne)):
         assert ligne_de(texte, c.id)[:3] == [c.id, c.niveau, "conforme"]
-    assert texte.rstrip().splitlines()[-1].startswith("recevable : 21 contrôles, 21 conformes, 0 erreur, 0 alerte")
+    assert texte.rstrip().splitlines()[-1].startswith("recevable : 24 contrôles, 24 conformes, 0 erreur, 0 alerte")
 
 
 def test_financement_recevable_exit_0_sans_controle_en_echec(capsys, exemple):

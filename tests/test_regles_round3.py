@@ -99,3 +99,126 @@ def test_version_segur_installee_sous_le_minimum_sans_eux_alerte():
     c = _controle(d, "non-cumul")
     assert c.niveau == "alerte" and "14 ESSMS financés, sous le minimum de 15" in c.message
     assert _fin(d).recevable
+
+
+# --------------------------------------------------------------------------- 3. 2025 AHI exemption
+
+def test_exemption_2025_seulement_pour_les_ahi_non_eligibles_au_sons():
+    """Instruction 2025/100 (Care Insight, source secondaire) : « Les établissements d’accueil, d’hébergement
+    et d’insertion (AHI) deviennent éligibles au programme SONS, et l’obligation d’atteindre des cibles d’usage
+    pour la messagerie sécurisée de santé (MSSanté) et le dossier médical partagé (DMP)/Mon Espace Santé est
+    levée pour les AHI non éligibles au SONS. »"""
+    from dossier.campaigns import cibles_usage
+
+    cibles = {c.id: c for c in cibles_usage(charger_campagne("2025"))}
+    assert cibles["mssante"].s_applique("AHI")  # eligible to SONS by default: the target applies
+    assert not cibles["mssante"].s_applique("AHI", eligible_sons=False)
+    assert not cibles["dmp"].s_applique("AHI", eligible_sons=False)
+    assert cibles["dossiers_actifs"].s_applique("AHI", eligible_sons=False)
+    assert cibles["mssante"].s_applique("PA", eligible_sons=False)
+    assert "source secondaire" in cibles["mssante"].exemption.source
+    assert "levée pour les AHI non éligibles au SONS" in cibles["mssante"].exemption.citation
+
+
+def test_ahi_eligibles_au_sons_alerte_solution_candidate_au_referencement():
+    """DSIH (source secondaire) : « pour les AHI éligibles au SONS, la règle reste stricte : la solution
+    numérique choisie devra être candidate au référencement Ségur dès la signature de la convention avec
+    l’ARS. »"""
+    d = generer_projet(16, campagne="2025", categories=("214", "500"), referencement="en_cours")
+    c = _controle(d, "ahi-sons", dt.date(2025, 10, 1))
+    assert (c.ok, c.niveau) == (False, "alerte") and "candidate au référencement Ségur" in c.message
+    assert c.essms == tuple(e["finess_et"] for e in d["essms"][::2])
+    for e in d["essms"][::2]:
+        e["eligible_sons"] = False
+    c = _controle(d, "ahi-sons", dt.date(2025, 10, 1))
+    assert c.ok and "non éligibles au SONS" in c.message
+    assert _controle(generer_projet(16, categories=("214", "500")), "ahi-sons").ok  # 2023: sans objet
+
+
+# --------------------------------------------------------------------------- 6. referencing per domain
+
+def test_referencement_par_domaine_ms1_ms2():
+    """Webinaire SONS 2024 : « solutions sont référencées Ségur pour MS1 (PA/PH/DOM) », « … pour MS2
+    (PDE/PDS) » ; AAP Normandie 2023 : « conforme au Dossier de Spécification de Référencement Ségur vague 1
+    du domaine concerné »."""
+    d = generer_projet(15, categories=["500"] * 13 + ["177", "500"])  # 177: MECS (PDE)
+    mecs = d["essms"][13]
+    c = _controle(d, "referencement-domaines")  # absent: read as MS1, alerte
+    assert (c.ok, c.niveau, c.essms) == (False, "alerte", (mecs["finess_et"],)) and "lu comme MS1" in c.message
+    d["solution"]["referencement_domaines"] = ["MS1"]
+    c = _controle(d, "referencement-domaines")
+    assert (c.ok, c.niveau, c.essms) == (False, "erreur", (mecs["finess_et"],))
+    assert "MS2" in c.message and "du domaine concerné" in c.message and "ESSMS n° 14" in c.message
+    assert not _fin(d).recevable
+    d["solution"]["referencement_domaines"] = ["MS1", "MS2"]
+    assert _controle(d, "referencement-domaines").ok
+    d["solution"]["referencement_domaines"] = ["MS2"]
+    c = _controle(d, "referencement-domaines")
+    assert c.niveau == "erreur" and len(c.essms) == 14
+
+
+def test_referencement_domaines_valeur_inconnue_refusee():
+    from dossier.errors import ProjetInvalide
+
+    d = generer_projet(15)
+    d["solution"]["referencement_domaines"] = ["MS3"]
+    with pytest.raises(ProjetInvalide) as e:
+        projet_de(d)
+    assert "solution.referencement_domaines" in " ".join(str(p) for p in e.value.problemes)
+
+
+def test_exemples_sans_pde_ni_pds_restent_conformes():
+    for chemin in fabrique.fichiers_exemples():
+        d = fabrique.charger(chemin)
+        assert _controle(d, "referencement-domaines").ok, chemin
+
+
+# --------------------------------------------------------------------------- 8. 2022 portée nationale
+
+def test_portee_nationale_2022_guichet_national_sous_50_essms():
+    """Présentation 2022 : « < 50 ESSMS mais portée nationale* » → AAP national ; « * Concerne des opérateurs
+    qui ont une délégation pour gérer des missions particulières »."""
+    from dossier.rules import determiner_guichet
+
+    d = generer_projet(20, campagne="2022")
+    assert determiner_guichet(projet_de(d), charger_campagne("2022")).guichet == "regional"
+    d["portee_nationale"] = True
+    g = determiner_guichet(projet_de(d), charger_campagne("2022"))
+    assert (g.guichet, g.ars) == ("national", None)
+    c = _controle(d, "portee-nationale", dt.date(2022, 6, 1))
+    assert c.ok and "délégation pour gérer des missions particulières" in c.message
+    d = generer_projet(20)
+    d["portee_nationale"] = True
+    assert determiner_guichet(projet_de(d), charger_campagne("2023")).guichet == "regional"
+    c = _controle(d, "portee-nationale")
+    assert (c.ok, c.niveau) == (False, "alerte") and "à confirmer avec l'ARS" in c.message
+
+
+# --------------------------------------------------------------------------- 12. 2025/100: PJM
+
+def test_2025_services_pjm_sans_dui_reference():
+    """FAQ ANS (source secondaire) : « Pour les établissement PJM, il n'y a pas d'obligation de s'équiper
+    d'un éditeur référencé Ségur. »"""
+    jour = dt.date(2025, 10, 1)
+    d = generer_projet(15, campagne="2025", categories=("340",), referencement="non_reference")
+    c = _controle(d, "referencement-segur", jour)
+    assert c.ok and "PJM" in c.message
+    d = generer_projet(15, campagne="2025", categories=("340", "500"), referencement="non_reference")
+    c = _controle(d, "referencement-segur", jour)
+    assert c.niveau == "erreur" and c.essms == tuple(e["finess_et"] for e in d["essms"][1::2])
+    d = generer_projet(15, campagne="2023", categories=("340",), referencement="non_reference")
+    assert _controle(d, "referencement-segur").niveau == "erreur"  # no such text for 2023
+
+
+def test_mesures_2025_ahi_eligible_au_sons_garde_ses_cibles(tmp_path):
+    from dossier.usages.indicateurs import calculer_usages
+    from dossier.usages.mesures import lire_mesures
+
+    d = generer_projet(16, campagne="2025", categories=("214", "500"))
+    projet = projet_de(d)
+    ahi = projet.essms[0]
+    chemin = tmp_path / "m.csv"
+    chemin.write_text("finess_et;debut;fin;mssante_messages;dmp_alimentes;personnes_projet;file_active;dossiers_actifs;"
+                      "dossiers_projet_personnalise;dossiers_agenda\n" f"{ahi.finess_et};2025-06;2025-08;0;0;60;100;95;90;95\n", "utf-8")
+    res = calculer_usages(projet, charger_campagne("2025"), lire_mesures(chemin, projet))
+    assert res.essms[0].atteint is False  # eligible to SONS (default): MSSanté and DMP targets apply

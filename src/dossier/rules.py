@@ -80,6 +80,8 @@ class Guichet:
 def determiner_guichet(projet: Projet, campagne: Campagne) -> Guichet:
     regs = regions(projet)
     g = guichet(campagne, len(projet.essms), len(regs))
+    if projet.portee_nationale and campagne.valeur("guichet.portee_nationale", False):
+        g = "national"  # 2022: an operator with a national delegation, whatever its count (issue 21)
     return Guichet(regs, g, ars_pivot(projet) if g == "regional" else None)
 
 
@@ -505,6 +507,11 @@ def c_referencement_segur(projet: Projet, campagne: Campagne) -> Controle | list
     if ref == "en_cours":
         return Controle("referencement-segur", ALERTE, False,
                         "référencement Ségur en cours : il doit être obtenu avant le début du paramétrage")
+    from .regles_secteurs import referencement_pjm  # 2025: PJM services need no referenced DUI (issue 21)
+
+    pjm = referencement_pjm(projet, campagne)
+    if pjm is not None:
+        return pjm
     return Controle("referencement-segur", ERREUR, False,
                     f"{sol.logiciel} n'est pas référencé Ségur : référencement exigé pour la campagne {campagne.annee}")
 
@@ -795,6 +802,8 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
     ``niveau_taille`` overrides the level of ``taille-minimale`` (default: ``niveau_taille_minimale``);
     ``montants`` are the project's amounts when already computed (``couts-couverts``).
     """
+    from .regles_secteurs import controles_secteurs
+
     aujourdhui = aujourdhui or dt.date.today()
     if montants is None:
         try:
@@ -812,6 +821,7 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
         c_sons_autre_solution(projet, campagne),
         c_solution_unique(projet, campagne),
         c_referencement_segur(projet, campagne),
+        *controles_secteurs(projet, campagne),
         c_entite_nationale(projet, campagne),
         c_heures_saad(projet, campagne),
         c_amoa_petits_og(projet, campagne),
