@@ -222,3 +222,19 @@ def test_mesures_2025_ahi_eligible_au_sons_garde_ses_cibles(tmp_path):
                       "dossiers_projet_personnalise;dossiers_agenda\n" f"{ahi.finess_et};2025-06;2025-08;0;0;60;100;95;90;95\n", "utf-8")
     res = calculer_usages(projet, charger_campagne("2025"), lire_mesures(chemin, projet))
     assert res.essms[0].atteint is False  # eligible to SONS (default): MSSanté and DMP targets apply
+
+
+# --------------------------------------------------------------------------- 4. minimum size, national profile
+
+def test_taille_minimale_2023_profil_national_alerte_citant_le_kit():
+    """Kit ARS IDF 2023 : « Les ARS apprécieront, au cas par cas, si le regroupement de moins de 15 ESSMS (ou 8
+    pour les territoires ultra-marins et la Corse) est éligible à l'aide. »"""
+    d = generer_projet(12, profil="cnsa-2023")
+    c = _controle(d, "taille-minimale")
+    assert (c.ok, c.niveau) == (False, "alerte")
+    assert "Les ARS apprécieront, au cas par cas" in c.message and "Kit ESMS numérique" in c.message
+    assert _fin(d).recevable
+    d = generer_projet(12, profil="normandie-2023")  # the AAP Normandie level stays an alerte
+    assert _controle(d, "taille-minimale").niveau == "alerte"
+    d = generer_projet(12, campagne="2022")  # 2022 texts: « regroupement a minima de 15 ESSMS »
+    assert _controle(d, "taille-minimale", dt.date(2022, 6, 1)).niveau == "erreur"

@@ -441,7 +441,9 @@ def c_taille_minimale(projet: Projet, campagne: Campagne, niveau: str = ERREUR) 
         return Controle("taille-minimale", ALERTE, False, f"non vérifiable : la campagne {campagne.annee} ne fixe pas de taille minimale dans les données")
     lieu = " (Corse ou outre-mer)" if outre_mer else ""
     if n < p.valeur:
-        return Controle("taille-minimale", niveau, False, f"{n} ESSMS : le minimum est de {p.valeur} ESSMS{lieu}")
+        ars = campagne.parametre("taille_minimale.appreciation_ars") if niveau == ALERTE else None
+        texte = f" ; {ars.source} : « {ars.citation} »" if ars and ars.citation else ""
+        return Controle("taille-minimale", niveau, False, f"{n} ESSMS : le minimum est de {p.valeur} ESSMS{lieu}{texte}")
     return _ok("taille-minimale", f"{n} ESSMS (minimum {p.valeur}{lieu})", niveau)
 
 
@@ -788,11 +790,14 @@ def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
     return _ok("organisme-sans-essms", "chaque organisme apporte au moins un ESSMS", ALERTE)
 
 
-def niveau_taille_minimale(projet: Projet) -> str:
-    """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping."""
+def niveau_taille_minimale(projet: Projet, campagne: Campagne | None = None) -> str:
+    """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping or when
+    the campaign's texts leave smaller groupings to the ARS (``taille_minimale.appreciation_ars``, issue 21)."""
     from .profiles import charger_profil
 
-    return ALERTE if projet.regroupement_initial else charger_profil(projet.depot.profil).taille_minimale_niveau
+    if projet.regroupement_initial or (campagne is not None and campagne.valeur("taille_minimale.appreciation_ars")):
+        return ALERTE
+    return charger_profil(projet.depot.profil).taille_minimale_niveau
 
 
 def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None,
@@ -812,7 +817,7 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
             montants = None
     controles = [
         c_essms_eligibles(projet, campagne),
-        c_taille_minimale(projet, campagne, niveau_taille or niveau_taille_minimale(projet)),
+        c_taille_minimale(projet, campagne, niveau_taille or niveau_taille_minimale(projet, campagne)),
         _ok("finess-geographiques", f"{accord(len(projet.essms), 'FINESS géographique valide', 'FINESS géographiques valides et distincts')} (contrôlé à la lecture du projet)"),
         _ok("siret-porteur", "SIRET du porteur valide (contrôlé à la lecture du projet)"),
         c_nouvelle_operation(projet, campagne),
