@@ -238,3 +238,22 @@ def test_taille_minimale_2023_profil_national_alerte_citant_le_kit():
     assert _controle(d, "taille-minimale").niveau == "alerte"
     d = generer_projet(12, campagne="2022")  # 2022 texts: « regroupement a minima de 15 ESSMS »
     assert _controle(d, "taille-minimale", dt.date(2022, 6, 1)).niveau == "erreur"
+
+
+# --------------------------------------------------------------------------- 5. 2022 mise à niveau, referenced only
+
+@pytest.mark.parametrize("ref", ["non_reference", "en_cours"])
+def test_2022_mise_a_niveau_solution_non_referencee_refusee(tmp_path, capsys, ref):
+    """Présentation 2022 : « La solution DUI que je fais évoluer doit être « référencée Ségur » »: no amount
+    (exit 2, like 2023 non-referenced), and check gives « en cours » the same erreur as « non référencé »."""
+    d = generer_projet(35, campagne="2022", type_projet="mise_a_niveau", referencement=ref)
+    with pytest.raises(MontantsInconnus) as e:
+        _fin(d)
+    assert "doit être « référencée Ségur »" in str(e.value)
+    c = _controle(d, "referencement-segur", dt.date(2022, 6, 1))
+    assert (c.ok, c.niveau) == (False, "erreur") and "doit être « référencée Ségur »" in c.message
+    fichier = fabrique.ecrire(tmp_path / "p.json", d)
+    code, texte = lancer(capsys, "financement", fichier, "--json")
+    assert code == 2 and "référencée Ségur" in texte
+    d = generer_projet(35, campagne="2022", type_projet="mise_a_niveau")
+    assert _fin(d).totaux["total"] == 175000  # « Exemple : J'ai 35 ESSMS alors j'obtiens 175 k€ »

@@ -268,6 +268,10 @@ def _montants(projet: Projet, campagne: Campagne) -> Financement:
         "en_cours": "d'une solution en cours de référencement Ségur",
         "non_reference": "d'une solution non référencée Ségur",
     }[ref]
+    exige = campagne.parametre("referencement.mise_a_niveau_reference_exige")
+    if exige is not None and projet.type_projet == "mise_a_niveau" and ref != "reference":
+        raise MontantsInconnus(f"la campagne {campagne.annee} ne prévoit pas de forfait pour {libelle_cas} : la solution que "
+                               f"l'on fait évoluer doit être référencée ({exige.source} : « {exige.citation} »)")
     p_usages = campagne.exiger(f"{base}.usages", f"forfait usages pour {libelle_cas}")
     p_logiciel = campagne.exiger(f"{base}.logiciel", f"forfait logiciel pour {libelle_cas}")
     p_rang = campagne.exiger("degressivite.rang_dernier_plein", "rang de dégressivité")
@@ -506,6 +510,11 @@ def c_referencement_segur(projet: Projet, campagne: Campagne) -> Controle | list
         return _referencement_ght(projet, campagne)
     if ref == "reference":
         return _ok("referencement-segur", f"{sol.logiciel} est référencé Ségur")
+    exige = campagne.parametre("referencement.mise_a_niveau_reference_exige") if projet.type_projet == "mise_a_niveau" else None
+    if exige is not None:  # 2022 (issue 21): « en cours » refused like « non référencé »
+        etat = "en cours de référencement" if ref == "en_cours" else "non référencé"
+        return Controle("referencement-segur", ERREUR, False, f"mise à niveau : {sol.logiciel} est {etat} Ségur ; la solution "
+                        f"que l'on fait évoluer doit être référencée ({exige.source} : « {exige.citation} »)")
     if ref == "en_cours":
         return Controle("referencement-segur", ALERTE, False,
                         "référencement Ségur en cours : il doit être obtenu avant le début du paramétrage")
