@@ -257,3 +257,53 @@ def test_2022_mise_a_niveau_solution_non_referencee_refusee(tmp_path, capsys, re
     assert code == 2 and "référencée Ségur" in texte
     d = generer_projet(35, campagne="2022", type_projet="mise_a_niveau")
     assert _fin(d).totaux["total"] == 175000  # « Exemple : J'ai 35 ESSMS alors j'obtiens 175 k€ »
+
+
+# --------------------------------------------------------------------------- 7. 2024 minimum size and windows
+
+def test_2024_taille_minimale_et_ouverture_nationale_sources_secondaires():
+    """Géroscopie (source secondaire) : « les groupements constitués de 15 ESSMS ou plus, situés dans une même
+    région (8 pour la Corse et les territoires ultramarins) » ; « l'appel à projet national s'ouvre le 15
+    février » ; the national closing day is unknown: an alerte « non vérifiable »."""
+    c = charger_campagne("2024")
+    assert (c.valeur("taille_minimale.essms"), c.valeur("taille_minimale.essms_corse_outre_mer")) == (15, 8)
+    assert "source secondaire" in c.parametre("taille_minimale.essms").source
+    jour = dt.date(2024, 5, 1)
+    petit = _controle(generer_projet(12, campagne="2024"), "taille-minimale", jour)
+    assert (petit.ok, petit.niveau) == (False, "erreur") and "minimum est de 15" in petit.message
+    assert _controle(generer_projet(8, campagne="2024", departements=("9704",)), "taille-minimale", jour).ok
+    national = generer_projet(50, campagne="2024", departements=["14", "75"], date_depot="2024-05-15")
+    cal = _controle(national, "calendrier", jour)
+    assert (cal.niveau, cal.ok) == ("alerte", False) and "non vérifiable" in cal.message and "15 février 2024" in cal.message
+    national["depot"]["date"] = "2024-02-01"
+    cal = _controle(national, "calendrier", jour)
+    assert (cal.niveau, cal.ok) == ("erreur", False) and "avant l'ouverture" in cal.message
+    regional = _controle(generer_projet(15, campagne="2024", date_depot="2024-09-16"), "calendrier", jour)
+    assert regional.niveau == "erreur"  # « au 15 septembre pour les autres »
+
+
+# --------------------------------------------------------------------------- citations (items 7, 11, 12)
+
+def test_citations_hors_textes_conserves_viennent_de_sources_secondaires_etiquetees():
+    """The stored texts' citations are checked word for word (test_regles_revisees); a citation from a page not
+    stored here must come from a source labelled « source secondaire » with its web address."""
+    from dossier.campaigns import campagnes_disponibles
+
+    vus = 0
+    for annee in campagnes_disponibles():
+        c = charger_campagne(annee)
+        for chemin, p, cle in c.parametres():
+            if p.citation and cle not in c.fichiers:
+                vus += 1
+                assert p.source.startswith("source secondaire"), f"{annee} {chemin}"
+                assert c.adresses[cle].startswith("https://"), f"{annee} {chemin}"
+    assert vus >= 5
+
+
+def test_campagnes_sources_affiche_les_valeurs_secondaires(capsys):
+    code, texte = lancer(capsys, "campagnes", "--sources")
+    assert code == 0
+    plat = " ".join(texte.split())
+    for extrait in ("Géroscopie", "source secondaire", "taille_minimale.essms", "calendrier.national.ouverture",
+                    "referencement.domaine_ms2", "guichet.portee_nationale", "non_cumul.version_installee"):
+        assert extrait in plat, extrait

@@ -668,6 +668,14 @@ def c_calendrier(projet: Projet, campagne: Campagne, aujourdhui: dt.date) -> Con
     ouverture = campagne.parametre(f"calendrier.{g.cle_calendrier}.ouverture")
     cloture = campagne.parametre(f"calendrier.{g.cle_calendrier}.cloture")
     libelle = {"regional": "régional", "multiregional": "régional multirégional", "national": "national"}[g.cle_calendrier]
+    if ouverture is not None and cloture is None:  # issue 21: 2024 national, opening only
+        date = projet.depot.date or aujourdhui
+        ouvre = f"ouverture du guichet {libelle} le {date_longue(ouverture.valeur)} ({ouverture.source})"
+        if date < ouverture.valeur:
+            return Controle("calendrier", ERREUR if projet.depot.date else ALERTE, False,
+                            f"dépôt {'prévu ' if projet.depot.date else 'jugé sur la date du jour, '}le {date_longue(date)}, avant l'{ouvre}")
+        return Controle("calendrier", ALERTE, False, f"non vérifiable : date de clôture du guichet {libelle} de la campagne "
+                        f"{campagne.annee} inconnue ({ouvre})")
     if ouverture is None or cloture is None:
         return Controle("calendrier", ALERTE, False, f"non vérifiable : pas de fenêtre de dépôt connue pour le guichet {libelle} de la campagne {campagne.annee}")
     fenetre = (f"fenêtre de dépôt du guichet {libelle}, du {date_longue(ouverture.valeur)} au {date_longue(cloture.valeur)} "

@@ -226,7 +226,8 @@ def afficher_sources(console: Console, c: Campagne) -> None:
     for col in ("Paramètre", "Valeur", "Source", "Extrait du texte"):
         table.add_column(col, no_wrap=col == "Paramètre")
     for chemin, p, cle in c.parametres():
-        source = p.source + (f" ({c.fichiers[cle]})" if cle in c.fichiers else "") + (f" — {p.note}" if p.note else "")
+        ou = f" ({c.fichiers[cle]})" if cle in c.fichiers else (f" ({c.adresses[cle]})" if cle in c.adresses else "")
+        source = p.source + ou + (f" — {p.note}" if p.note else "")
         table.add_row(chemin, valeur_lisible(chemin, p.valeur), Text(source),
                       Text(f"« {p.citation} »" if p.citation else "—"))
     console.print(table)
