@@ -307,3 +307,23 @@ def test_campagnes_sources_affiche_les_valeurs_secondaires(capsys):
     for extrait in ("Géroscopie", "source secondaire", "taille_minimale.essms", "calendrier.national.ouverture",
                     "referencement.domaine_ms2", "guichet.portee_nationale", "non_cumul.version_installee"):
         assert extrait in plat, extrait
+
+
+# --------------------------------------------------------------------------- 9. 2022 small OG, national project
+
+def test_2022_projet_national_petits_og_alerte_par_financement_demande():
+    """Présentation 2022 : « Si des organismes de petite taille participent au projet national, ils peuvent
+    obtenir les financements spécifiques pour l'équipement matériel. Ces situations sont étudiées au cas par
+    cas. »: an alerte for each item requested (equipment, pilotage / AMOA, SAD)."""
+    jour = dt.date(2022, 6, 1)
+    d = generer_projet(60, campagne="2022", organismes=[52, 8], amoa=True, sad=True, mise_en_concurrence="sad",
+                       materiel=[None] * 52 + [5000] * 8)
+    amoa = _controle(d, "amoa-petits-og", jour)
+    assert (amoa.ok, amoa.niveau) == (False, "alerte")
+    assert "pilotage / AMOA des petits OG apprécié au cas par cas" in amoa.message
+    assert "forfait SAD des petits OG apprécié au cas par cas" in amoa.message
+    assert amoa.message.count("à confirmer avec la CNSA") == 2 and "Ces situations sont étudiées au cas par cas" in amoa.message
+    materiel = _controle(d, "materiel-petits-og", jour)
+    assert (materiel.ok, materiel.niveau) == (False, "alerte") and "matériel des petits OG apprécié au cas par cas" in materiel.message
+    regional = generer_projet(20, campagne="2022", organismes=[12, 8], amoa=True)
+    assert "cas par cas" not in _controle(regional, "amoa-petits-og", jour).message

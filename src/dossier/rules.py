@@ -611,6 +611,8 @@ def c_amoa_petits_og(projet: Projet, campagne: Campagne) -> Controle:
     non_declares = _taille_non_declaree(projet, tailles, tailles)
     if non_declares:
         alertes.append("taille comptée sur le projet seul (nb_essms_total non déclaré) : " + ", ".join(non_declares))
+    if determiner_guichet(projet, campagne).guichet == "national":  # issue 21: each item, case by case
+        alertes += [cas_par_cas_national(campagne, item) for item in demandes]
     if alertes:
         return Controle("amoa-petits-og", ALERTE, False, " ; ".join(alertes))
     return _ok("amoa-petits-og", f"{demande} : tous les organismes sont de petits OG")
@@ -640,12 +642,21 @@ def c_materiel_petits_og(projet: Projet, campagne: Campagne) -> Controle:
         return Controle("materiel-petits-og", ERREUR, False, "matériel demandé pour des ESSMS d'organismes qui ne sont pas de petits OG : "
                         + _noms(grands), tuple(e.finess_et for e in grands))
     if determiner_guichet(projet, campagne).guichet == "national":
-        return Controle("materiel-petits-og", ALERTE, False, "projet national : le matériel des petits OG est apprécié au cas par cas")
+        return Controle("materiel-petits-og", ALERTE, False, cas_par_cas_national(campagne, "matériel"))
     non_declares = _taille_non_declaree(projet, tailles, dict.fromkeys(e.organisme for e in avec))
     if non_declares:
         return Controle("materiel-petits-og", ALERTE, False, "taille comptée sur le projet seul (nb_essms_total non déclaré) : "
                         + ", ".join(non_declares))
     return _ok("materiel-petits-og", f"matériel demandé pour {len(avec)} ESSMS de petits OG, avec devis")
+
+
+def cas_par_cas_national(campagne: Campagne, item: str) -> str:
+    """Alerte of a small-OG item in a national project: case by case (2022 presentation, which names only the
+    equipment: for the other items, to be confirmed)."""
+    p = campagne.parametre("petits_og.projet_national")
+    texte = f" ({p.source} : « {p.citation} »)" if p and p.citation else ""
+    confirmer = "" if item == "matériel" else " ; le texte ne cite que l'équipement : à confirmer avec la CNSA"
+    return f"projet national : {item} des petits OG apprécié au cas par cas{texte}{confirmer}"
 
 
 def c_duree_indicative(projet: Projet, campagne: Campagne) -> Controle:
