@@ -327,3 +327,60 @@ def test_2022_projet_national_petits_og_alerte_par_financement_demande():
     assert (materiel.ok, materiel.niveau) == (False, "alerte") and "matériel des petits OG apprécié au cas par cas" in materiel.message
     regional = generer_projet(20, campagne="2022", organismes=[12, 8], amoa=True)
     assert "cas par cas" not in _controle(regional, "amoa-petits-og", jour).message
+
+
+# --------------------------------------------------------------------------- 10. SONS amounts are indicative
+
+def test_sons_indicatif_bareme_avec_l_exemple_de_la_presentation(tmp_path, capsys):
+    """Présentation 2022 : « Mon éditeur percevra directement la « Prestation Ségur » selon le barème défini dans
+    le financement SONS : dans ce cas, il percevra 1 232 € / ESSMS, soit 43 120 € au total. » — an example of
+    the SONS scale, shown as « indicatif (barème SONS) », never as a computed right."""
+    d = generer_projet(35, campagne="2022", type_projet="mise_a_niveau")
+    j = financement_json(_fin(d))
+    assert j["sons"]["nature"] == "indicatif (barème SONS)"
+    assert "il percevra 1 232 € / ESSMS, soit 43 120 € au total" in j["sons"]["exemple"]
+    assert j["sons"]["prestation_segur_total"] == 43120 and "17 520" not in j["sons"]["exemple"]
+    d = generer_projet(35, type_projet="mise_a_niveau", organismes=[27, 8])
+    j = financement_json(_fin(d))
+    assert "43 120" in j["sons"]["exemple"] and "soit 17 520 € au total" in j["sons"]["exemple"]
+    assert "repris de 2022 : aucun texte 2023 ne donne ce barème" in j["sons"]["exemple"]  # 2023 reuses them
+    fichier = fabrique.ecrire(tmp_path / "p.json", d)
+    code, texte = lancer(capsys, "financement", fichier)
+    assert code == 0 and "indicatif (barème SONS)" in " ".join(texte.split())
+
+
+# --------------------------------------------------------------------------- 11. citations
+
+def test_cibles_2023_citees_mot_pour_mot():
+    """AAP Normandie 2023 : « (nombre de messages envoyés via la MS Santé / nombre de personnes accompagnées
+    pouvant bénéficier d’un projet d’accueil et d’accompagnement) x 100 70% » ; the DMP target from the kit IDF
+    (the AAP's row is cut by a footnote)."""
+    from dossier.campaigns import cibles_usage
+
+    for c in cibles_usage(charger_campagne("2023")):
+        pourcent = f"{int(c.cible.valeur * 100)}"
+        assert c.cible.citation and pourcent in c.cible.citation, c.id
+    for annee in ("2022", "2025"):
+        assert all("repris de 2023" in c.cible.note for c in cibles_usage(charger_campagne(annee)))
+
+
+def test_avance_sons_citee_au_webinaire_2023():
+    """Webinaire SONS du 21 mars 2023 (001) : « Mon éditeur opère toutes les démarches auprès de l'ASP, obtient
+    une avance de 30% et réalise la prestation »."""
+    for annee in ("2022", "2023"):
+        p = charger_campagne(annee).parametre("sons.avance_editeur")
+        assert "21 mars 2023" in p.source and "avance de 30%" in p.citation
+        assert annee == "2023" or "repris de 2023" in p.note
+
+
+def test_valeurs_reprises_de_2023_dites_dans_chaque_sortie(tmp_path, capsys):
+    """The 2022 advance and durations come from 2023 texts: every output that shows them says « repris de 2023 »."""
+    d = generer_projet(35, campagne="2022", type_projet="mise_a_niveau")
+    j = financement_json(_fin(d))
+    assert {r["parametre"] for r in j["valeurs_reprises"]} == {"versements.avance", "sons.avance_editeur"}
+    assert all(r["note"] == "repris de 2023" for r in j["valeurs_reprises"])
+    assert "repris de 2023" in _controle(d, "duree-indicative", dt.date(2022, 6, 1)).message
+    fichier = fabrique.ecrire(tmp_path / "p.json", d)
+    code, texte = lancer(capsys, "financement", fichier)
+    assert code == 0 and "part de l'avance : repris de 2023" in texte
+    assert financement_json(_fin(generer_projet(15)))["valeurs_reprises"] == []  # 2023: its own texts

@@ -43,3 +43,30 @@ def message_non_cumul(projet: Projet, campagne: Campagne, installees: list[Essms
         message += (f" ; sans eux, le regroupement compte {len(autres)} ESSMS financés, sous le minimum de {minimum} : "
                     "à confirmer avec l'ARS")
     return message
+
+
+def exemple_sons(campagne: Campagne, petits: list[bool]) -> str:
+    """The presentation's example(s) the SONS amounts come from (issue 21: indicative, never a computed right)."""
+    chemins = (["sons.exemple"] if not all(petits) else []) + (["sons.exemple_petit_og"] if any(petits) else [])
+    parties = []
+    for chemin in chemins:
+        p = campagne.parametre(chemin)
+        if p is not None:
+            parties.append(f"{p.valeur} (« {p.citation} »)" + (f" — {p.note}" if p.note else ""))
+    return " ; ".join(parties)
+
+
+#: Campaign values ``financement`` shows, checked for a « repris de … » note (issue 21), and their French label.
+VALEURS_MONTREES = {"versements.avance": "part de l'avance", "sons.prestation_segur": "Prestation Ségur SONS par ESSMS",
+                    "sons.prestation_segur_petit_og": "Prestation Ségur SONS par ESSMS d'un petit OG",
+                    "sons.avance_editeur": "avance SONS à l'éditeur"}
+
+
+def valeurs_reprises(campagne: Campagne, avec_sons: bool) -> list[dict]:
+    """The values shown by ``financement`` that no text of the campaign gives (« repris de 2023 »…)."""
+    reprises = []
+    for chemin in VALEURS_MONTREES:
+        p = campagne.parametre(chemin)
+        if p is not None and p.note and "repris" in p.note and (avec_sons or not chemin.startswith("sons.")):
+            reprises.append({"parametre": chemin, "libelle": VALEURS_MONTREES[chemin], "note": p.note, "source": p.source})
+    return reprises

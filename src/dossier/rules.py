@@ -176,6 +176,8 @@ class Sons:
     par_essms: list[tuple[Essms, Decimal]]
     source: str
     avance_taux: Decimal
+    nature: str = "indicatif (barème SONS)"  # examples of the SONS scale, never a computed right (issue 21)
+    exemple: str = ""  # the 2022 presentation's example(s) the amounts come from
 
     @property
     def total(self) -> Decimal:
@@ -364,7 +366,10 @@ def _sons(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG]) -> S
     avance = campagne.exiger("sons.avance_editeur", "avance SONS à l'éditeur")
     par = [(e, _d(petit.valeur if tailles[e.organisme].petit else normal.valeur))
            for e in projet.essms if not sans_mise_a_niveau(projet, e)]
-    return Sons(par, normal.source, _d(avance.valeur))
+    from .regles_cumul import exemple_sons
+
+    return Sons(par, normal.source, _d(avance.valeur), campagne.valeur("sons.nature", "indicatif (barème SONS)"),
+                exemple_sons(campagne, [tailles[e.organisme].petit for e, _ in par]))
 
 
 def amoa_demandee(projet: Projet) -> bool:
@@ -664,14 +669,16 @@ def c_duree_indicative(projet: Projet, campagne: Campagne) -> Controle:
         return _ok("duree-indicative", "sans objet pour un projet national", ALERTE)
     cle = "durees.acquisition_mois" if projet.type_projet == "acquisition" else "durees.mise_a_niveau_mois"
     mois = campagne.valeur(cle, 18 if projet.type_projet == "acquisition" else 9)
+    note = campagne.parametre(cle).note if campagne.parametre(cle) else None
+    repris = f" ({note})" if note and "repris" in note else ""  # issue 21: say so wherever shown
     pl = projet.planning
     if not pl or not pl.debut or not pl.fin_deploiement:
         return Controle("duree-indicative", ALERTE, False, "non vérifiable : planning.debut et planning.fin_deploiement non renseignés")
     limite = _ajouter_mois(pl.debut, mois)
     if pl.fin_deploiement > limite:
         return Controle("duree-indicative", ALERTE, False,
-                        f"fin du déploiement le {date_longue(pl.fin_deploiement)} : au-delà de la durée indicative de {mois} mois ({date_longue(limite)})")
-    return _ok("duree-indicative", f"déploiement terminé dans la durée indicative de {mois} mois", ALERTE)
+                        f"fin du déploiement le {date_longue(pl.fin_deploiement)} : au-delà de la durée indicative de {mois} mois{repris} ({date_longue(limite)})")
+    return _ok("duree-indicative", f"déploiement terminé dans la durée indicative de {mois} mois{repris}", ALERTE)
 
 
 def c_calendrier(projet: Projet, campagne: Campagne, aujourdhui: dt.date) -> Controle:

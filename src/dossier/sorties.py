@@ -14,6 +14,7 @@ from rich.text import Text
 from .campaigns import Campagne, campagnes_disponibles, charger_campagne
 from .errors import Probleme
 from .render.formatting import date_longue, montant, nombre, pourcentage
+from .regles_cumul import valeurs_reprises
 from .rules import Controle, Financement, accord, recevable
 
 
@@ -61,7 +62,10 @@ def financement_json(fin: Financement) -> dict:
             "solde_editeur": nombre_json(fin.sons.total - fin.sons.avance),
             "par_essms": [{"finess_et": e.finess_et, "nom": e.nom, "montant": nombre_json(m)} for e, m in fin.sons.par_essms],
             "source": fin.sons.source,
+            "nature": fin.sons.nature,
+            "exemple": fin.sons.exemple,
         },
+        "valeurs_reprises": valeurs_reprises(fin.campagne, fin.sons is not None),
         "sources": fin.sources,
         "recevable": fin.recevable,
         "controles_en_echec": list(dict.fromkeys(c.id for c in fin.controles_en_echec)),
@@ -179,8 +183,12 @@ def afficher_financement(console: Console, fin: Financement) -> None:
     console.print(f"Avance (à la signature de la convention) : {montant(fin.avance)} · solde (fin de projet) : {montant(fin.solde)}",
                   markup=False, highlight=False)
     if fin.sons:
-        console.print(f"SONS (versé directement à l'éditeur, hors subvention) : Prestation Ségur {montant(fin.sons.total)}, "
-                      f"dont avance {montant(fin.sons.avance)}", markup=False, highlight=False)
+        console.print(f"SONS (versé directement à l'éditeur, hors subvention), {fin.sons.nature} : Prestation Ségur "
+                      f"{montant(fin.sons.total)}, dont avance {montant(fin.sons.avance)}", markup=False, highlight=False)
+        if fin.sons.exemple:
+            console.print(f"  montants tirés de l'exemple : {fin.sons.exemple}", markup=False, highlight=False)
+    for r in valeurs_reprises(fin.campagne, fin.sons is not None):
+        console.print(f"{r['libelle']} : {r['note']} ({r['source']})", style="dim", markup=False, highlight=False)
     for c in fin.alertes:
         if c not in fin.controles_en_echec:  # those were printed first
             console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
