@@ -384,3 +384,18 @@ def test_valeurs_reprises_de_2023_dites_dans_chaque_sortie(tmp_path, capsys):
     code, texte = lancer(capsys, "financement", fichier)
     assert code == 0 and "part de l'avance : repris de 2023" in texte
     assert financement_json(_fin(generer_projet(15)))["valeurs_reprises"] == []  # 2023: its own texts
+
+
+# --------------------------------------------------------------------------- 12. 2025/100 in campagnes
+
+def test_campagnes_informe_du_transfert_vers_sons_et_refuse_toujours_2025(tmp_path, capsys):
+    """Care Insight (source secondaire) : « Une enveloppe de 6,5 M€ est transférée du budget du programme ESMS
+    numérique vers le programme SONS ((Système Ouvert et Non Sélectif), Vague 2 »: information only; the 2025
+    per-ESSMS amounts remain unknown: financement still refuses."""
+    code, texte = lancer(capsys, "campagnes")
+    plat = " ".join(texte.split())
+    assert code == 0 and "Campagne 2025, pour information : 6,5 M€" in plat and "SONS (vague 2)" in plat
+    assert "services PJM : pas d'obligation d'un DUI référencé Ségur" in plat and "source secondaire" in plat
+    fichier = fabrique.ecrire(tmp_path / "p.json", generer_projet(15, campagne="2025"))
+    code, texte = lancer(capsys, "financement", fichier)
+    assert code == 2 and "montants de la campagne 2025 non renseignés" in " ".join(texte.split())

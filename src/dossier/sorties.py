@@ -11,7 +11,7 @@ from babel.numbers import format_decimal
 from rich.table import Table
 from rich.text import Text
 
-from .campaigns import Campagne, campagnes_disponibles, charger_campagne
+from .campaigns import Campagne, campagnes_disponibles, charger_campagne, informations
 from .errors import Probleme
 from .render.formatting import date_longue, montant, nombre, pourcentage
 from .regles_cumul import valeurs_reprises
@@ -204,6 +204,10 @@ def afficher_campagnes(console: Console, avec_sources: bool = False) -> None:
         statut = "complètes" if c.complete else "guichet et calendrier seulement (montants non renseignés)"
         table.add_row(annee, statut, "\n".join(c.sources.values()))
     console.print(table)
+    for annee in campagnes_disponibles():  # facts no rule reads (issue 21: 2025/100)
+        for info in informations(charger_campagne(annee)):
+            console.print(f"Campagne {annee}, pour information : {info.valeur} ({info.source} : « {info.citation} »)"
+                          + (f" — {info.note}" if info.note else ""), markup=False, highlight=False)
     if avec_sources:
         for annee in campagnes_disponibles():
             afficher_sources(console, charger_campagne(annee))
