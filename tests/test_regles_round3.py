@@ -399,3 +399,22 @@ def test_campagnes_informe_du_transfert_vers_sons_et_refuse_toujours_2025(tmp_pa
     fichier = fabrique.ecrire(tmp_path / "p.json", generer_projet(15, campagne="2025"))
     code, texte = lancer(capsys, "financement", fichier)
     assert code == 2 and "montants de la campagne 2025 non renseignés" in " ".join(texte.split())
+
+
+# --------------------------------------------------------------------------- contract round 3: the fiche
+
+def test_nouvelles_cles_dans_la_fiche_aller_retour(tmp_path):
+    """contract.md, revised (round 3): the new optional keys appear in the fiche and come back from it."""
+    from dossier.fiche import charger_fiche, donnees_projet, ecrire_fiche
+
+    d = fabrique.charger(fabrique.EXEMPLE)
+    d["solution"]["referencement_domaines"] = ["MS1", "MS2"]
+    d["portee_nationale"] = True
+    spasad = next(e for e in d["essms"] if e["categorie"] == "209")
+    spasad["heures_saad"]["soins"] = 1500
+    d["essms"][0]["eligible_sons"] = False
+    ecrire_fiche(d, tmp_path / "fiche.xlsx")
+    retour = donnees_projet(charger_fiche(tmp_path / "fiche.xlsx"))
+    assert retour["solution"]["referencement_domaines"] == ["MS1", "MS2"]
+    assert retour["portee_nationale"] is True and retour["essms"][0]["eligible_sons"] is False
+    assert next(e for e in retour["essms"] if e["categorie"] == "209")["heures_saad"]["soins"] == 1500
