@@ -1,4 +1,5 @@
-"""Non-cumul of ESMS numérique and SONS for an ESSMS already on the Ségur version (issue 21, item 2).
+"""ESMS numérique and SONS (issue 21): non-cumul for an ESSMS already on the Ségur version (item 2), the SONS
+amounts as examples of the SONS scale (item 10), and the values shown that no text of the campaign gives (item 11).
 
 The SONS webinars (000, 001) say that an ESSMS which already has the Ségur-referenced version « ne peut pas
 cumuler les deux financements » (ESMS numérique usage and SONS montée de version). It gets no SONS Prestation
