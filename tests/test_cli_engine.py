@@ -298,23 +298,26 @@ def test_taille_minimale_alerte_en_normandie(tmp_path, capsys):
     assert code == 0 and ligne_de(texte, "taille-minimale")[:3] == ["taille-minimale", "alerte", "à revoir"]
 
 
-def test_taille_minimale_erreur_en_cnsa(tmp_path, capsys):
-    fichier = fabrique.ecrire(tmp_path / "p.json", _quatorze_essms("cnsa-2023"))
+def test_taille_minimale_alerte_en_cnsa_2023(tmp_path, capsys):
+    # issue 21: the kit IDF « Les ARS apprécieront, au cas par cas, si le regroupement de moins de 15 ESSMS […]
+    # est éligible à l'aide »: an alerte under the national profile too (tests/test_regles_round3.py)
+    d = _quatorze_essms("cnsa-2023")
+    fichier = fabrique.ecrire(tmp_path / "p.json", d)
     code, texte = lancer(capsys, "check", fichier, "--json")
-    assert code == 1
-    j = json.loads(texte)
-    assert j["recevable"] is False
-    taille = next(c for c in j["controles"] if c["id"] == "taille-minimale")
-    assert (taille["ok"], taille["niveau"]) == (False, "erreur")
+    assert code == 0
+    taille = next(c for c in json.loads(texte)["controles"] if c["id"] == "taille-minimale")
+    assert (taille["ok"], taille["niveau"]) == (False, "alerte") and "au cas par cas" in taille["message"]
+    d["essms"][0]["financements_anterieurs"] = {"europeen": True}
+    fichier = fabrique.ecrire(tmp_path / "p2.json", d)
     code, texte = lancer(capsys, "check", fichier)
-    assert code == 1 and "NON RECEVABLE" in texte and ligne_de(texte, "taille-minimale")[:3] == ["taille-minimale", "erreur", "erreur"]
+    assert code == 1 and "NON RECEVABLE" in texte and ligne_de(texte, "fonds-europeens")[:3] == ["fonds-europeens", "erreur", "erreur"]
     # rules.md §10: financement still computes, prints the failed rules first, exits 1
     code, texte = lancer(capsys, "financement", fichier)
     assert code == 1
-    assert texte.index("ERREUR taille-minimale") < texte.index("Forfaits par ESSMS")
+    assert texte.index("ERREUR fonds-europeens") < texte.index("Forfaits par ESSMS")
     code, texte = lancer(capsys, "financement", fichier, "--json")
     j = json.loads(texte)  # stdout is the JSON alone
-    assert code == 1 and j["recevable"] is False and j["controles_en_echec"] == ["taille-minimale"]
+    assert code == 1 and j["recevable"] is False and j["controles_en_echec"] == ["fonds-europeens"]
     assert j["totaux"]["total"] > 0
 
 

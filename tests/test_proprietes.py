@@ -52,9 +52,7 @@ FORFAITS = {
     ("2022", "acquisition", "en_cours"): ((7000, 2000), (12000, 1000)),
     ("2022", "acquisition", "non_reference"): ((7000, 2000), (12000, 1000)),
     ("2022", "mise_a_niveau", "reference"): ((5000, 2000), (0, 0)),
-    ("2022", "mise_a_niveau", "en_cours"): ((5000, 2000), (0, 0)),
-    ("2022", "mise_a_niveau", "non_reference"): ((5000, 2000), (0, 0)),
-}
+}  # 2022 mise à niveau en_cours / non_reference: refused (issue 21, « doit être « référencée Ségur » »)
 DERNIER_PLEIN = 49  # rules.md §4: "the first 49 ESSMS get the full rate, the 50th and following the reduced rate"
 PLAFOND_MATERIEL = 20000
 AMOA = 100000
@@ -272,7 +270,8 @@ def test_totaux_aux_tailles_limites(n):
     assert len([le for le in fin.essms if le.rang > DERNIER_PLEIN]) == reduits
 
 
-@pytest.mark.parametrize("cas", [("2023", "acquisition", "non_reference"), ("2023", "mise_a_niveau", "non_reference")])
+@pytest.mark.parametrize("cas", [("2023", "acquisition", "non_reference"), ("2023", "mise_a_niveau", "non_reference"),
+                                 ("2022", "mise_a_niveau", "non_reference"), ("2022", "mise_a_niveau", "en_cours")])
 def test_cas_sans_montant_refuse(cas):
     """rules.md §4: 2023 has no forfait for a non-referenced software: refuse, never guess."""
     campagne, type_projet, ref = cas

@@ -37,7 +37,7 @@ AUJOURDHUI = dt.date(2023, 5, 15)
 IDS_CONTROLES = [
     "essms-eligibles", "taille-minimale", "finess-geographiques", "siret-porteur", "nouvelle-operation",
     "fonds-europeens", "esms-numerique-anterieur", "sons-autre-solution", "solution-unique",
-    "referencement-segur", "entite-nationale", "heures-saad", "amoa-petits-og", "materiel-petits-og",
+    "referencement-segur", "referencement-domaines", "ahi-sons", "portee-nationale", "entite-nationale", "heures-saad", "amoa-petits-og", "materiel-petits-og",
     "duree-indicative", "calendrier", "dpi-ght", "regroupement-initial", "non-cumul", "couts-couverts",
     "organisme-sans-essms",
 ]

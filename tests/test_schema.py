@@ -17,12 +17,14 @@ CLES_CONTRAT = {
     "version", "campagne", "type_projet", "intitule", "depot", "porteur", "organismes", "solution", "essms",
     "gouvernance", "planning", "couts", "note", "deploiement", "conduite_changement", "sad_demande", "pieces",
     "regroupement_initial", "depenses",
+    "portee_nationale",  # contract.md, revised (round 3)
 }
 REQUISES_CONTRAT = {"version", "campagne", "type_projet", "intitule", "porteur", "organismes", "solution", "essms"}
 CLES_ESSMS = {
     "finess_et", "finess_ej", "nom", "categorie", "organisme", "region", "commune", "places", "professionnels",
     "personnes_accompagnees", "vague", "eligibilite_confirmee", "logiciel_actuel", "saad", "heures_saad",
     "materiel", "financements_anterieurs", "version_segur_installee", "referent",
+    "eligible_sons",  # contract.md, revised (round 3)
 }
 #: Optional keys the product adds to an ESSMS (contract.md: "the model may add optional keys").
 AJOUTS_ESSMS = {"siret"}

@@ -111,7 +111,9 @@ def test_ecart_en_francais(tmp_path, petit_projet):
 
 
 def test_exemption_2025_ahi(tmp_path, projet_de, generer_projet):
-    projet = projet_de(generer_projet(16, campagne="2025", categories=("214", "500")))
+    d = generer_projet(16, campagne="2025", categories=("214", "500"))
+    d["essms"][0]["eligible_sons"] = False  # issue 21: only AHI not eligible to SONS are exempt
+    projet = projet_de(d)
     chr_s, ehpad = projet.essms[0], projet.essms[1]
     assert chr_s.info_categorie.secteur == "AHI"
     # no MSSanté message, no DMP fed: exempt for the AHI structure, blocking for the EHPAD

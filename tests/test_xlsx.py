@@ -439,7 +439,9 @@ def test_saad_colonnes_de_l_annexe_et_formules(rendus):
         assert [ws.cell(ligne, c).value for c in range(1, 9)] == [
             e.nom, e.finess_ej, e.finess_et, h.total, h.apa, h.pch, h.dependance_autres, h.financement_autres]
         assert ws.cell(ligne, 3).data_type == "s"
-        assert ws.cell(ligne, 9).value == f"=IF(D{ligne}>0,(E{ligne}+F{ligne}+G{ligne})/D{ligne},\"\")"
+        # issue 21: column K, the SPASAD nursing hours, count in the médico-social share
+        assert ws.cell(ligne, 11).value == (h.soins or 0)
+        assert ws.cell(ligne, 9).value == f"=IF(D{ligne}>0,(E{ligne}+F{ligne}+G{ligne}+K{ligne})/D{ligne},\"\")"
         assert ws.cell(ligne, 10).value.startswith(f"=IF(D{ligne}>0,")
         assert ws.cell(ligne, 9).number_format == POURCENT
     assert ws.cell(entete + 4, 1).value == "Total"

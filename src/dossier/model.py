@@ -156,6 +156,15 @@ CodeCategorie = Annotated[str, BeforeValidator(_categorie), WithJsonSchema({"typ
 Textes = list[Texte]
 
 
+def _domaine_segur(v: Any) -> str:
+    if _texte(v).strip() not in ("MS1", "MS2"):
+        raise _erreur(f"domaine Ségur inconnu « {v} » (MS1 : PA, PH, domicile ; MS2 : protection de l'enfance, difficultés spécifiques)")
+    return v.strip()
+
+
+DomaineSegur = Annotated[str, BeforeValidator(_domaine_segur), WithJsonSchema({"type": "string", "enum": ["MS1", "MS2"]})]
+
+
 class Modele(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
@@ -267,6 +276,9 @@ class Solution(Modele):
         "exception sous conditions)."))
     conditions_ght: ConditionsGht | None = Field(None, description=(
         "Les trois conditions cumulatives de l'exception GHT (couloir hôpital)."))
+    referencement_domaines: list[DomaineSegur] | None = Field(None, description=(
+        "Domaines Ségur où le logiciel est référencé (ou candidat) : « MS1 » (PA, PH, domicile), « MS2 » "
+        "(protection de l'enfance, difficultés spécifiques) ; absent : lu comme MS1 seul."))
 
 
 class HeuresSaad(Modele):
@@ -277,10 +289,14 @@ class HeuresSaad(Modele):
     dependance_autres: Nombre = Field(description=(
         "Autres heures de dépendance hors APA et PCH (caisse de retraite, conseil départemental…)."))
     financement_autres: Texte | None = Field(None, description="Financeur des autres heures de dépendance.")
+    soins: Nombre | None = Field(None, description=(
+        "Heures de soins infirmiers de l'année (SPASAD / service autonomie à domicile mixte) : éligibles, "
+        "pas de confort."))
 
     @property
     def heures_ms(self) -> Decimal:
-        return self.apa + self.pch + self.dependance_autres
+        """Eligible hours: APA, PCH, other dependency hours and nursing care (only confort is prorated out)."""
+        return self.apa + self.pch + self.dependance_autres + (self.soins or 0)
 
     @model_validator(mode="after")
     def _coherence(self) -> HeuresSaad:
@@ -288,7 +304,7 @@ class HeuresSaad(Modele):
             raise _erreur("total d'heures nul : la part médico-sociale ne peut pas être calculée")
         if self.heures_ms > self.total:
             raise _erreur(
-                f"heures médico-sociales (APA + PCH + dépendance hors APA/PCH = {self.heures_ms}) "
+                f"heures médico-sociales (APA + PCH + dépendance hors APA/PCH{' + soins' if self.soins else ''} = {self.heures_ms}) "
                 f"supérieures au total d'heures ({self.total})"
             )
         return self
@@ -359,6 +375,8 @@ class Essms(Modele):
         "Financements déjà reçus (règles de non-cumul)."))
     version_segur_installee: Booleen = Field(False, description=(
         "true quand la version Ségur du logiciel est déjà installée (pas de financement de mise à niveau)."))
+    eligible_sons: Booleen = Field(True, description=(
+        "2025, structures AHI : false quand la structure n'est pas éligible au SONS (cibles MSSanté et DMP levées)."))
     referent: Personne | None = Field(None, description="Référent du projet dans la structure.")
 
     @property
@@ -597,6 +615,9 @@ class Projet(Modele):
         "Dépenses payées (état récapitulatif des dépenses, demande de solde)."))
     sad_demande: Booleen = Field(False, description=(
         "2022 : true pour demander le forfait d'aide à l'achat via le SAD (15 000 €)."))
+    portee_nationale: Booleen = Field(False, description=(
+        "2022 : true pour un opérateur ayant une délégation pour gérer des missions particulières (portée "
+        "nationale) : guichet national quel que soit le nombre d'ESSMS."))
     pieces: dict[str, Texte] | None = Field(None, description=(
         "Pièces fournies par le porteur : identifiant de la pièce → chemin du fichier, relatif au fichier "
         "projet."))

@@ -80,6 +80,8 @@ class Guichet:
 def determiner_guichet(projet: Projet, campagne: Campagne) -> Guichet:
     regs = regions(projet)
     g = guichet(campagne, len(projet.essms), len(regs))
+    if projet.portee_nationale and campagne.valeur("guichet.portee_nationale", False):
+        g = "national"  # 2022: an operator with a national delegation, whatever its count (issue 21)
     return Guichet(regs, g, ars_pivot(projet) if g == "regional" else None)
 
 
@@ -174,6 +176,8 @@ class Sons:
     par_essms: list[tuple[Essms, Decimal]]
     source: str
     avance_taux: Decimal
+    nature: str = "indicatif (barème SONS)"  # examples of the SONS scale, never a computed right (issue 21)
+    exemple: str = ""  # the 2022 presentation's example(s) the amounts come from
 
     @property
     def total(self) -> Decimal:
@@ -266,6 +270,10 @@ def _montants(projet: Projet, campagne: Campagne) -> Financement:
         "en_cours": "d'une solution en cours de référencement Ségur",
         "non_reference": "d'une solution non référencée Ségur",
     }[ref]
+    exige = campagne.parametre("referencement.mise_a_niveau_reference_exige")
+    if exige is not None and projet.type_projet == "mise_a_niveau" and ref != "reference":
+        raise MontantsInconnus(f"la campagne {campagne.annee} ne prévoit pas de forfait pour {libelle_cas} : la solution que "
+                               f"l'on fait évoluer doit être référencée ({exige.source} : « {exige.citation} »)")
     p_usages = campagne.exiger(f"{base}.usages", f"forfait usages pour {libelle_cas}")
     p_logiciel = campagne.exiger(f"{base}.logiciel", f"forfait logiciel pour {libelle_cas}")
     p_rang = campagne.exiger("degressivite.rang_dernier_plein", "rang de dégressivité")
@@ -358,7 +366,10 @@ def _sons(projet: Projet, campagne: Campagne, tailles: dict[str, TailleOG]) -> S
     avance = campagne.exiger("sons.avance_editeur", "avance SONS à l'éditeur")
     par = [(e, _d(petit.valeur if tailles[e.organisme].petit else normal.valeur))
            for e in projet.essms if not sans_mise_a_niveau(projet, e)]
-    return Sons(par, normal.source, _d(avance.valeur))
+    from .regles_cumul import exemple_sons
+
+    return Sons(par, normal.source, _d(avance.valeur), campagne.valeur("sons.nature", "indicatif (barème SONS)"),
+                exemple_sons(campagne, [tailles[e.organisme].petit for e, _ in par]))
 
 
 def amoa_demandee(projet: Projet) -> bool:
@@ -439,7 +450,9 @@ def c_taille_minimale(projet: Projet, campagne: Campagne, niveau: str = ERREUR) 
         return Controle("taille-minimale", ALERTE, False, f"non vérifiable : la campagne {campagne.annee} ne fixe pas de taille minimale dans les données")
     lieu = " (Corse ou outre-mer)" if outre_mer else ""
     if n < p.valeur:
-        return Controle("taille-minimale", niveau, False, f"{n} ESSMS : le minimum est de {p.valeur} ESSMS{lieu}")
+        ars = campagne.parametre("taille_minimale.appreciation_ars") if niveau == ALERTE else None
+        texte = f" ; {ars.source} : « {ars.citation} »" if ars and ars.citation else ""
+        return Controle("taille-minimale", niveau, False, f"{n} ESSMS : le minimum est de {p.valeur} ESSMS{lieu}{texte}")
     return _ok("taille-minimale", f"{n} ESSMS (minimum {p.valeur}{lieu})", niveau)
 
 
@@ -502,9 +515,19 @@ def c_referencement_segur(projet: Projet, campagne: Campagne) -> Controle | list
         return _referencement_ght(projet, campagne)
     if ref == "reference":
         return _ok("referencement-segur", f"{sol.logiciel} est référencé Ségur")
+    exige = campagne.parametre("referencement.mise_a_niveau_reference_exige") if projet.type_projet == "mise_a_niveau" else None
+    if exige is not None:  # 2022 (issue 21): « en cours » refused like « non référencé »
+        etat = "en cours de référencement" if ref == "en_cours" else "non référencé"
+        return Controle("referencement-segur", ERREUR, False, f"mise à niveau : {sol.logiciel} est {etat} Ségur ; la solution "
+                        f"que l'on fait évoluer doit être référencée ({exige.source} : « {exige.citation} »)")
     if ref == "en_cours":
         return Controle("referencement-segur", ALERTE, False,
                         "référencement Ségur en cours : il doit être obtenu avant le début du paramétrage")
+    from .regles_secteurs import referencement_pjm  # 2025: PJM services need no referenced DUI (issue 21)
+
+    pjm = referencement_pjm(projet, campagne)
+    if pjm is not None:
+        return pjm
     return Controle("referencement-segur", ERREUR, False,
                     f"{sol.logiciel} n'est pas référencé Ségur : référencement exigé pour la campagne {campagne.annee}")
 
@@ -593,6 +616,8 @@ def c_amoa_petits_og(projet: Projet, campagne: Campagne) -> Controle:
     non_declares = _taille_non_declaree(projet, tailles, tailles)
     if non_declares:
         alertes.append("taille comptée sur le projet seul (nb_essms_total non déclaré) : " + ", ".join(non_declares))
+    if determiner_guichet(projet, campagne).guichet == "national":  # issue 21: each item, case by case
+        alertes += [cas_par_cas_national(campagne, item) for item in demandes]
     if alertes:
         return Controle("amoa-petits-og", ALERTE, False, " ; ".join(alertes))
     return _ok("amoa-petits-og", f"{demande} : tous les organismes sont de petits OG")
@@ -622,7 +647,7 @@ def c_materiel_petits_og(projet: Projet, campagne: Campagne) -> Controle:
         return Controle("materiel-petits-og", ERREUR, False, "matériel demandé pour des ESSMS d'organismes qui ne sont pas de petits OG : "
                         + _noms(grands), tuple(e.finess_et for e in grands))
     if determiner_guichet(projet, campagne).guichet == "national":
-        return Controle("materiel-petits-og", ALERTE, False, "projet national : le matériel des petits OG est apprécié au cas par cas")
+        return Controle("materiel-petits-og", ALERTE, False, cas_par_cas_national(campagne, "matériel"))
     non_declares = _taille_non_declaree(projet, tailles, dict.fromkeys(e.organisme for e in avec))
     if non_declares:
         return Controle("materiel-petits-og", ALERTE, False, "taille comptée sur le projet seul (nb_essms_total non déclaré) : "
@@ -630,19 +655,30 @@ def c_materiel_petits_og(projet: Projet, campagne: Campagne) -> Controle:
     return _ok("materiel-petits-og", f"matériel demandé pour {len(avec)} ESSMS de petits OG, avec devis")
 
 
+def cas_par_cas_national(campagne: Campagne, item: str) -> str:
+    """Alerte of a small-OG item in a national project: case by case (2022 presentation, which names only the
+    equipment: for the other items, to be confirmed)."""
+    p = campagne.parametre("petits_og.projet_national")
+    texte = f" ({p.source} : « {p.citation} »)" if p and p.citation else ""
+    confirmer = "" if item == "matériel" else " ; le texte ne cite que l'équipement : à confirmer avec la CNSA"
+    return f"projet national : {item} des petits OG apprécié au cas par cas{texte}{confirmer}"
+
+
 def c_duree_indicative(projet: Projet, campagne: Campagne) -> Controle:
     if determiner_guichet(projet, campagne).guichet == "national":
         return _ok("duree-indicative", "sans objet pour un projet national", ALERTE)
     cle = "durees.acquisition_mois" if projet.type_projet == "acquisition" else "durees.mise_a_niveau_mois"
     mois = campagne.valeur(cle, 18 if projet.type_projet == "acquisition" else 9)
+    note = campagne.parametre(cle).note if campagne.parametre(cle) else None
+    repris = f" ({note})" if note and "repris" in note else ""  # issue 21: say so wherever shown
     pl = projet.planning
     if not pl or not pl.debut or not pl.fin_deploiement:
         return Controle("duree-indicative", ALERTE, False, "non vérifiable : planning.debut et planning.fin_deploiement non renseignés")
     limite = _ajouter_mois(pl.debut, mois)
     if pl.fin_deploiement > limite:
         return Controle("duree-indicative", ALERTE, False,
-                        f"fin du déploiement le {date_longue(pl.fin_deploiement)} : au-delà de la durée indicative de {mois} mois ({date_longue(limite)})")
-    return _ok("duree-indicative", f"déploiement terminé dans la durée indicative de {mois} mois", ALERTE)
+                        f"fin du déploiement le {date_longue(pl.fin_deploiement)} : au-delà de la durée indicative de {mois} mois{repris} ({date_longue(limite)})")
+    return _ok("duree-indicative", f"déploiement terminé dans la durée indicative de {mois} mois{repris}", ALERTE)
 
 
 def c_calendrier(projet: Projet, campagne: Campagne, aujourdhui: dt.date) -> Controle:
@@ -650,6 +686,14 @@ def c_calendrier(projet: Projet, campagne: Campagne, aujourdhui: dt.date) -> Con
     ouverture = campagne.parametre(f"calendrier.{g.cle_calendrier}.ouverture")
     cloture = campagne.parametre(f"calendrier.{g.cle_calendrier}.cloture")
     libelle = {"regional": "régional", "multiregional": "régional multirégional", "national": "national"}[g.cle_calendrier]
+    if ouverture is not None and cloture is None:  # issue 21: 2024 national, opening only
+        date = projet.depot.date or aujourdhui
+        ouvre = f"ouverture du guichet {libelle} le {date_longue(ouverture.valeur)} ({ouverture.source})"
+        if date < ouverture.valeur:
+            return Controle("calendrier", ERREUR if projet.depot.date else ALERTE, False,
+                            f"dépôt {'prévu ' if projet.depot.date else 'jugé sur la date du jour, '}le {date_longue(date)}, avant l'{ouvre}")
+        return Controle("calendrier", ALERTE, False, f"non vérifiable : date de clôture du guichet {libelle} de la campagne "
+                        f"{campagne.annee} inconnue ({ouvre})")
     if ouverture is None or cloture is None:
         return Controle("calendrier", ALERTE, False, f"non vérifiable : pas de fenêtre de dépôt connue pour le guichet {libelle} de la campagne {campagne.annee}")
     fenetre = (f"fenêtre de dépôt du guichet {libelle}, du {date_longue(ouverture.valeur)} au {date_longue(cloture.valeur)} "
@@ -702,14 +746,16 @@ def c_regroupement_initial(projet: Projet, campagne: Campagne) -> Controle:
 
 
 def c_non_cumul(projet: Projet, campagne: Campagne) -> Controle:
+    """Revised (issue 21): an alerte per ESSMS already on the Ségur version; the project stays recevable."""
     if projet.type_projet != "mise_a_niveau":
-        return _ok("non-cumul", "sans objet pour une acquisition")
+        return _ok("non-cumul", "sans objet pour une acquisition", ALERTE)
+    from .regles_cumul import message_non_cumul
+
     installees = [e for e in projet.essms if sans_mise_a_niveau(projet, e)]
     if installees:
-        return Controle("non-cumul", ERREUR, False,
-                        "version Ségur déjà installée : pas de financement de mise à niveau pour " + _noms(installees),
+        return Controle("non-cumul", ALERTE, False, message_non_cumul(projet, campagne, installees),
                         tuple(e.finess_et for e in installees))
-    return _ok("non-cumul", "aucun ESSMS n'a déjà la version Ségur installée")
+    return _ok("non-cumul", "aucun ESSMS n'a déjà la version Ségur installée", ALERTE)
 
 
 def cout_total(couts) -> Decimal:
@@ -779,11 +825,14 @@ def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
     return _ok("organisme-sans-essms", "chaque organisme apporte au moins un ESSMS", ALERTE)
 
 
-def niveau_taille_minimale(projet: Projet) -> str:
-    """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping."""
+def niveau_taille_minimale(projet: Projet, campagne: Campagne | None = None) -> str:
+    """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping or when
+    the campaign's texts leave smaller groupings to the ARS (``taille_minimale.appreciation_ars``, issue 21)."""
     from .profiles import charger_profil
 
-    return ALERTE if projet.regroupement_initial else charger_profil(projet.depot.profil).taille_minimale_niveau
+    if projet.regroupement_initial or (campagne is not None and campagne.valeur("taille_minimale.appreciation_ars")):
+        return ALERTE
+    return charger_profil(projet.depot.profil).taille_minimale_niveau
 
 
 def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None,
@@ -793,6 +842,8 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
     ``niveau_taille`` overrides the level of ``taille-minimale`` (default: ``niveau_taille_minimale``);
     ``montants`` are the project's amounts when already computed (``couts-couverts``).
     """
+    from .regles_secteurs import controles_secteurs
+
     aujourdhui = aujourdhui or dt.date.today()
     if montants is None:
         try:
@@ -801,7 +852,7 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
             montants = None
     controles = [
         c_essms_eligibles(projet, campagne),
-        c_taille_minimale(projet, campagne, niveau_taille or niveau_taille_minimale(projet)),
+        c_taille_minimale(projet, campagne, niveau_taille or niveau_taille_minimale(projet, campagne)),
         _ok("finess-geographiques", f"{accord(len(projet.essms), 'FINESS géographique valide', 'FINESS géographiques valides et distincts')} (contrôlé à la lecture du projet)"),
         _ok("siret-porteur", "SIRET du porteur valide (contrôlé à la lecture du projet)"),
         c_nouvelle_operation(projet, campagne),
@@ -810,6 +861,7 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
         c_sons_autre_solution(projet, campagne),
         c_solution_unique(projet, campagne),
         c_referencement_segur(projet, campagne),
+        *controles_secteurs(projet, campagne),
         c_entite_nationale(projet, campagne),
         c_heures_saad(projet, campagne),
         c_amoa_petits_og(projet, campagne),

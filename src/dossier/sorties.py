@@ -11,9 +11,10 @@ from babel.numbers import format_decimal
 from rich.table import Table
 from rich.text import Text
 
-from .campaigns import Campagne, campagnes_disponibles, charger_campagne
+from .campaigns import Campagne, campagnes_disponibles, charger_campagne, informations
 from .errors import Probleme
 from .render.formatting import date_longue, montant, nombre, pourcentage
+from .regles_cumul import valeurs_reprises
 from .rules import Controle, Financement, accord, recevable
 
 
@@ -61,7 +62,10 @@ def financement_json(fin: Financement) -> dict:
             "solde_editeur": nombre_json(fin.sons.total - fin.sons.avance),
             "par_essms": [{"finess_et": e.finess_et, "nom": e.nom, "montant": nombre_json(m)} for e, m in fin.sons.par_essms],
             "source": fin.sons.source,
+            "nature": fin.sons.nature,
+            "exemple": fin.sons.exemple,
         },
+        "valeurs_reprises": valeurs_reprises(fin.campagne, fin.sons is not None),
         "sources": fin.sources,
         "recevable": fin.recevable,
         "controles_en_echec": list(dict.fromkeys(c.id for c in fin.controles_en_echec)),
@@ -179,8 +183,12 @@ def afficher_financement(console: Console, fin: Financement) -> None:
     console.print(f"Avance (à la signature de la convention) : {montant(fin.avance)} · solde (fin de projet) : {montant(fin.solde)}",
                   markup=False, highlight=False)
     if fin.sons:
-        console.print(f"SONS (versé directement à l'éditeur, hors subvention) : Prestation Ségur {montant(fin.sons.total)}, "
-                      f"dont avance {montant(fin.sons.avance)}", markup=False, highlight=False)
+        console.print(f"SONS (versé directement à l'éditeur, hors subvention), {fin.sons.nature} : Prestation Ségur "
+                      f"{montant(fin.sons.total)}, dont avance {montant(fin.sons.avance)}", markup=False, highlight=False)
+        if fin.sons.exemple:
+            console.print(f"  montants tirés de l'exemple : {fin.sons.exemple}", markup=False, highlight=False)
+    for r in valeurs_reprises(fin.campagne, fin.sons is not None):
+        console.print(f"{r['libelle']} : {r['note']} ({r['source']})", style="dim", markup=False, highlight=False)
     for c in fin.alertes:
         if c not in fin.controles_en_echec:  # those were printed first
             console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
@@ -196,6 +204,10 @@ def afficher_campagnes(console: Console, avec_sources: bool = False) -> None:
         statut = "complètes" if c.complete else "guichet et calendrier seulement (montants non renseignés)"
         table.add_row(annee, statut, "\n".join(c.sources.values()))
     console.print(table)
+    for annee in campagnes_disponibles():  # facts no rule reads (issue 21: 2025/100)
+        for info in informations(charger_campagne(annee)):
+            console.print(f"Campagne {annee}, pour information : {info.valeur} ({info.source} : « {info.citation} »)"
+                          + (f" — {info.note}" if info.note else ""), markup=False, highlight=False)
     if avec_sources:
         for annee in campagnes_disponibles():
             afficher_sources(console, charger_campagne(annee))
@@ -226,7 +238,8 @@ def afficher_sources(console: Console, c: Campagne) -> None:
     for col in ("Paramètre", "Valeur", "Source", "Extrait du texte"):
         table.add_column(col, no_wrap=col == "Paramètre")
     for chemin, p, cle in c.parametres():
-        source = p.source + (f" ({c.fichiers[cle]})" if cle in c.fichiers else "") + (f" — {p.note}" if p.note else "")
+        ou = f" ({c.fichiers[cle]})" if cle in c.fichiers else (f" ({c.adresses[cle]})" if cle in c.adresses else "")
+        source = p.source + ou + (f" — {p.note}" if p.note else "")
         table.add_row(chemin, valeur_lisible(chemin, p.valeur), Text(source),
                       Text(f"« {p.citation} »" if p.citation else "—"))
     console.print(table)

@@ -28,6 +28,7 @@ class Campagne:
     sources: dict[str, str]
     donnees: dict
     fichiers: dict[str, str] = field(default_factory=dict)  # source key -> stored text holding the citations
+    adresses: dict[str, str] = field(default_factory=dict)  # source key -> web address (sources not stored here)
 
     @property
     def complete(self) -> bool:
@@ -57,11 +58,13 @@ class Campagne:
                 trouves.append((chemin, self._parametre(noeud), noeud["source"]))
             elif isinstance(noeud, dict):
                 for cle, fils in noeud.items():
-                    if cle not in ("sources", "fichiers"):
+                    if cle not in ("sources", "fichiers", "adresses"):
                         parcourir(fils, f"{chemin}.{cle}" if chemin else cle)
             elif isinstance(noeud, list):
                 for i, fils in enumerate(noeud):
                     parcourir(fils.get("cible", fils) if isinstance(fils, dict) else fils, f"{chemin}[{i}]")
+                    if isinstance(fils, dict) and "exemption" in fils:
+                        parcourir(fils["exemption"], f"{chemin}[{i}].exemption")
 
         parcourir(self.donnees, "")
         return trouves
@@ -86,7 +89,8 @@ class Campagne:
 
 @dataclass(frozen=True)
 class CibleUsage:
-    """A usage target (condition of the balance, rules.md §8); ``exemption``: FINESS sectors it does not apply to."""
+    """A usage target (condition of the balance, rules.md §8); ``exemption``: FINESS sectors it does not apply to
+    when the structure is not eligible to SONS (instruction 2025/100: AHI non éligibles au SONS)."""
 
     id: str
     indicateur: str
@@ -94,8 +98,13 @@ class CibleUsage:
     cible: Parametre
     exemption: Parametre | None = None
 
-    def s_applique(self, secteur: str | None) -> bool:
-        return self.exemption is None or secteur not in self.exemption.valeur
+    def s_applique(self, secteur: str | None, eligible_sons: bool = True) -> bool:
+        return self.exemption is None or secteur not in self.exemption.valeur or eligible_sons
+
+
+def informations(campagne: Campagne) -> list[Parametre]:
+    """Facts of the campaign shown for information only (``[[informations]]``: no rule reads them)."""
+    return [campagne._parametre(i) for i in campagne.donnees.get("informations", [])]
 
 
 def cibles_usage(campagne: Campagne) -> list[CibleUsage]:
@@ -118,4 +127,5 @@ def charger_campagne(annee: str) -> Campagne:
     if annee not in campagnes_disponibles():
         raise DossierError(f"campagne inconnue « {annee} » ; campagnes disponibles : {', '.join(campagnes_disponibles())}")
     d = tomllib.loads(resources.files(__package__).joinpath(f"{annee}.toml").read_text("utf-8"))
-    return Campagne(annee=d["annee"], statut=d["statut"], sources=d["sources"], donnees=d, fichiers=d.get("fichiers", {}))
+    return Campagne(annee=d["annee"], statut=d["statut"], sources=d["sources"], donnees=d, fichiers=d.get("fichiers", {}),
+                    adresses=d.get("adresses", {}))

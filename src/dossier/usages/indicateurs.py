@@ -147,7 +147,7 @@ def resultat_essms(essms: Essms, mesures: list[Mesure], cibles: dict[str, CibleU
     resultats = []
     for ind in INDICATEURS:
         c = cibles[ind.id]
-        cible = _cible(c) if c.s_applique(secteur) else None
+        cible = _cible(c) if c.s_applique(secteur, essms.eligible_sons) else None
         t = taux(derniere, ind)
         m = manque(cible, derniere.comptes[ind.numerateur], derniere.comptes[ind.denominateur]) if cible is not None and t is not None else 0
         resultats.append(ResultatIndicateur(ind, t, cible, m))

@@ -28,6 +28,7 @@ COLONNES_SAAD = (
     "Type de financement (heures de la col. G)",
     "% total activités MS",
     "% total activités de confort",
+    "Heures de soins infirmiers (SPASAD)",  # issue 21: nursing hours are eligible, not confort
 )
 
 
@@ -58,11 +59,13 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
         for col, valeur in zip(range(4, 8), (h.total, h.apa, h.pch, h.dependance_autres)):
             ecrire(ws, r, col, valeur, "heures" if valeur == valeur.to_integral_value() else "heures-decimales")
         ecrire(ws, r, 8, h.financement_autres or "", "texte")
-        formule(ws, r, 9, f"=IF(D{r}>0,(E{r}+F{r}+G{r})/D{r},\"\")", "pourcent")
-        formule(ws, r, 10, f"=IF(D{r}>0,(D{r}-E{r}-F{r}-G{r})/D{r},\"\")", "pourcent")
+        soins = h.soins or 0
+        ecrire(ws, r, 11, soins, "heures" if soins == int(soins) else "heures-decimales")
+        formule(ws, r, 9, f"=IF(D{r}>0,(E{r}+F{r}+G{r}+K{r})/D{r},\"\")", "pourcent")
+        formule(ws, r, 10, f"=IF(D{r}>0,(D{r}-E{r}-F{r}-G{r}-K{r})/D{r},\"\")", "pourcent")
     if not declarants:
         ecrire(ws, premiere, 1, "Aucun ESSMS ne déclare d'heures", "texte")
-        ligne_styles(ws, premiere, 2, 10, "vide")
+        ligne_styles(ws, premiere, 2, 11, "vide")
     derniere = premiere + max(len(declarants), 1) - 1
     total = derniere + 1
     ecrire(ws, total, 1, "Total", "total")
@@ -71,11 +74,13 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
         c = get_column_letter(col)
         formule(ws, total, col, f"=SUM({c}{premiere}:{c}{derniere})", "total-heures")
     ecrire(ws, total, 8, "", "total")
-    formule(ws, total, 9, f"=IF(D{total}>0,(E{total}+F{total}+G{total})/D{total},\"\")", "total-pourcent")
-    formule(ws, total, 10, f"=IF(D{total}>0,(D{total}-E{total}-F{total}-G{total})/D{total},\"\")", "total-pourcent")
+    formule(ws, total, 11, f"=SUM(K{premiere}:K{derniere})", "total-heures")
+    formule(ws, total, 9, f"=IF(D{total}>0,(E{total}+F{total}+G{total}+K{total})/D{total},\"\")", "total-pourcent")
+    formule(ws, total, 10, f"=IF(D{total}>0,(D{total}-E{total}-F{total}-G{total}-K{total})/D{total},\"\")", "total-pourcent")
     r = total + 2
     for texte_note in (
-        "% total activités MS : part des heures APA, PCH et dépendance hors APA/PCH dans les heures réalisées ; "
+        "% total activités MS : part des heures APA, PCH, dépendance hors APA/PCH et soins infirmiers (SPASAD, "
+        "colonne K) dans les heures réalisées ; "
         "% total activités de confort : part des autres heures réalisées.",
         "Les forfaits usages et logiciel de chaque structure sont modulés au prorata de son activité médico-sociale "
         "(les pourcentages affichés sont arrondis, le calcul ne l'est pas).",
@@ -89,7 +94,7 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
     largeurs(ws, {1: largeur_texte([e.nom for e in declarants] + ["Année des heures déclarées (N-1)"], 28, 50),
                    2: 12, 3: 12, 4: 16, 5: 12, 6: 12, 7: 16,
                    8: largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 24, 48),
-                   9: 12, 10: 12})
+                   9: 12, 10: 12, 11: 16})
     mise_en_page(ws, ligne_entete, premiere, len(COLONNES_SAAD), 2, blocs=blocs)
 
 
