@@ -30,10 +30,11 @@ from xml.parsers import expat
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import markup_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter, SecurityError
 
 from ..errors import DossierError
 from ..lecture import lire_modele
+from .bornes import FormatInvalide, TropGrand, taille_format, taille_pourcent
 from .contexte import ContexteRendu, a, de, le, pluriel, premiere_majuscule
 
 PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -74,9 +75,6 @@ def _taille(valeur) -> int:
 def _borner(taille: int, quoi: str) -> None:
     if taille > TEXTE_MAX:
         raise ModeleInterdit(f"{quoi} trop grand ({taille} éléments ; limite {TEXTE_MAX})")
-
-
-_LARGEUR = re.compile(r"\d{7,}")
 
 
 class Bac(ImmutableSandboxedEnvironment):
@@ -122,7 +120,7 @@ class Bac(ImmutableSandboxedEnvironment):
         elif operator == "+":
             _borner(_taille(left) + _taille(right), "texte ou liste")
         elif operator == "%" and isinstance(left, str):
-            self._borner_format(left)
+            self._borner_pourcent(left, right)
         elif operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
             raise ModeleInterdit(f"puissance trop grande ({right})")
         resultat = super().call_binop(context, operator, left, right)
@@ -139,7 +137,7 @@ class Bac(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         __self.surveiller()
-        cible = getattr(__obj, "__self__", None)
+        cible = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # str.format comes wrapped
         __self._borner_appel(getattr(__obj, "__name__", ""), cible, args, kwargs)
         resultat = super().call(__context, __obj, *args, **kwargs)
         _borner(_taille(resultat), "résultat")
@@ -152,11 +150,6 @@ class Bac(ImmutableSandboxedEnvironment):
     def getitem(self, obj, argument):
         self.surveiller()
         return super().getitem(obj, argument)
-
-    def wrap_str_format(self, value):
-        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
-            self._borner_format(value.__self__)
-        return super().wrap_str_format(value)
 
     def unsafe_undefined(self, obj, attribute):
         raise ModeleInterdit(f"accès interdit à un attribut interne « {attribute} »")
@@ -184,7 +177,10 @@ class Bac(ImmutableSandboxedEnvironment):
         def borne(*args, **kwargs):
             self.surveiller()
             valeur, *autres = args[1:] if passe_contexte else args
-            self._borner_appel(filtre.__name__.removeprefix("do_"), valeur, autres, kwargs)
+            nom = filtre.__name__.removeprefix("do_")
+            self._borner_appel("%" if nom == "format" else nom, valeur, autres, kwargs)
+            if nom == "format" and isinstance(valeur, str):  # the filter is a « % »
+                self._borner_pourcent(valeur, kwargs or tuple(autres))
             resultat = filtre(*args, **kwargs)
             _borner(_taille(resultat), "résultat de filtre")
             return resultat
@@ -208,15 +204,34 @@ class Bac(ImmutableSandboxedEnvironment):
         if nom == "replace" and len(valeurs) >= 2 and isinstance(valeurs[1], str):
             _borner(len(cible) + (len(cible) + 1) * len(valeurs[1]), "texte")
         elif nom in ("format", "format_map"):
-            self._borner_format(cible)
+            self._borner_format(cible, tuple(args) if nom == "format" else (),
+                                kwargs if nom == "format" else (args[0] if args else {}))
         elif nom == "join" and valeurs and isinstance(valeurs[0], (list, tuple)):
             _borner(sum(_taille(x) for x in valeurs[0]) + len(cible) * len(valeurs[0]), "texte")
         elif nom in ("indent", "center", "ljust", "rjust", "zfill", "wordwrap", "expandtabs") and largeurs:
             _borner(len(cible) + largeurs[0] * (cible.count("\n") + cible.count("\t") + 1), "texte")
 
-    def _borner_format(self, gabarit: str) -> None:
-        if _LARGEUR.search(gabarit):
-            raise ModeleInterdit("largeur de format trop grande")
+    def _borner_format(self, gabarit: str, args: tuple = (), kwargs=None) -> None:
+        """``gabarit.format(*args, **kwargs)`` bounded before it is built (see ``bornes``)."""
+        if args or kwargs or "{" in gabarit:
+            formateur = SandboxedFormatter(self)
+            with _bornes_en_francais():
+                _borner(taille_format(gabarit, args, kwargs or {}, lambda nom, a, k: formateur.get_field(nom, a, k)[0],
+                                      TEXTE_MAX), "texte formaté")
+
+    def _borner_pourcent(self, gabarit: str, droite) -> None:
+        with _bornes_en_francais():
+            _borner(taille_pourcent(gabarit, droite, TEXTE_MAX), "texte formaté")
+
+
+@contextmanager
+def _bornes_en_francais() -> Iterator[None]:
+    try:
+        yield
+    except (TropGrand, FormatInvalide) as e:
+        raise ModeleInterdit(str(e)) from None
+    except (LookupError, AttributeError, TypeError, ValueError) as e:  # a field the format cannot find
+        raise ModeleInterdit(f"format impossible à évaluer ({raison_modele(e)})") from None
 
 
 def environnement(undefined: type = StrictUndefined, delai: float | None = None) -> Bac:
