@@ -337,3 +337,44 @@ def test_formats_ordinaires_inchanges():
     gabarit = ("{{ '{:>8}|{:.2f}|{x}'.format('ab', 3.14159, x=2) }} {{ '%s et %05.1f'|format('a', 2.5) }} "
                "{{ '{0[nom]:^5}'.format(p) }} {{ '%(n)s-%(m)03d' % {'n': 'a', 'm': 7} }} {{ '%-*s|' % (4, 'b') }}")
     assert env.from_string(gabarit).render(p={"nom": "A"}) == "      ab|3.14|2 a et 002.5   A   a-007 b   |"
+
+
+# --------------------------------------------------------------------------- no internals in a document
+
+
+@pytest.mark.parametrize("balise", [
+    "{{ range|pprint }}",
+    "{{ self }}",
+    "{{ range }}",
+    "{{ self|string }}",
+    "{{ 'Réf. ' ~ dict }}",
+    "{{ '%s' % range }}",
+    "{{ [range]|join(', ') }}",
+    "{{ porteur.raison_sociale.upper }}",
+    "{% for e in essms %}{{ loop.cycle }}{% endfor %}",
+])
+def test_aucun_interne_dans_un_document(tmp_path, capsys, balise):
+    """A bound method, the template reference, a loop object… never reach a document (was printed:
+    « <bound method Bac.intervalle of <dossier.render.docx.Bac object at 0x…>> »,
+    « <TemplateReference None> »); render refuses with the tag, templates check flags it."""
+    modele_hostile(tmp_path / "m", balise)
+    code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", tmp_path / "m",
+                         "--pieces", PIECE)
+    assert code == 2 and "valeur interne" in texte and f"modèle {PIECE}.docx" in texte, texte
+    assert balise[:8] in texte and " at 0x" not in texte and "TemplateReference None" not in texte, texte
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
+    code, texte = lancer(capsys, "templates", "check", tmp_path / "m")
+    assert code == 1 and "valeur interne" in texte, texte
+
+
+def test_templates_check_situe_la_valeur_interne(tmp_path, capsys):
+    modele_hostile(tmp_path, "Objet : {% if false %}{{ range|pprint }}{% endif %}")  # a branch no context visits
+    code, texte = lancer(capsys, "templates", "check", tmp_path)
+    assert code == 1
+    assert "valeur interne « range » (fonction) utilisée comme une valeur" in texte and "près de « Objet :" in texte
+
+
+def test_internes_appeles_ou_lus_restent_permis():
+    env = environnement()
+    gabarit = "{% for i in range(2) %}{{ loop.index }}{{ [1, 2]|join('-') }}{{ 'a'.upper() }}{% endfor %}{{ dict(a=1).a }}"
+    assert env.from_string(gabarit).render() == "11-2A21-2A1"

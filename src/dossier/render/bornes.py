@@ -212,3 +212,59 @@ def _nombre_etoile(valeur: Any) -> int:
     if not isinstance(valeur, int) or isinstance(valeur, bool):
         raise FormatInvalide("« * » demande un nombre entier")
     return valeur
+
+
+# --------------------------------------------------------------------------- what a document may print
+
+_DONNEES = (str, int, float, Decimal, dt.date, dt.time, type(None))
+#: Filters that return or reorder values without turning them into text (what they return is
+#: checked where it is printed or turned into text).
+STRUCTURELS = frozenset({"attr", "batch", "count", "d", "default", "dictsort", "first", "groupby", "items", "last",
+                         "length", "list", "map", "max", "min", "random", "reject", "rejectattr", "reverse",
+                         "select", "selectattr", "slice", "sort", "unique", "abs", "round", "int", "float", "sum",
+                         "tojson", "bool"})
+
+
+def valeur_interne(valeur: Any) -> Any:
+    """The first value in ``valeur`` (containers searched) that is not data: a function, a bound
+    method, a class, an object of the template engine (``self``, ``loop``, a macro); else None."""
+    from jinja2 import Undefined
+
+    pile = [(valeur, 0)]
+    while pile:
+        v, profondeur = pile.pop()
+        if isinstance(v, (_DONNEES, Undefined)):
+            continue
+        if profondeur < 32 and isinstance(v, (list, tuple, set, frozenset)):
+            pile.extend((x, profondeur + 1) for x in v)
+        elif profondeur < 32 and isinstance(v, dict):
+            pile.extend((x, profondeur + 1) for paire in v.items() for x in paire)
+        else:
+            return v
+    return None
+
+
+def message_interne(valeur: Any) -> str:
+    quoi = "fonction ou méthode" if callable(valeur) else f"objet {type(valeur).__name__}"
+    return (f"valeur interne ({quoi}) : un modèle n'imprime que des textes, des nombres et des dates "
+            "(appeler la fonction, ou imprimer un champ)")
+
+
+#: Names the engine binds to a function or one of its objects: printed bare, they would put Python's
+#: description of an object (« <bound method … at 0x…> ») in a document.
+_INTERNES = {"range": "fonction", "dict": "fonction", "self": "objet du moteur de modèles", "loop": "objet de boucle",
+             "caller": "fonction"}
+
+
+def internes_imprimes(arbre) -> list[tuple[str, str, int]]:
+    """(name, what it is, line) of each internal name of a parsed template used other than called
+    (``range(3)``) or read through an attribute (``loop.index``, ``self.bloc()``): ``{{ range }}``,
+    ``{{ range|pprint }}``, ``{{ self }}``."""
+    from jinja2 import nodes
+
+    lies = {n.name for n in arbre.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    appeles = {id(n.node) for n in arbre.find_all(nodes.Call)}
+    lus = {id(n.node) for n in arbre.find_all((nodes.Getattr, nodes.Getitem))}
+    return [(n.name, _INTERNES[n.name], n.lineno) for n in arbre.find_all(nodes.Name)
+            if n.ctx == "load" and n.name in _INTERNES and n.name not in lies and id(n) not in appeles
+            and not (id(n) in lus and n.name in ("self", "loop"))]

@@ -27,14 +27,15 @@ from importlib import resources
 from pathlib import Path
 from xml.parsers import expat
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter, SecurityError
 
 from ..errors import DossierError
 from ..lecture import lire_modele
-from .bornes import FormatInvalide, TropGrand, taille_format, taille_pourcent
+from .bornes import (STRUCTURELS, FormatInvalide, TropGrand, message_interne, taille_format, taille_pourcent,
+                     valeur_interne)
 from .contexte import ContexteRendu, a, de, le, pluriel, premiere_majuscule
 
 PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -59,6 +60,13 @@ class DelaiDepasse(BaseException):
 
 class _Generateur(CodeGenerator):
     """Jinja's code generator, with ``~`` going through the environment (bounded size)."""
+
+    def _output_child_to_const(self, node, frame, finalize) -> str:
+        """Constant output is escaped before ``finalize`` sees it: a value that is not data (``{{ 'x'.upper }}``)
+        is left to the runtime, where ``Bac.imprimable`` refuses it."""
+        if not isinstance(node, nodes.TemplateData) and valeur_interne(node.as_const(frame.eval_ctx)) is not None:
+            raise nodes.Impossible()
+        return super()._output_child_to_const(node, frame, finalize)
 
     def visit_Concat(self, node, frame) -> None:
         self.write("environment.concatener((")
@@ -85,7 +93,7 @@ class Bac(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "+", "%", "**"})
 
     def __init__(self, undefined: type, delai: float) -> None:
-        super().__init__(autoescape=True, undefined=undefined, keep_trailing_newline=True)
+        super().__init__(autoescape=True, undefined=undefined, keep_trailing_newline=True, finalize=self.imprimable)
         for nom in ("lipsum", "cycler", "joiner", "namespace"):
             self.globals.pop(nom, None)
         self.globals["range"] = self.intervalle
@@ -120,6 +128,7 @@ class Bac(ImmutableSandboxedEnvironment):
         elif operator == "+":
             _borner(_taille(left) + _taille(right), "texte ou liste")
         elif operator == "%" and isinstance(left, str):
+            self.imprimable(right)
             self._borner_pourcent(left, right)
         elif operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
             raise ModeleInterdit(f"puissance trop grande ({right})")
@@ -131,7 +140,7 @@ class Bac(ImmutableSandboxedEnvironment):
     def concatener(self, parties):
         """The ``~`` operator, bounded."""
         self.surveiller()
-        textes = [str(p) for p in parties]
+        textes = [str(self.imprimable(p)) for p in parties]
         _borner(sum(map(len, textes)), "texte")
         return markup_join(parties)
 
@@ -178,6 +187,8 @@ class Bac(ImmutableSandboxedEnvironment):
             self.surveiller()
             valeur, *autres = args[1:] if passe_contexte else args
             nom = filtre.__name__.removeprefix("do_")
+            if nom not in STRUCTURELS:  # a filter that makes text of its values: no internals
+                self.imprimable((valeur, autres, kwargs))
             self._borner_appel("%" if nom == "format" else nom, valeur, autres, kwargs)
             if nom == "format" and isinstance(valeur, str):  # the filter is a « % »
                 self._borner_pourcent(valeur, kwargs or tuple(autres))
@@ -203,7 +214,9 @@ class Bac(ImmutableSandboxedEnvironment):
         largeurs = [v for v in valeurs if isinstance(v, int) and not isinstance(v, bool)]
         if nom == "replace" and len(valeurs) >= 2 and isinstance(valeurs[1], str):
             _borner(len(cible) + (len(cible) + 1) * len(valeurs[1]), "texte")
-        elif nom in ("format", "format_map"):
+        if nom in ("format", "format_map", "join"):
+            self.imprimable((args, kwargs))
+        if nom in ("format", "format_map"):
             self._borner_format(cible, tuple(args) if nom == "format" else (),
                                 kwargs if nom == "format" else (args[0] if args else {}))
         elif nom == "join" and valeurs and isinstance(valeurs[0], (list, tuple)):
@@ -218,6 +231,14 @@ class Bac(ImmutableSandboxedEnvironment):
             with _bornes_en_francais():
                 _borner(taille_format(gabarit, args, kwargs or {}, lambda nom, a, k: formateur.get_field(nom, a, k)[0],
                                       TEXTE_MAX), "texte formaté")
+
+    def imprimable(self, valeur):
+        """``valeur`` unchanged if it holds data only: a function, a method or an object of the engine
+        (``{{ range }}``, ``{{ self }}``) never reaches a document (see ``bornes.valeur_interne``)."""
+        interne = valeur_interne(valeur)
+        if interne is not None:
+            raise ModeleInterdit(message_interne(interne))
+        return valeur
 
     def _borner_pourcent(self, gabarit: str, droite) -> None:
         with _bornes_en_francais():
