@@ -282,3 +282,75 @@ def test_render_force_ne_remplace_pas_le_projet(tmp_path, capsys):
     assert code == 2 and "remplacerait le fichier d'entrée" in texte, texte
     assert "une sortie ne remplace jamais une entrée" in texte
     assert piece.read_bytes() == avant
+
+
+# --------------------------------------------------------------------------- stale temporaries
+
+
+def _vieillir(chemin: Path, secondes: float = 2 * 3600) -> None:
+    t = time.time() - secondes
+    os.utime(chemin, (t, t), follow_symlinks=False)
+
+
+def test_temporaires_perimes_nettoyes_a_l_ecriture_suivante(tmp_path, capsys):
+    """A writer killed with -9 (or whose supervisor was) leaves ``.<hash>-xxxxxxxx.tmp`` beside its
+    target; the next command writing into that folder removes it, when it is the tool's, the user's,
+    and stale (was: left forever). Everything else stays."""
+    d = tmp_path / "d"
+    d.mkdir()
+    fiche = d / "fiche.xlsx"
+    perime = d / f"{prefixe_temporaire(fiche.name)}k2j4x9qz.tmp"
+    perime.write_bytes(b"moitie de classeur")
+    autre_cible = d / f"{prefixe_temporaire('projet.json')}ab12cd34.tmp"
+    autre_cible.write_bytes(b"{")
+    dossier_perime = d / f"{prefixe_temporaire('REP')}zz99yy88.tmp"
+    (dossier_perime / "sous").mkdir(parents=True)
+    index_perime = d / ".extrait.csv.index.4242.tmp"
+    index_perime.write_bytes(b"sqlite")
+    recent = d / f"{prefixe_temporaire('autre.xlsx')}recent00.tmp"  # a write in progress elsewhere
+    recent.write_bytes(b"en cours")
+    a_garder = {d / ".notes.tmp": b"fichier de l'utilisateur", d / "brouillon.tmp": b"x",
+                d / f"{prefixe_temporaire('x')}court.tmp": b"nom qui n'est pas celui de l'outil"}
+    for chemin, contenu in a_garder.items():
+        chemin.write_bytes(contenu)
+    exterieur = tmp_path / "exterieur.txt"
+    exterieur.write_text("cible d'un lien", "utf-8")
+    lien = d / f"{prefixe_temporaire('y')}lien0000.tmp"
+    lien.symlink_to(exterieur)
+    for chemin in [perime, autre_cible, dossier_perime, index_perime, lien, *a_garder]:
+        _vieillir(chemin)
+    assert main(["fiche", "export", str(fabrique.EXEMPLE), "-o", str(fiche)]) == 0
+    restants = {p.name for p in d.iterdir()}
+    assert not {perime.name, autre_cible.name, dossier_perime.name, index_perime.name} & restants, restants
+    assert recent.read_bytes() == b"en cours" and lien.is_symlink() and exterieur.read_text("utf-8") == "cible d'un lien"
+    assert all(c.read_bytes() == contenu for c, contenu in a_garder.items())
+    assert fiche.is_file()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changer le propriétaire d'un fichier demande root")
+def test_temporaire_d_un_autre_utilisateur_garde(tmp_path):
+    from dossier.fichiers import ecrire_atomique
+
+    etranger = tmp_path / f"{prefixe_temporaire('a')}autre000.tmp"
+    etranger.write_bytes(b"a un autre")
+    os.chown(etranger, 12345, 12345)
+    _vieillir(etranger)
+    ecrire_atomique(tmp_path / "a", b"contenu")
+    assert etranger.read_bytes() == b"a un autre"
+
+
+@pytest.mark.slow
+def test_rapport_tue_puis_relance_ne_laisse_rien(tmp_path):
+    """The report's temporary folder left by a killed supervisor is removed by the next report written
+    beside it, once stale."""
+    d = dossier_de_travail(tmp_path)
+    texte = tuer_pendant(["usages", "rapport", "mesures.csv", "--projet", "projet.json", "-o", "REP"], d, d,
+                         "piece-ecrite", "superviseur")
+    restes = temporaires(d)
+    assert restes, f"le superviseur tué devait laisser son temporaire : {texte}"
+    for reste in restes:
+        _vieillir(reste)
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"))
+    subprocess.run([sys.executable, "-m", "dossier", "usages", "rapport", "mesures.csv", "--projet", "projet.json",
+                    "-o", "REP2"], cwd=d, env=env, capture_output=True, timeout=300)
+    assert not temporaires(d) and (d / "REP2" / "rapport-atteinte-cibles-usage.docx").is_file()

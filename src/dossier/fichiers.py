@@ -6,7 +6,7 @@ becomes too long once decorated. The file gets the permissions the user's umask 
 
 A writer killed with ``kill -9`` (or whose supervisor was) leaves its temporary beside the target:
 the next write into that folder removes such leftovers, recognised by the tool's own temporary name
-(``.<12 hex>-<8 characters>.tmp``), owned by the user, untouched for ``DELAI_PERIME`` seconds (a
+(``NOM_TEMPORAIRE``), owned by the user, untouched for ``DELAI_PERIME`` seconds (a
 write in progress, even a long one, keeps touching its file).
 """
 
@@ -32,7 +32,9 @@ def prefixe_temporaire(nom: str) -> str:
     return f".{hashlib.sha256(nom.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}-"
 
 
-NOM_TEMPORAIRE = re.compile(r"\.[0-9a-f]{12}-[a-z0-9_]{8}\.tmp")
+#: ``fichier_temporaire``'s names (files, and the report's folders), and the FINESS index's temporary
+#: (``.<extract>.index.<pid>.tmp``).
+NOM_TEMPORAIRE = re.compile(r"\.[0-9a-f]{12}-[a-z0-9_]{8}\.tmp|\..+\.index\.\d+\.tmp", re.DOTALL)
 DELAI_PERIME = 3600.0  # seconds without a change after which a temporary of the tool is stale
 
 
