@@ -354,3 +354,14 @@ def test_rapport_tue_puis_relance_ne_laisse_rien(tmp_path):
     subprocess.run([sys.executable, "-m", "dossier", "usages", "rapport", "mesures.csv", "--projet", "projet.json",
                     "-o", "REP2"], cwd=d, env=env, capture_output=True, timeout=300)
     assert not temporaires(d) and (d / "REP2" / "rapport-atteinte-cibles-usage.docx").is_file()
+
+
+def test_rapport_force_ne_remplace_pas_le_fichier_de_mesures(tmp_path, capsys):
+    from dossier.errors import DossierError
+    from dossier.usages.rapport import verifier_remplacable
+
+    d = dossier_de_travail(tmp_path)
+    with pytest.raises(DossierError, match="est un fichier d'entrée"):
+        verifier_remplacable(d / "mesures.csv", (d / "mesures.csv", d / "projet.json"))
+    with pytest.raises(DossierError, match="n'est pas un dossier de rapport"):
+        verifier_remplacable(d / "notes.txt", (d / "mesures.csv",))

@@ -342,7 +342,8 @@ def verifier_remplacable(sortie: Path, entrees: tuple[Path, ...] = ()) -> None:
     montre = nom_affichable(sortie)
     for entree in entrees:
         if _dans(Path(entree), sortie):
-            raise DossierError(f"{montre} contient un fichier d'entrée ({nom_affichable(entree)}) : une sortie ne "
+            quoi = "est" if Path(entree).resolve() == sortie.resolve() else "contient"
+            raise DossierError(f"{montre} {quoi} un fichier d'entrée ({nom_affichable(entree)}) : une sortie ne "
                                "remplace jamais une entrée ; choisir un autre dossier de sortie")
     if _dans(Path.cwd(), sortie):
         raise DossierError(f"{montre} est le dossier courant ou l'un de ses parents : --force ne le remplace pas ; "
