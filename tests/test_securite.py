@@ -318,6 +318,7 @@ def dossier_sous_limite(*args) -> tuple[int, str]:
     ("{{ ('{0}' * 300000).format('x' * 999999) }}", "texte formaté trop grand"),
     ("{{ ('{a}' * 300000).format_map({'a': 'x' * 999999}) }}", "texte formaté trop grand"),
     ("{{ ('%s' * 300000)|format(*(['x' * 999999] * 300000)) }}", "trop grand"),
+    ("{{ ('a' * 900000).translate({97: 'x' * 999999}) }}", "texte trop grand"),
 ])
 def test_formats_bornes_avant_construction(tmp_path, balise, message):
     """Widths and precisions taken from strings, keywords and ``*`` arguments, and ``%`` results, are

@@ -221,6 +221,8 @@ class Bac(ImmutableSandboxedEnvironment):
                                 kwargs if nom == "format" else (args[0] if args else {}))
         elif nom == "join" and valeurs and isinstance(valeurs[0], (list, tuple)):
             _borner(sum(_taille(x) for x in valeurs[0]) + len(cible) * len(valeurs[0]), "texte")
+        elif nom == "translate" and valeurs and isinstance(valeurs[0], dict):
+            _borner(len(cible) * max([_taille(v) for v in valeurs[0].values()] + [1]), "texte")
         elif nom in ("indent", "center", "ljust", "rjust", "zfill", "wordwrap", "expandtabs") and largeurs:
             _borner(len(cible) + largeurs[0] * (cible.count("\n") + cible.count("\t") + 1), "texte")
 
