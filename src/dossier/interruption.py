@@ -61,8 +61,9 @@ NOMS_TEMPORAIRES = re.compile(r"\.rendu-[A-Za-z0-9_]{8}|\.[0-9a-f]{12}-[a-z0-9_]
 def _declarer(declaration: dict) -> None:
     """One JSON object per line: ``json.dumps`` escapes every newline, so a path cannot cut it."""
     if _canal is not None:
-        ligne = json.dumps(declaration, ensure_ascii=True) + "\n"
-        os.write(_canal, ligne.encode("ascii"))
+        reste = memoryview((json.dumps(declaration, ensure_ascii=True) + "\n").encode("ascii"))
+        while reste:  # a write interrupted by a signal may be partial
+            reste = reste[os.write(_canal, reste):]
 
 
 @contextmanager
