@@ -140,12 +140,14 @@ def _verifier_survie(d: Path, avant: dict[str, bytes], sortie_nom: str, texte: s
 
 @pytest.mark.parametrize("attaque", ["render-point", "rapport-point"])
 def test_commande_tuee_ne_supprime_que_son_temporaire(tmp_path, attaque):
-    """kill -9 of the command once its temporary folder exists: the supervisor removes that folder
+    """kill -9 of the command while it writes in its temporary folder: the supervisor removes that folder
     and nothing else (was: « . », every file of the working folder)."""
     d = dossier_de_travail(tmp_path)
     args, ou, sortie_nom = ATTAQUES[attaque]
     avant = instantane(d)
-    texte = tuer_pendant(args(d), d, ou(d), "temporaire-cree", "commande")
+    # once a piece is in the temporary folder, the folder has been declared (a kill between its creation
+    # and its declaration leaves it, for the next run to clean: see test_attaques_par_nom_de_sortie_sous_kill_9)
+    texte = tuer_pendant(args(d), d, ou(d), "piece-ecrite", "commande")
     assert "arrêt brutal (signal 9)" in texte, texte  # killed while it ran
     _verifier_survie(d, avant, sortie_nom, texte)
     assert not temporaires(ou(d)), "temporaire laissé par la commande tuée"
