@@ -282,3 +282,100 @@ def test_extrait_finess_non_ordinaire_refuse(tmp_path, capsys):
     os.mkfifo(fifo)
     code, texte = lancer(capsys, "finess", "completer", "--extrait", fifo, "--projet", fabrique.EXEMPLE)
     assert code == 2 and "pas un fichier ordinaire" in texte and fifo.name in texte
+
+
+# --------------------------------------------------------------------------- sizes bounded before they are built
+
+MEMOIRE_MAX = 512 * 1024 * 1024  # a render of the example needs well under 400 Mo of address space
+
+
+def _sous_limite_memoire():
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMOIRE_MAX, MEMOIRE_MAX))
+
+
+def dossier_sous_limite(*args) -> tuple[int, str]:
+    """``dossier *args`` in a subprocess whose address space is limited to ``MEMOIRE_MAX``: an
+    operation that builds gigabytes fails instead of swapping (MemoryError would say « mémoire
+    insuffisante », not the bound's message)."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(fabrique.RACINE / "src"))
+    proc = subprocess.run([sys.executable, "-m", "dossier", *map(str, args)], env=env, capture_output=True,
+                          preexec_fn=_sous_limite_memoire, timeout=120)
+    return proc.returncode, " ".join((proc.stdout + proc.stderr).decode("utf-8", "replace").split())
+
+
+@pytest.mark.parametrize("balise, message", [
+    ("{{ '{0:{1}}'.format(1, '2500000000') }}", "largeur de format trop grande"),
+    ("{{ '{:>{w}}'.format(1, w='2500000000') }}", "largeur de format trop grande"),
+    ("{{ '{:.{p}f}'.format(1.5, p='999999999') }}", "précision de format trop grande"),
+    ("{{ '%*d' % (999999999, 1) }}", "largeur de format trop grande"),
+    ("{{ '%.*f' % (999999999, 1.5) }}", "précision de format trop grande"),
+    ("{{ ('%(a)s' * 160000) % {'a': 'x' * 999999} }}", "texte formaté trop grand"),
+    ("{{ ('{0}' * 300000).format('x' * 999999) }}", "texte formaté trop grand"),
+    ("{{ ('{a}' * 300000).format_map({'a': 'x' * 999999}) }}", "texte formaté trop grand"),
+    ("{{ ('%s' * 300000)|format(*(['x' * 999999] * 300000)) }}", "trop grand"),
+    ("{{ ('a' * 900000).translate({97: 'x' * 999999}) }}", "texte trop grand"),
+])
+def test_formats_bornes_avant_construction(tmp_path, balise, message):
+    """Widths and precisions taken from strings, keywords and ``*`` arguments, and ``%`` results, are
+    bounded before the string is built (these reached 1.8 to 3.3 Go)."""
+    modele_hostile(tmp_path / "m", balise)
+    code, texte = dossier_sous_limite("render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", tmp_path / "m",
+                                      "--pieces", PIECE)
+    assert code == 2 and message in texte and f"modèle {PIECE}.docx" in texte, texte
+    assert balise[3:12] in texte, texte  # the tag is quoted
+    assert "mémoire insuffisante" not in texte and not _ANGLAIS.search(texte), texte
+    code, texte = dossier_sous_limite("templates", "check", tmp_path / "m")
+    assert code == 1 and message in texte and f"{PIECE}.docx" in texte, texte
+
+
+def test_formats_ordinaires_inchanges():
+    env = environnement()
+    gabarit = ("{{ '{:>8}|{:.2f}|{x}'.format('ab', 3.14159, x=2) }} {{ '%s et %05.1f'|format('a', 2.5) }} "
+               "{{ '{0[nom]:^5}'.format(p) }} {{ '%(n)s-%(m)03d' % {'n': 'a', 'm': 7} }} {{ '%-*s|' % (4, 'b') }}")
+    assert env.from_string(gabarit).render(p={"nom": "A"}) == "      ab|3.14|2 a et 002.5   A   a-007 b   |"
+
+
+# --------------------------------------------------------------------------- no internals in a document
+
+
+@pytest.mark.parametrize("balise", [
+    "{{ range|pprint }}",
+    "{{ self }}",
+    "{{ range }}",
+    "{{ self|string }}",
+    "{{ 'Réf. ' ~ dict }}",
+    "{{ '%s' % range }}",
+    "{{ [range]|join(', ') }}",
+    "{{ porteur.raison_sociale.upper }}",
+    "{% for e in essms %}{{ loop.cycle }}{% endfor %}",
+])
+def test_aucun_interne_dans_un_document(tmp_path, capsys, balise):
+    """A bound method, the template reference, a loop object… never reach a document (was printed:
+    « <bound method Bac.intervalle of <dossier.render.docx.Bac object at 0x…>> »,
+    « <TemplateReference None> »); render refuses with the tag, templates check flags it."""
+    modele_hostile(tmp_path / "m", balise)
+    code, texte = lancer(capsys, "render", fabrique.EXEMPLE, "-o", tmp_path / "s", "--templates", tmp_path / "m",
+                         "--pieces", PIECE)
+    assert code == 2 and "valeur interne" in texte and f"modèle {PIECE}.docx" in texte, texte
+    assert balise[:8] in texte and " at 0x" not in texte and "TemplateReference None" not in texte, texte
+    assert not (tmp_path / "s").exists() or not any((tmp_path / "s").iterdir())
+    code, texte = lancer(capsys, "templates", "check", tmp_path / "m")
+    assert code == 1 and "valeur interne" in texte, texte
+
+
+def test_templates_check_situe_la_valeur_interne(tmp_path, capsys):
+    modele_hostile(tmp_path, "Objet : {% if false %}{{ range|pprint }}{% endif %}")  # a branch no context visits
+    code, texte = lancer(capsys, "templates", "check", tmp_path)
+    assert code == 1
+    assert "valeur interne « range » (fonction) utilisée comme une valeur" in texte and "près de « Objet :" in texte
+
+
+def test_internes_appeles_ou_lus_restent_permis():
+    env = environnement()
+    gabarit = "{% for i in range(2) %}{{ loop.index }}{{ [1, 2]|join('-') }}{{ 'a'.upper() }}{% endfor %}{{ dict(a=1).a }}"
+    assert env.from_string(gabarit).render() == "11-2A21-2A1"

@@ -366,8 +366,13 @@ def test_rapport_dossier_existant_et_force(tmp_path, exemple):
     args = ["usages", "rapport", str(EXEMPLE_MESURES), "--projet", str(exemple), "-o", str(sortie)]
     assert main(args) == 2
     assert (sortie / "garde.txt").exists()
+    assert main([*args, "--force"]) == 2  # --force replaces a previous report only
+    assert (sortie / "garde.txt").read_text() == "x"
+    (sortie / "garde.txt").unlink()
     assert main([*args, "--force"]) == 0
-    assert not (sortie / "garde.txt").exists() and (sortie / FICHIER_RAPPORT).is_file()
+    (sortie / FICHIER_RAPPORT).write_bytes(b"ancien rapport")
+    assert main([*args, "--force"]) == 0
+    assert (sortie / FICHIER_RAPPORT).read_bytes() != b"ancien rapport"
     assert [p.name for p in tmp_path.iterdir()] == ["REP"]  # no temporary folder left beside it
 
 

@@ -206,7 +206,8 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
 
     p = _projet(projet)
     choix = [s.strip() for s in selection.split(",") if s.strip()] if selection else None
-    options = dict(selection=choix, pdf=pdf, force=force, modeles=Path(modeles) if modeles else None)
+    options = dict(selection=choix, pdf=pdf, force=force, modeles=Path(modeles) if modeles else None,
+                   entrees=(Path(projet),))
     if erreurs.is_terminal:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=erreurs, transient=True) as barre:
             tache = barre.add_task("rendu des pièces")
@@ -542,7 +543,7 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
     from .usages.sorties import afficher_solde
 
     res = _usages(mesures, projet)
-    fichiers = ecrire_rapport(res, Path(sortie), force)
+    fichiers = ecrire_rapport(res, Path(sortie), force, entrees=(Path(mesures), Path(projet)))
     console.print(f"rapport écrit dans {sortie} : {', '.join(f.name for f in fichiers)}", markup=False)
     n = len(res.bloquants)
     console.print(f"{n} ESSMS n'atteigne{'nt' if n > 1 else ''} pas les cibles" if n else "toutes les cibles sont atteintes",

@@ -7,11 +7,19 @@ waits: on SIGINT or SIGTERM it asks the child to stop (SIGTERM, which the child 
 ``KeyboardInterrupt``: the usual path removes temporary files and stops LibreOffice) and, if the
 child has not ended after ``DELAI_GRACE`` seconds, kills it and does that cleanup itself from
 what the child declared with ``a_nettoyer`` (temporary paths, LibreOffice's process group).
+
+Declarations travel as one JSON object per line (a path with a newline cannot cut one), and the
+parent removes a declared path only when it can show the child created it for this command: an
+absolute path whose name is one of the tool's temporary names, still the same file (device and
+inode declared right after its creation), owned by the user, changed since the command started,
+and neither the working directory nor one of its parents.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -44,46 +52,89 @@ def installer() -> None:
         signal.signal(signal.SIGTERM, _interrompre)
 
 
-def _declarer(ligne: str) -> None:
+#: Names of the temporary files and folders the tool creates (``.rendu-*`` of render, the
+#: ``.<hash>-*.tmp`` of ``fichiers``, LibreOffice's private profile): nothing else is ever removed by
+#: the supervisor.
+NOMS_TEMPORAIRES = re.compile(r"\.rendu-[A-Za-z0-9_]{8}|\.[0-9a-f]{12}-[a-z0-9_]{8}\.tmp|dossier-lo-[a-z0-9_]{8}")
+
+
+def _declarer(declaration: dict) -> None:
+    """One JSON object per line: ``json.dumps`` escapes every newline, so a path cannot cut it."""
     if _canal is not None:
-        os.write(_canal, (ligne + "\n").encode("utf-8", "surrogateescape"))
+        reste = memoryview((json.dumps(declaration, ensure_ascii=True) + "\n").encode("ascii"))
+        while reste:  # a write interrupted by a signal may be partial
+            reste = reste[os.write(_canal, reste):]
 
 
 @contextmanager
 def a_nettoyer(*, chemin: Path | str | None = None, groupe: int | None = None) -> Iterator[None]:
-    """Tell the supervising parent what to remove (``chemin``) or kill (process ``groupe``) should
-    it have to kill this process while the ``with`` block runs; the block's own cleanup covers
-    every other case."""
+    """Tell the supervising parent what to remove (``chemin``, which the caller has just created) or
+    kill (process ``groupe``) should it have to kill this process while the ``with`` block runs; the
+    block's own cleanup covers every other case."""
     cle = f"{os.getpid()}-{id(object())}-{time.monotonic_ns()}"
-    _declarer(f"+\t{cle}\t{'chemin' if chemin is not None else 'groupe'}\t{chemin if chemin is not None else groupe}")
+    if chemin is not None:
+        absolu = os.path.abspath(os.fspath(chemin))
+        try:
+            etat = os.lstat(absolu)
+            _declarer({"+": cle, "chemin": absolu, "dev": etat.st_dev, "ino": etat.st_ino})
+        except OSError:
+            pass  # not there: nothing the parent could remove
+    else:
+        _declarer({"+": cle, "groupe": int(groupe)})
     try:
         yield
     finally:
-        _declarer(f"-\t{cle}")
+        _declarer({"-": cle})
 
 
-def _lire_declarations(lecture: int, registre: dict[str, tuple[str, str]]) -> None:
+def _lire_declarations(lecture: int, registre: dict[str, dict]) -> None:
     with os.fdopen(lecture, "rb") as flux:
         for brut in flux:
-            champs = brut.decode("utf-8", "surrogateescape").rstrip("\n").split("\t")
-            if champs[0] == "+" and len(champs) == 4:
-                registre[champs[1]] = (champs[2], champs[3])
-            elif champs[0] == "-" and len(champs) == 2:
-                registre.pop(champs[1], None)
-
-
-def _nettoyer(registre: dict[str, tuple[str, str]]) -> None:
-    """Kill the declared process groups, then remove the declared paths (latest first)."""
-    entrees = list(registre.values())[::-1]
-    for genre, valeur in entrees:
-        if genre == "groupe":
             try:
-                os.killpg(int(valeur), signal.SIGKILL)
-            except (OSError, ValueError):
+                declaration = json.loads(brut)
+            except ValueError:  # a line cut by the child's death: ignored
+                continue
+            if not isinstance(declaration, dict):
+                continue
+            if isinstance(declaration.get("+"), str):
+                registre[declaration["+"]] = declaration
+            elif isinstance(declaration.get("-"), str):
+                registre.pop(declaration["-"], None)
+
+
+def supprimable(declaration: dict, debut: float, cwd: str | None = None) -> bool:
+    """Whether the supervisor may remove the declared path: see the module docstring."""
+    chemin = declaration.get("chemin")
+    if not isinstance(chemin, str) or not os.path.isabs(chemin) or os.path.normpath(chemin) != chemin:
+        return False
+    if not NOMS_TEMPORAIRES.fullmatch(os.path.basename(chemin)):
+        return False
+    try:
+        etat = os.lstat(chemin)
+        ici = os.path.realpath(cwd if cwd is not None else os.getcwd())
+    except OSError:
+        return False
+    reel = os.path.realpath(chemin)
+    if ici == reel or ici.startswith(reel.rstrip(os.sep) + os.sep):
+        return False
+    return ((etat.st_dev, etat.st_ino) == (declaration.get("dev"), declaration.get("ino"))
+            and etat.st_uid == os.getuid() and etat.st_ctime >= debut - 1)
+
+
+def _nettoyer(registre: dict[str, dict], debut: float) -> None:
+    """Kill the declared process groups, then remove the declared paths it may remove (latest first)."""
+    entrees = list(registre.values())[::-1]
+    for declaration in entrees:
+        if "groupe" in declaration:
+            try:
+                groupe = int(declaration["groupe"])
+                if groupe > 1:
+                    os.killpg(groupe, signal.SIGKILL)
+            except (OSError, ValueError, TypeError):
                 pass
-    for genre, valeur in entrees:
-        if genre == "chemin":
-            chemin = Path(valeur)
+    for declaration in entrees:
+        if "chemin" in declaration and supprimable(declaration, debut):
+            chemin = Path(declaration["chemin"])
             if chemin.is_dir() and not chemin.is_symlink():
                 shutil.rmtree(chemin, ignore_errors=True)
             else:
@@ -137,6 +188,7 @@ def superviser() -> None:
     global _canal
     if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
         return
+    debut = time.time()
     lecture, ecriture = os.pipe()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -153,7 +205,7 @@ def superviser() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNAUX)
         return
     os.close(ecriture)
-    registre: dict[str, tuple[str, str]] = {}
+    registre: dict[str, dict] = {}
     lecteur = threading.Thread(target=_lire_declarations, args=(lecture, registre), daemon=True)
     lecteur.start()
     for sig in SIGNAUX:
@@ -175,7 +227,7 @@ def superviser() -> None:
     code = os.waitstatus_to_exitcode(statut)
     if signal_recu or code < 0:
         lecteur.join(timeout=1)
-        _nettoyer(registre)  # what the child left (killed, or stopped while cleaning up)
+        _nettoyer(registre, debut)  # what the child left (killed, or stopped while cleaning up)
     if interrompu or code < 0:
         texte = MESSAGE if signal_recu else f"erreur : arrêt brutal (signal {-code}) ; {MESSAGE.split(' : ')[1]}"
         os.write(2, (texte + "\n").encode("utf-8", "replace"))

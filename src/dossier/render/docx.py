@@ -27,13 +27,15 @@ from importlib import resources
 from pathlib import Path
 from xml.parsers import expat
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.runtime import markup_join
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter, SecurityError
 
 from ..errors import DossierError
 from ..lecture import lire_modele
+from .bornes import (STRUCTURELS, FormatInvalide, TropGrand, message_interne, taille_format, taille_pourcent,
+                     valeur_interne)
 from .contexte import ContexteRendu, a, de, le, pluriel, premiere_majuscule
 
 PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -59,6 +61,13 @@ class DelaiDepasse(BaseException):
 class _Generateur(CodeGenerator):
     """Jinja's code generator, with ``~`` going through the environment (bounded size)."""
 
+    def _output_child_to_const(self, node, frame, finalize) -> str:
+        """Constant output is escaped before ``finalize`` sees it: a value that is not data (``{{ 'x'.upper }}``)
+        is left to the runtime, where ``Bac.imprimable`` refuses it."""
+        if not isinstance(node, nodes.TemplateData) and valeur_interne(node.as_const(frame.eval_ctx)) is not None:
+            raise nodes.Impossible()
+        return super()._output_child_to_const(node, frame, finalize)
+
     def visit_Concat(self, node, frame) -> None:
         self.write("environment.concatener((")
         for arg in node.nodes:
@@ -76,9 +85,6 @@ def _borner(taille: int, quoi: str) -> None:
         raise ModeleInterdit(f"{quoi} trop grand ({taille} éléments ; limite {TEXTE_MAX})")
 
 
-_LARGEUR = re.compile(r"\d{7,}")
-
-
 class Bac(ImmutableSandboxedEnvironment):
     """The sandbox of the Word templates: Jinja's immutable sandbox, plus bounds on loops, sizes,
     output and time (checked at every call, attribute access and operator of the template)."""
@@ -87,7 +93,7 @@ class Bac(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "+", "%", "**"})
 
     def __init__(self, undefined: type, delai: float) -> None:
-        super().__init__(autoescape=True, undefined=undefined, keep_trailing_newline=True)
+        super().__init__(autoescape=True, undefined=undefined, keep_trailing_newline=True, finalize=self.imprimable)
         for nom in ("lipsum", "cycler", "joiner", "namespace"):
             self.globals.pop(nom, None)
         self.globals["range"] = self.intervalle
@@ -122,7 +128,8 @@ class Bac(ImmutableSandboxedEnvironment):
         elif operator == "+":
             _borner(_taille(left) + _taille(right), "texte ou liste")
         elif operator == "%" and isinstance(left, str):
-            self._borner_format(left)
+            self.imprimable(right)
+            self._borner_pourcent(left, right)
         elif operator == "**" and isinstance(right, (int, float)) and abs(right) > 100:
             raise ModeleInterdit(f"puissance trop grande ({right})")
         resultat = super().call_binop(context, operator, left, right)
@@ -133,13 +140,13 @@ class Bac(ImmutableSandboxedEnvironment):
     def concatener(self, parties):
         """The ``~`` operator, bounded."""
         self.surveiller()
-        textes = [str(p) for p in parties]
+        textes = [str(self.imprimable(p)) for p in parties]
         _borner(sum(map(len, textes)), "texte")
         return markup_join(parties)
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
         __self.surveiller()
-        cible = getattr(__obj, "__self__", None)
+        cible = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # str.format comes wrapped
         __self._borner_appel(getattr(__obj, "__name__", ""), cible, args, kwargs)
         resultat = super().call(__context, __obj, *args, **kwargs)
         _borner(_taille(resultat), "résultat")
@@ -152,11 +159,6 @@ class Bac(ImmutableSandboxedEnvironment):
     def getitem(self, obj, argument):
         self.surveiller()
         return super().getitem(obj, argument)
-
-    def wrap_str_format(self, value):
-        if getattr(value, "__name__", "") in ("format", "format_map") and isinstance(getattr(value, "__self__", None), str):
-            self._borner_format(value.__self__)
-        return super().wrap_str_format(value)
 
     def unsafe_undefined(self, obj, attribute):
         raise ModeleInterdit(f"accès interdit à un attribut interne « {attribute} »")
@@ -184,7 +186,12 @@ class Bac(ImmutableSandboxedEnvironment):
         def borne(*args, **kwargs):
             self.surveiller()
             valeur, *autres = args[1:] if passe_contexte else args
-            self._borner_appel(filtre.__name__.removeprefix("do_"), valeur, autres, kwargs)
+            nom = filtre.__name__.removeprefix("do_")
+            if nom not in STRUCTURELS:  # a filter that makes text of its values: no internals
+                self.imprimable((valeur, autres, kwargs))
+            self._borner_appel("%" if nom == "format" else nom, valeur, autres, kwargs)
+            if nom == "format" and isinstance(valeur, str):  # the filter is a « % »
+                self._borner_pourcent(valeur, kwargs or tuple(autres))
             resultat = filtre(*args, **kwargs)
             _borner(_taille(resultat), "résultat de filtre")
             return resultat
@@ -207,16 +214,47 @@ class Bac(ImmutableSandboxedEnvironment):
         largeurs = [v for v in valeurs if isinstance(v, int) and not isinstance(v, bool)]
         if nom == "replace" and len(valeurs) >= 2 and isinstance(valeurs[1], str):
             _borner(len(cible) + (len(cible) + 1) * len(valeurs[1]), "texte")
-        elif nom in ("format", "format_map"):
-            self._borner_format(cible)
+        if nom in ("format", "format_map", "join"):
+            self.imprimable((args, kwargs))
+        if nom in ("format", "format_map"):
+            self._borner_format(cible, tuple(args) if nom == "format" else (),
+                                kwargs if nom == "format" else (args[0] if args else {}))
         elif nom == "join" and valeurs and isinstance(valeurs[0], (list, tuple)):
             _borner(sum(_taille(x) for x in valeurs[0]) + len(cible) * len(valeurs[0]), "texte")
+        elif nom == "translate" and valeurs and isinstance(valeurs[0], dict):
+            _borner(len(cible) * max([_taille(v) for v in valeurs[0].values()] + [1]), "texte")
         elif nom in ("indent", "center", "ljust", "rjust", "zfill", "wordwrap", "expandtabs") and largeurs:
             _borner(len(cible) + largeurs[0] * (cible.count("\n") + cible.count("\t") + 1), "texte")
 
-    def _borner_format(self, gabarit: str) -> None:
-        if _LARGEUR.search(gabarit):
-            raise ModeleInterdit("largeur de format trop grande")
+    def _borner_format(self, gabarit: str, args: tuple = (), kwargs=None) -> None:
+        """``gabarit.format(*args, **kwargs)`` bounded before it is built (see ``bornes``)."""
+        if args or kwargs or "{" in gabarit:
+            formateur = SandboxedFormatter(self)
+            with _bornes_en_francais():
+                _borner(taille_format(gabarit, args, kwargs or {}, lambda nom, a, k: formateur.get_field(nom, a, k)[0],
+                                      TEXTE_MAX), "texte formaté")
+
+    def imprimable(self, valeur):
+        """``valeur`` unchanged if it holds data only: a function, a method or an object of the engine
+        (``{{ range }}``, ``{{ self }}``) never reaches a document (see ``bornes.valeur_interne``)."""
+        interne = valeur_interne(valeur)
+        if interne is not None:
+            raise ModeleInterdit(message_interne(interne))
+        return valeur
+
+    def _borner_pourcent(self, gabarit: str, droite) -> None:
+        with _bornes_en_francais():
+            _borner(taille_pourcent(gabarit, droite, TEXTE_MAX), "texte formaté")
+
+
+@contextmanager
+def _bornes_en_francais() -> Iterator[None]:
+    try:
+        yield
+    except (TropGrand, FormatInvalide) as e:
+        raise ModeleInterdit(str(e)) from None
+    except (LookupError, AttributeError, TypeError, ValueError) as e:  # a field the format cannot find
+        raise ModeleInterdit(f"format impossible à évaluer ({raison_modele(e)})") from None
 
 
 def environnement(undefined: type = StrictUndefined, delai: float | None = None) -> Bac:

@@ -31,6 +31,7 @@ from jinja2.sandbox import SecurityError
 
 from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
 from ..fichiers import fichier_temporaire
+from .bornes import internes_imprimes
 from .docx import (PAR_ORGANISME, PROPRIETES, DelaiDepasse, ErreurModele, charger_modele, contextes_du_modele, delai_piece,
                    dossier_modeles, environnement, raison_modele)
 
@@ -190,6 +191,8 @@ def _interdits(arbre: nodes.Template, xml: str) -> list[str]:
         attribut = noeud.attr if isinstance(noeud, nodes.Getattr) else getattr(noeud.arg, "value", None)
         if isinstance(attribut, str) and attribut.startswith("_"):
             messages.append(f"accès interdit à un attribut interne « {attribut} »{_pres_de(xml, noeud.lineno)}")
+    messages += [f"valeur interne « {nom} » ({quoi}) utilisée comme une valeur : un modèle n'imprime que des textes, "
+                 f"des nombres et des dates{_pres_de(xml, ligne)}" for nom, quoi, ligne in internes_imprimes(arbre)]
     return messages
 
 

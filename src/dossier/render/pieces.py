@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..affichage import nom_affichable
 from ..campaigns import charger_campagne
 from ..errors import DossierError, SortieExistante, raison_systeme
 from ..interruption import a_nettoyer
@@ -153,6 +154,7 @@ def _rendre(
     force: bool = False,
     modeles: Path | None = None,
     progression: Callable[[str], None] | None = None,
+    entrees: tuple[Path, ...] = (),
 ) -> RapportRendu:
     """Write every generated piece as ``NN-slug.ext`` (and its PDF); nothing partial is ever left behind."""
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
@@ -160,6 +162,7 @@ def _rendre(
     a_rendre = fichiers_a_rendre(profil, projet, selection)
     noms = [f.nom for f in a_rendre] + ([f"{f.nom.rsplit('.', 1)[0]}.pdf" for f in a_rendre] if pdf else [])
     existants = [n for n in noms if (sortie / n).exists()]
+    _ne_remplace_pas_d_entree(sortie, existants, entrees)
     if existants and not force:
         raise SortieExistante(f"{sortie} contient déjà {', '.join(existants)} : relancer avec --force pour remplacer")
     if modeles is not None and not modeles.is_dir():
@@ -198,6 +201,19 @@ def _rendre(
     except OSError as e:
         raise DossierError(f"écriture impossible dans {sortie} : {raison_systeme(e)}") from None
     return rapport
+
+
+def _ne_remplace_pas_d_entree(sortie: Path, existants: list[str], entrees: tuple[Path, ...]) -> None:
+    """An output never replaces an input (the project file, whatever ``--force`` says)."""
+    for nom in existants:
+        for entree in entrees:
+            try:
+                meme = os.path.samefile(sortie / nom, entree)
+            except OSError:
+                continue
+            if meme:
+                raise DossierError(f"la pièce {nom} remplacerait le fichier d'entrée {nom_affichable(entree)} : une "
+                                   "sortie ne remplace jamais une entrée ; choisir un autre dossier de sortie")
 
 
 def _remplacer(tmp: Path, sortie: Path, noms: list[str]) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 from babel.dates import format_date
 
 from ..errors import DossierError, SortieExistante, raison_systeme
-from ..fichiers import fichier_temporaire, mode_par_defaut
+from ..affichage import nom_affichable
+from ..fichiers import fichier_temporaire, mode_par_defaut, nettoyer_temporaires_perimes, prefixe_temporaire
 from ..interruption import a_nettoyer
 from ..model import Projet
 from ..render.formatting import LOCALE, date_longue, montant, pourcentage
@@ -320,15 +321,70 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
 # --------------------------------------------------------------------------- the folder
 
 
-def ecrire_rapport(res: Resultat, sortie: Path, force: bool = False) -> list[Path]:
-    """Write the report folder atomically (temporary folder, then rename); returns the files written."""
-    if sortie.exists() and not force:
-        raise SortieExistante(f"{sortie} existe déjà : ajouter --force pour le remplacer")
-    sortie.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.", dir=sortie.parent))
+def noms_du_rapport() -> frozenset[str]:
+    """Names of every file ``ecrire_rapport`` writes: what makes a folder a previous report."""
+    return frozenset({FICHIER_TAUX, FICHIER_RAPPORT, FICHIER_DEPENSES} | {fichier_graphique(i) for i in INDICATEURS})
+
+
+def _dans(chemin: Path, dossier: Path) -> bool:
+    """``chemin`` is ``dossier`` or below it (symbolic links followed)."""
     try:
-        tmp.chmod(mode_par_defaut(dossier=True))  # mkdtemp makes it private; the report folder is an ordinary one
+        reel, base = chemin.resolve(), dossier.resolve()
+    except (OSError, RuntimeError):
+        return False
+    return reel == base or base in reel.parents
+
+
+def verifier_remplacable(sortie: Path, entrees: tuple[Path, ...] = ()) -> None:
+    """Refuse (exit 2) a ``sortie`` that ``--force`` may not replace: the working folder or one of its
+    parents, a folder holding an input, or anything but a previous report (a folder holding only files
+    of the report's names; an empty folder)."""
+    montre = nom_affichable(sortie)
+    for entree in entrees:
+        if _dans(Path(entree), sortie):
+            quoi = "est" if Path(entree).resolve() == sortie.resolve() else "contient"
+            raise DossierError(f"{montre} {quoi} un fichier d'entrée ({nom_affichable(entree)}) : une sortie ne "
+                               "remplace jamais une entrée ; choisir un autre dossier de sortie")
+    if _dans(Path.cwd(), sortie):
+        raise DossierError(f"{montre} est le dossier courant ou l'un de ses parents : --force ne le remplace pas ; "
+                           "choisir un autre dossier de sortie")
+    if sortie.is_symlink() or not sortie.is_dir():
+        raise DossierError(f"{montre} existe et n'est pas un dossier de rapport : --force ne remplace qu'un rapport "
+                           "d'usage précédent ; choisir un autre dossier de sortie")
+    try:
+        autres = sorted(e.name for e in os.scandir(sortie)
+                        if e.name not in noms_du_rapport() or not e.is_file(follow_symlinks=False))
+    except OSError as e:
+        raise DossierError(f"lecture impossible de {montre} : {raison_systeme(e)}") from None
+    if autres:
+        liste = ", ".join(nom_affichable(n) for n in autres[:5]) + (" …" if len(autres) > 5 else "")
+        raise DossierError(f"{montre} n'est pas un rapport d'usage écrit par dossier (il contient aussi : {liste}) : "
+                           "--force ne remplace qu'un rapport précédent ; choisir un autre dossier de sortie")
+
+
+def dossier_temporaire(cible: Path) -> Path:
+    """A new private folder beside ``cible``, named like the tool's other temporaries (so that the
+    supervisor may remove it and a later run clean it if it is left behind)."""
+    return Path(tempfile.mkdtemp(prefix=prefixe_temporaire(cible.name), suffix=".tmp", dir=cible.parent))
+
+
+def ecrire_rapport(res: Resultat, sortie: Path, force: bool = False, entrees: tuple[Path, ...] = ()) -> list[Path]:
+    """Write the report folder atomically (temporary folder, then rename); returns the files written.
+
+    ``--force`` replaces a previous report only, never a folder holding an input or other files."""
+    if sortie.exists() or sortie.is_symlink():
+        if not force:
+            raise SortieExistante(f"{nom_affichable(sortie)} existe déjà : ajouter --force pour le remplacer")
+        verifier_remplacable(sortie, entrees)
+    try:
+        sortie.parent.mkdir(parents=True, exist_ok=True)
+        nettoyer_temporaires_perimes(sortie.parent)
+        tmp = dossier_temporaire(sortie)
+    except OSError as e:
+        raise DossierError(f"écriture impossible de {nom_affichable(sortie)} : {raison_systeme(e)}") from None
+    try:
         with a_nettoyer(chemin=tmp):  # removed by the supervisor should the command be killed
+            tmp.chmod(mode_par_defaut(dossier=True))  # mkdtemp makes it private; the report folder is an ordinary one
             graphiques = {}
             for ind in INDICATEURS:
                 graphiques[ind.id] = tmp / fichier_graphique(ind)
@@ -340,7 +396,7 @@ def ecrire_rapport(res: Resultat, sortie: Path, force: bool = False) -> list[Pat
             _remplacer_dossier(tmp, sortie)
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise DossierError(f"écriture impossible de {sortie} : {raison_systeme(e)}") from None
+        raise DossierError(f"écriture impossible de {nom_affichable(sortie)} : {raison_systeme(e)}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -349,15 +405,15 @@ def ecrire_rapport(res: Resultat, sortie: Path, force: bool = False) -> list[Pat
 
 def _remplacer_dossier(tmp: Path, sortie: Path) -> None:
     """Rename ``tmp`` onto ``sortie``; an existing ``sortie`` (--force) is moved aside first, then removed."""
-    if not sortie.exists():
+    if not sortie.exists() and not sortie.is_symlink():
         os.replace(tmp, sortie)
         return
-    ancien = Path(tempfile.mkdtemp(prefix=f".{sortie.name}.ancien.", dir=sortie.parent))
-    os.replace(sortie, ancien / sortie.name)
+    ancien = dossier_temporaire(sortie)  # not declared to the supervisor: between the two renames it holds
+    os.replace(sortie, ancien / "rapport")  # the only copy of the previous report
     try:
         os.replace(tmp, sortie)
     except OSError:
-        os.replace(ancien / sortie.name, sortie)
+        os.replace(ancien / "rapport", sortie)
         raise
     finally:
         shutil.rmtree(ancien, ignore_errors=True)
