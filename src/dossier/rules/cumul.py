@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from . import identifiers as ids
-from .campaigns import Campagne
-from .model import Essms, Projet
-from .render.formatting import montant
+from .. import identifiers as ids
+from ..campaigns import Campagne
+from ..model import Essms, Projet
+from ..render.formatting import montant
 
 
 def _taux_usages(projet: Projet, campagne: Campagne, essms: Essms) -> Decimal | None:

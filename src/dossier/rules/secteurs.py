@@ -4,9 +4,9 @@ PJM services without a referenced DUI in 2025. Every rule reads its value and it
 
 from __future__ import annotations
 
-from .campaigns import Campagne
-from .model import Essms, Projet
-from .rules import ALERTE, ERREUR, Controle, _noms, _ok
+from ..campaigns import Campagne
+from ..model import Essms, Projet
+from .controles import ALERTE, ERREUR, Controle, _noms, _ok
 
 #: Domains of the Ségur referencing, in the order of the texts.
 DOMAINES = ("MS1", "MS2")
