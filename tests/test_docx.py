@@ -24,7 +24,7 @@ from dossier.model import charger_projet
 from dossier.profiles import charger_profil
 from dossier.render.contexte import construire_contexte, le
 from dossier.render.docx import dossier_modeles, rendre_docx
-from dossier.render.formatting import ESPACE_FINE, montant
+from dossier.francais import ESPACE_FINE, montant
 from dossier.rules import calculer_financement
 
 PROFILS = ("cnsa-2023", "normandie-2023")

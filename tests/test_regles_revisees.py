@@ -63,7 +63,7 @@ def test_fenetre_nationale_2023_du_webinaire_sons():
 import datetime as dt  # noqa: E402
 import json  # noqa: E402
 
-from dossier.render.formatting import date_longue  # noqa: E402
+from dossier.francais import date_longue  # noqa: E402
 from dossier.rules import calculer_financement, recevable, verifier_recevabilite  # noqa: E402
 from fabrique import generer_projet, projet_de  # noqa: E402
 from test_cli_engine import lancer, ligne_de  # noqa: E402

@@ -19,7 +19,7 @@ import fabrique
 from fabrique import generer_projet, projet_de
 from dossier.campaigns import charger_campagne
 from dossier.errors import MontantsInconnus
-from dossier.render.formatting import date_longue
+from dossier.francais import date_longue
 from dossier.rules import calculer_financement, determiner_guichet, guichet, verifier_recevabilite
 from dossier.sorties import financement_json
 

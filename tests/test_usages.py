@@ -11,7 +11,7 @@ import pytest
 import fabrique
 from dossier.campaigns import charger_campagne
 from dossier.cli import main
-from dossier.render.formatting import montant
+from dossier.francais import montant
 from dossier.rules import calculer_financement
 from dossier.usages.indicateurs import INDICATEURS, calculer_usages
 from dossier.usages.mesures import MesuresInvalides, lire_mesures, periodes_attendues, texte_mois

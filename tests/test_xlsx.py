@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 import fabrique
 import libreoffice
 from dossier.campaigns import charger_campagne
-from dossier.render.formatting import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT
+from dossier.francais import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT
 from dossier.render.classeurs import FICHIERS_XLSX, marqueurs_xlsx, rendre_xlsx
 from dossier.render.classeurs.commun import POURCENT
 from dossier.render.classeurs.financement import FEUILLES_FINANCEMENT

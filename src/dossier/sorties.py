@@ -13,7 +13,7 @@ from rich.text import Text
 
 from .campaigns import Campagne, campagnes_disponibles, charger_campagne, informations
 from .errors import Probleme
-from .render.formatting import date_longue, montant, nombre, pourcentage
+from .francais import date_longue, montant, nombre, pourcentage
 from .rules.cumul import valeurs_reprises
 from .rules import Controle, Financement, accord, recevable
 

@@ -11,7 +11,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..render.formatting import date_longue
+from ..francais import date_longue
 from .champs import Date, Entier, Modele, Montant, Nom, Nombre, Texte, _erreur
 
 

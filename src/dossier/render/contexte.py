@@ -27,10 +27,10 @@ from babel.numbers import format_decimal
 
 from .. import identifiers as ids
 from ..campaigns import cibles_usage
+from ..francais import ESPACE_FINE, ESPACE_INSECABLE, LOCALE, date_longue, montant, nombre, pourcentage
 from ..model import Personne, Projet
 from ..profiles import Profil
 from ..rules import Financement, ars_pivot, cout_total, og_du_porteur, parts_autofinancement, repartir, ressources_autres
-from .formatting import ESPACE_FINE, ESPACE_INSECABLE, LOCALE, date_longue, montant, nombre, pourcentage
 
 MARQUEUR = "[À COMPLÉTER : {}]"
 NON_RENSEIGNE = "non renseigné"

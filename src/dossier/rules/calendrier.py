@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ..campaigns import Campagne
+from ..francais import date_longue
 from ..model import Projet
-from ..render.formatting import date_longue
 from .controles import ALERTE, ERREUR, Controle, _ok
 from .guichet import determiner_guichet
 

@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from .. import identifiers as ids
 from ..campaigns import Campagne
+from ..francais import montant
 from ..model import Essms, Projet
-from ..render.formatting import montant
 
 
 def _taux_usages(projet: Projet, campagne: Campagne, essms: Essms) -> Decimal | None:

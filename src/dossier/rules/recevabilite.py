@@ -7,8 +7,8 @@ import datetime as dt
 from .. import identifiers as ids
 from ..campaigns import Campagne
 from ..errors import MontantsInconnus
+from ..francais import date_longue, montant
 from ..model import Projet
-from ..render.formatting import date_longue, montant
 from .calendrier import c_calendrier, c_duree_indicative
 from .controles import ALERTE, ERREUR, Controle, _noms, _ok, accord
 from .financement import Financement, _montants

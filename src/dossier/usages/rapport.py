@@ -19,12 +19,12 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from ..errors import DossierError, SortieExistante, raison_systeme
 from ..affichage import nom_affichable
+from ..errors import DossierError, SortieExistante, raison_systeme
 from ..fichiers import fichier_temporaire, mode_par_defaut, nettoyer_temporaires_perimes, prefixe_temporaire
+from ..francais import LOCALE, date_longue, montant, pourcentage
 from ..interruption import a_nettoyer
 from ..model import Projet
-from ..render.formatting import LOCALE, date_longue, montant, pourcentage
 from .classeurs import MOIS, ecrire, en_tetes, entete_du_jour, largeur_texte, largeurs, mise_en_page, note, nouveau_classeur
 from .depenses import ecrire_etat_depenses
 from .indicateurs import INDICATEURS, Indicateur, Resultat, ResultatEssms

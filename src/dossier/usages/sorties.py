@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import Probleme
-from ..render.formatting import montant, pourcentage
+from ..francais import montant, pourcentage
 from ..sorties import nombre_json
 from .indicateurs import INDICATEURS, Resultat, ResultatIndicateur
 

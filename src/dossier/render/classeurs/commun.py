@@ -4,7 +4,7 @@ Choices a reader of the workbooks should know:
 
 - styles are a handful of named styles registered once per workbook (``nouveau_classeur``), their
   appearance coming from the charter ``classeurs.xlsx`` (see ``charte``);
-- number formats are those of ``formatting`` prefixed with the French locale tag ``[$-40C]``, so that
+- number formats are those of ``dossier.francais`` prefixed with the French locale tag ``[$-40C]``, so that
   LibreOffice (and the PDF it makes) shows ``1 234,50 €`` and French month names whatever its locale;
 - row heights of wrapped texts are estimated here, since generated files are not re-measured on opening.
 """
@@ -30,10 +30,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...model import Projet
 from ...profiles import ETIQUETTES_ENTETE
 from ..charte import Charte, StyleCharte, ecrire_charte, poser_bandeaux
-from ..formatting import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT, FORMAT_EXCEL_NOMBRE
+from ...francais import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT, FORMAT_EXCEL_NOMBRE
 
 #: ``[$-40C]`` (French) makes LibreOffice, and Excel for month names, display French separators and
-#: names whatever the reader's locale; the formats themselves are those of ``formatting``.
+#: names whatever the reader's locale; the formats themselves are those of ``dossier.francais``.
 FR = "[$-40C]"
 MONTANT = FR + FORMAT_EXCEL_MONTANT
 NOMBRE = FR + FORMAT_EXCEL_NOMBRE

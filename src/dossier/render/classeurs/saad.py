@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import Organisme, Projet
 from ...rules import Financement
-from .commun import en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
+from .commun import ecrire, en_tetes, entete, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
 
 FEUILLE_SAAD = "Déclaration des heures"
 
