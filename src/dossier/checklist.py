@@ -21,6 +21,7 @@ from rich.markup import escape
 
 from dossier.errors import DossierError, raison_systeme
 from dossier.lecture import TAILLE_MAX_PIECE, LectureRefusee, ouvrir, probleme_zip
+from dossier.marques import fichier_a_signer
 from dossier.profiles import (
     ETIQUETTES_ENTETE, FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet)
 
@@ -31,6 +32,7 @@ MARQUEURS = ("[a completer", "{{", "{%")  # compared with accent-free, lower-cas
 ERREUR, ALERTE = "erreur", "alerte"
 PRESENT, MANQUANT, INVALIDE, NON_REQUIS, INDETERMINE = (
     "present", "manquant", "invalide", "non_requis", "indetermine")
+A_SIGNER = "a_signer"  # a piece to sign whose only file(s) are the ones ``render`` made, unchanged
 
 _SIGNATURES = {  # magic bytes -> detected content
     b"%PDF": "pdf", b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0": "ole",
@@ -160,6 +162,7 @@ class ControleFichier:
 
     constats: list[Constat] = field(default_factory=list)
     feuilles: dict[str, bool] | None = None
+    a_signer: bool = False  # carries the marks of a generated file still to sign (``marques``)
 
     def erreur(self, nom: str, message: str) -> None:
         self.constats.append(Constat(ERREUR, f"{nom} : {message}"))
@@ -174,6 +177,8 @@ def controler_fichier(chemin: Path, textes_projet: frozenset[str] = frozenset())
     try:
         with ouvrir(chemin, TAILLE_MAX_PIECE) as f:
             _controler_contenu(f, chemin, controle, textes_projet)
+            if not controle.constats:
+                controle.a_signer = fichier_a_signer(f, chemin.suffix.lower())
     except LectureRefusee as e:
         controle.erreur(chemin.name, e.raison)
     except OSError as e:  # broken link, no permission...
@@ -450,6 +455,10 @@ def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
         constats += controle.constats + _constats_de_piece(piece, chemin, par_classeur, controle)
     if any(c.niveau == ERREUR for c in constats):
         statut = INVALIDE
+    elif fichiers and piece.signee and all(controles[c].a_signer for c, _ in fichiers):
+        statut = A_SIGNER
+        constats = [c for c in constats if "pièce à signer, encore au format" not in c.message]
+        constats.append(Constat(ERREUR, MESSAGE_A_SIGNER))
     elif fichiers:
         statut = PRESENT
     elif requis:
@@ -459,6 +468,10 @@ def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
         statut = INDETERMINE if requis is None else NON_REQUIS
     return EtatPiece(piece=piece, statut=statut, requis=requis, condition=condition,
                      fichiers=tuple(c for c, _ in fichiers), problemes=tuple(constats))
+
+
+MESSAGE_A_SIGNER = ("fichier généré par dossier, non signé : le faire signer et déposer le scan "
+                    "(ou le PDF signé électroniquement)")
 
 
 def _exigence(piece: Piece, faits: FaitsProjet | None) -> tuple[bool | None, str | None]:
@@ -491,6 +504,7 @@ def _constats_de_piece(piece: Piece, chemin: Path, par_classeur: bool,
 
 _STATUTS_AFFICHES = {
     PRESENT: ("présente", "green"), MANQUANT: ("manquante", "bold red"), INVALIDE: ("invalide", "bold red"),
+    A_SIGNER: ("à signer", "bold red"),
     NON_REQUIS: ("non requise", "dim"), INDETERMINE: ("indéterminée", "yellow"),
 }
 
@@ -533,6 +547,8 @@ def resume_checklist(resultat: ResultatChecklist) -> str:
         parties.append(f"{compte[MANQUANT]} manquante(s)")
     if compte[INVALIDE]:
         parties.append(f"{compte[INVALIDE]} invalide(s)")
+    if compte[A_SIGNER]:
+        parties.append(f"{compte[A_SIGNER]} à signer")
     if alertes:
         parties.append(f"{alertes} alerte(s)")
     if compte[INDETERMINE]:
