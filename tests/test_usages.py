@@ -356,6 +356,18 @@ def test_etat_des_depenses_relu(rapport_exemple):
     assert "comptable public" in texte and "commissaire aux comptes" in texte
 
 
+def test_etat_des_depenses_marque_a_signer(rapport_exemple):
+    """Issue 20 item 1: the état récapitulatif is certified by the porteur, marked « à signer »."""
+    import zipfile
+
+    from dossier.marques import office_a_signer
+
+    _, sortie, _ = rapport_exemple
+    with zipfile.ZipFile(sortie / FICHIER_DEPENSES) as archive:
+        assert office_a_signer(archive)
+        assert "<Application>dossier</Application>" in archive.read("docProps/app.xml").decode()
+
+
 @pytest.mark.slow
 def test_rapport_dossier_existant_et_force(tmp_path, exemple):
     sortie = tmp_path / "REP"
