@@ -316,3 +316,15 @@ def test_convention_generee_non_signee_n_est_pas_dite_signee(tmp_path, sorties):
     construire_archive(depot, sorties / "signe.zip", CNSA, incomplet=True)
     texte = _bordereau(sorties / "signe.zip")
     assert "Convention entre les structures parties au projet — signée" in texte
+
+
+def test_bundle_nomme_le_lien_vers_un_fichier_special(tmp_path, sorties):
+    """Issue 20 items 17 and 18: the refusal names the piece in French and the link's reason."""
+    depot = tmp_path / "cnsa"
+    depot.mkdir()
+    pieces_generees(depot, CNSA)
+    (depot / "09-rib.pdf").symlink_to("/dev/zero")
+    with pytest.raises(DossierIncomplet) as exc:
+        construire_archive(depot, sorties / "d.zip", CNSA)
+    assert "RIB du porteur : 09-rib.pdf : lien vers un fichier spécial (/dev/zero" in exc.value.message
+    assert "pièce obligatoire absente" not in exc.value.message and not (sorties / "d.zip").exists()

@@ -520,3 +520,13 @@ def test_pdf_converti_par_render_est_a_signer(tmp_path):
     (sortie / "03-attestation-mutualisation.docx").unlink()
     resultat = verifier_dossier(sortie, NORMANDIE, projet_exemple(tmp_path)[0])
     assert statuts(resultat)["attestation-mutualisation"] == "a_signer"
+
+
+def test_lien_vers_un_fichier_special_nomme(depot):
+    """Issue 20 item 18. Before: « pièce obligatoire absente » for the RIB."""
+    (depot / "09-rib.pdf").symlink_to("/dev/zero")
+    resultat = verifier_dossier(depot, CNSA)
+    assert statuts(resultat)["rib"] == "invalide"
+    assert "09-rib.pdf : lien vers un fichier spécial (/dev/zero, périphérique)" in messages(resultat, "rib")
+    assert "absente" not in messages(resultat, "rib")
+    assert any("lien vers un fichier spécial" in n.probleme for n in resultat.non_reconnus)

@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 from rich.markup import escape
 
 from dossier.errors import DossierError, raison_systeme
+from dossier.liens import motif_lien
 from dossier.lecture import TAILLE_MAX_PIECE, LectureRefusee, ouvrir, probleme_zip
 from dossier.marques import fichier_a_signer
 from dossier.profiles import (
@@ -377,7 +378,7 @@ def verifier_dossier(dossier: Path, profil: Profil, projet=None,
         raise DossierError(f"dossier introuvable : {dossier}")
     collecte = _Collecte()
     explicites = _pieces_du_projet(projet, Path(projet_dir or "."), profil, collecte)
-    for chemin in _fichiers_candidats(dossier, explicites, collecte):
+    for chemin in _fichiers_candidats(dossier, explicites, collecte, profil):
         _classer(chemin, dossier, profil, explicites, collecte)
     faits = faits_du_projet(projet) if projet is not None else None
     textes = textes_du_projet(projet)
@@ -405,15 +406,16 @@ def _pieces_du_projet(projet, projet_dir: Path, profil: Profil, collecte: _Colle
     return explicites
 
 
-def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _Collecte) -> list[Path]:
+def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _Collecte,
+                        profil: Profil) -> list[Path]:
     """Visible files of the folder, sorted, then the project's files kept outside it."""
     candidats = []
     for chemin in sorted(dossier.iterdir()):
         if chemin.name.startswith((".", "~$")):
             continue
         if chemin.is_symlink() and not chemin.resolve().is_relative_to(dossier):
-            collecte.non_reconnus.append(NonReconnu(chemin.name, "lien symbolique vers l'extérieur du dossier : "
-                                                                 "refusé (copier le fichier dans le dossier)"))
+            reconnue = reconnaitre(chemin.name, profil)
+            _refuser(chemin.name, motif_lien(chemin), reconnue[0] if reconnue else None, collecte)
         elif chemin.is_dir():
             collecte.non_reconnus.append(NonReconnu(chemin.name, "sous-dossier ignoré"))
         else:
@@ -428,16 +430,17 @@ def _classer(chemin: Path, dossier: Path, profil: Profil, explicites: dict[Path,
     nom = chemin.name if chemin.parent == dossier else str(chemin)
     extension = chemin.suffix.lower()
     if extension not in EXTENSIONS_ACCEPTEES:
-        _refuser(nom, extension, reconnue[0] if reconnue else None, collecte)
+        _refuser(nom, f"extension non acceptée par GALIS ({extension or 'aucune'})",
+                 reconnue[0] if reconnue else None, collecte)
     elif reconnue is None:
         collecte.non_reconnus.append(NonReconnu(nom, f"ne correspond à aucune pièce du profil {profil.nom}"))
     else:
         collecte.ajouter(reconnue[0].slug, chemin, reconnue[1])
 
 
-def _refuser(nom: str, extension: str, piece: Piece | None, collecte: _Collecte) -> None:
-    """A file GALIS would not accept: reported, with the piece it would cover."""
-    motif = f"extension non acceptée par GALIS ({extension or 'aucune'})"
+def _refuser(nom: str, motif: str, piece: Piece | None, collecte: _Collecte) -> None:
+    """A file that is not taken (GALIS would not accept it, or it is not read): reported, with the
+    piece it would cover."""
     collecte.non_reconnus.append(NonReconnu(nom, motif + (f" ; couvrirait : {piece.slug}" if piece else "")))
     if piece:
         collecte.signaler(piece.slug, Constat(ERREUR, f"{nom} : {motif}"))
