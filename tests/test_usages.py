@@ -238,6 +238,56 @@ def test_modele_rempli_puis_relu(tmp_path, petit_projet):
     assert all(r.atteint for r in res.essms) and res.essms[0].periode == "2024-09"
 
 
+def test_modele_rempli_un_mois_seulement(tmp_path, exemple, capsys):
+    """Issue 20 item 9. Before: filling only the first period gave 1 000+ problems and exit 2."""
+    from openpyxl import load_workbook
+
+    dest = tmp_path / "MESURES.xlsx"
+    assert main(["usages", "modele", "-o", str(dest), "--projet", str(exemple)]) == 0
+    wb = load_workbook(dest)
+    ws = wb["Mesures"]
+    premieres, n = set(), 0
+    for ligne in range(7, ws.max_row + 1):
+        finess = ws[f"A{ligne}"].value
+        if finess and finess not in premieres:  # first period of each ESSMS only
+            premieres.add(finess)
+            for colonne, valeur in zip("EFGHIJK", (45, 50, 60, 100, 95, 90, 95)):
+                ws[f"{colonne}{ligne}"] = valeur
+        elif finess:
+            n += 1
+    wb.save(dest)
+    capsys.readouterr()
+    code = main(["usages", "calculer", str(dest), "--projet", str(exemple), "--json"])
+    sortie = capsys.readouterr()
+    assert code == 0, sortie.err
+    assert len(json.loads(sortie.out)["essms"]) == 17
+    assert sortie.err.count("ligne(s) sans aucune mesure ignorée(s)") == 1 and f"{n} ligne(s)" in sortie.err
+    # a row half filled is still an erreur
+    ws["E9"] = 12
+    wb.save(dest)
+    assert main(["usages", "calculer", str(dest), "--projet", str(exemple)]) == 2
+
+
+@pytest.mark.parametrize("valeur", ["١٢", "５", "1２"])
+def test_chiffres_non_ascii_refuses(tmp_path, petit_projet, valeur):
+    """Issue 19 item 15. Before: ``١٢`` was read as 12 and ``５`` as 5."""
+    e = petit_projet.essms[0].finess_et
+    chemin = _csv(tmp_path / "m.csv", [f"{e};2024-06;2024-08;{valeur};20;60;100;50;10;10",
+                                        f"{e};٢٠٢٤-٠٩;2024-09;45;41;60;100;90;70;81"])
+    with pytest.raises(MesuresInvalides) as exc:
+        lire_mesures(chemin, petit_projet)
+    problemes = {p.chemin: p.message for p in exc.value.problemes}
+    assert set(problemes) == {"ligne 2 (mssante_messages)", "ligne 3 (debut)"}
+    assert f"« {valeur} »" in problemes["ligne 2 (mssante_messages)"] and "chiffres 0 à 9" in problemes["ligne 2 (mssante_messages)"]
+
+
+def test_chiffres_non_ascii_cli_code_2(tmp_path, exemple, capsys):
+    chemin = _csv(tmp_path / "m.csv", ["140100116;2024-06;2024-08;١٢;5;10;10;10;1;1"])
+    assert main(["usages", "calculer", str(chemin), "--projet", str(exemple)]) == 2
+    err = capsys.readouterr().err
+    assert "ligne 2 (mssante_messages)" in err and "١٢" in err
+
+
 def test_modele_ne_remplace_pas_sans_force(tmp_path, exemple):
     dest = tmp_path / "M.xlsx"
     dest.write_text("à garder")

@@ -488,7 +488,7 @@ def _usages(mesures: str, projet: str):
     """Project, campaign and the computed result; an invalid measures file prints every problem, exit 2."""
     from .usages.indicateurs import calculer_usages
     from .usages.mesures import MesuresInvalides, lire_mesures
-    from .usages.sorties import afficher_alertes
+    from .usages.sorties import afficher_alertes, afficher_non_mesurees
 
     p = _projet(projet)
     try:
@@ -498,6 +498,7 @@ def _usages(mesures: str, projet: str):
         afficher_problemes(erreurs, e.problemes)
         raise click.exceptions.Exit(2) from None
     afficher_alertes(erreurs, lues.alertes)
+    afficher_non_mesurees(erreurs, lues.non_mesurees)
     return calculer_usages(p, charger_campagne(p.campagne), lues)
 
 

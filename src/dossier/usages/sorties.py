@@ -53,6 +53,13 @@ def afficher_alertes(console: Console, alertes: list[Probleme]) -> None:
         console.print(f"alerte : {a}", style="yellow", markup=False)
 
 
+def afficher_non_mesurees(console: Console, non_mesurees: int) -> None:
+    """Said once: the template's rows left empty are periods not measured yet, not errors."""
+    if non_mesurees:
+        console.print(f"{non_mesurees} ligne(s) sans aucune mesure ignorée(s) : périodes pas encore mesurées "
+                      "(à remplir au fil des mois)", markup=False)
+
+
 def afficher_usages(console: Console, res: Resultat) -> None:
     table = Table(title=Text(f"Cibles d'usage — {res.projet.intitule}"), title_justify="left")
     table.add_column("FINESS ET")
