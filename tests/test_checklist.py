@@ -530,3 +530,16 @@ def test_lien_vers_un_fichier_special_nomme(depot):
     assert "09-rib.pdf : lien vers un fichier spécial (/dev/zero, périphérique)" in messages(resultat, "rib")
     assert "absente" not in messages(resultat, "rib")
     assert any("lien vers un fichier spécial" in n.probleme for n in resultat.non_reconnus)
+
+
+def test_sous_dossier_ni_fichier_non_reconnu(depot):
+    """Issue 20 item 17 (make demo): out/fiche, out/usages beside the pieces are not « fichiers non reconnus »."""
+    (depot / "fiche").mkdir()
+    (depot / "fiche" / "fiche-projet.xlsx").write_bytes(b"x")
+    resultat = verifier_dossier(depot, NORMANDIE)
+    console = Console(record=True, width=200)
+    afficher_checklist(resultat, console)
+    texte = console.export_text()
+    assert "fichier non reconnu" not in texte and "fiche-projet" not in texte
+    assert "sous-dossier(s) ignoré(s) : fiche" in texte
+    assert resultat.to_json()["non_reconnus"] == [{"fichier": "fiche", "probleme": "sous-dossier ignoré"}]

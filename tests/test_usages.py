@@ -335,7 +335,10 @@ def test_rapport_word_relu(rapport_exemple):
     document = Document(str(sortie / FICHIER_RAPPORT))
     texte = "\n".join(p.text for p in document.paragraphs)
     assert "Rapport d'atteinte des cibles d'usage" in texte
-    assert f"Solde demandé : {montant(res.solde.montant)}." in texte
+    # two ESSMS block it (issue 20 item 10): what it would be, and why it cannot be requested yet
+    assert f"Solde qui serait demandé : {montant(res.solde.montant)} ; il ne peut pas encore être demandé : " \
+           "2 ESSMS n'atteignent pas encore leurs cibles d'usage" in texte
+    assert "Solde demandé" not in texte
     assert "{{" not in texte
     tableau = next(t for t in document.tables if t.rows[0].cells[0].text == "FINESS ET")
     lignes = {row.cells[0].text: [c.text for c in row.cells] for row in tableau.rows[1:]}
@@ -426,7 +429,7 @@ def test_rapport_dossier_existant_et_force(tmp_path, exemple):
     args = ["usages", "rapport", str(EXEMPLE_MESURES), "--projet", str(exemple), "-o", str(sortie)]
     assert main(args) == 2
     assert (sortie / "garde.txt").exists()
-    assert main([*args, "--force"]) == 0
+    assert main([*args, "--force"]) == 1  # written; the solde cannot be requested yet (two ESSMS block it)
     assert not (sortie / "garde.txt").exists() and (sortie / FICHIER_RAPPORT).is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["REP"]  # no temporary folder left beside it
 
@@ -435,7 +438,40 @@ def test_calculer_terminal(exemple, capsys):
     assert main(["usages", "calculer", str(EXEMPLE_MESURES), "--projet", str(exemple)]) == 1
     sortie = " ".join(capsys.readouterr().out.split())
     assert "il manque 12 dossiers" in sortie and "il manque 27 DMP" in sortie  # the table may wrap the rest
-    assert "2 ESSMS bloquent la demande de solde" in sortie and "Solde demandé" in sortie
+    assert "2 ESSMS bloquent la demande de solde" in sortie and "Solde qui serait demandé" in sortie
+    assert "il ne peut pas encore être demandé" in sortie and "Solde demandé" not in sortie
+
+
+def _mesures_atteintes(chemin: Path, projet_json: Path) -> Path:
+    """A measures file where every ESSMS of the project reaches its targets on its first period."""
+    from dossier.model import charger_projet
+
+    projet = charger_projet(projet_json)
+    lignes = [f"{p.essms.finess_et};{texte_mois(p.debut)};{texte_mois(p.fin)};45;50;60;100;95;90;95"
+              for p in periodes_attendues(projet, 3)]
+    return _csv(chemin, lignes)
+
+
+def test_rapport_solde_demandable_ou_non(tmp_path, exemple, capsys):
+    """Issue 20 item 10. Before: « Solde demandé » and exit 0 while the expenses were missing."""
+    from docx import Document
+
+    mesures = _mesures_atteintes(tmp_path / "m.csv", exemple)
+    code = main(["usages", "rapport", str(mesures), "--projet", str(exemple), "-o", str(tmp_path / "R1")])
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert code == 1 and (tmp_path / "R1" / FICHIER_RAPPORT).is_file()
+    assert "il ne peut pas encore être demandé : aucune dépense dans le projet" in sortie
+    assert "ESSMS n'atteigne" not in sortie
+    donnees = json.loads(Path(exemple).read_text("utf-8"))
+    donnees["depenses"] = [{"organisme": donnees["organismes"][0]["id"], "nature": "logiciel", "libelle": "Licences",
+                            "date": "2024-03-15", "montant": 1000}]
+    avec = tmp_path / "avec-depenses.json"
+    avec.write_text(json.dumps(donnees, ensure_ascii=False), "utf-8")
+    code = main(["usages", "rapport", str(mesures), "--projet", str(avec), "-o", str(tmp_path / "R2")])
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "Solde demandé : " in sortie and "ne peut pas" not in sortie
+    texte = "\n".join(p.text for p in Document(str(tmp_path / "R2" / FICHIER_RAPPORT)).paragraphs)
+    assert "Solde demandé : " in texte and "4. Montant du solde demandé" in texte
 
 
 def test_campagne_sans_cibles_refusee(tmp_path, projet_de, generer_projet):

@@ -417,7 +417,7 @@ def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _C
             reconnue = reconnaitre(chemin.name, profil)
             _refuser(chemin.name, motif_lien(chemin), reconnue[0] if reconnue else None, collecte)
         elif chemin.is_dir():
-            collecte.non_reconnus.append(NonReconnu(chemin.name, "sous-dossier ignoré"))
+            collecte.non_reconnus.append(NonReconnu(chemin.name, SOUS_DOSSIER))
         else:
             candidats.append(chemin)
     return candidats + sorted(c for c in explicites if c.parent != dossier)
@@ -436,6 +436,9 @@ def _classer(chemin: Path, dossier: Path, profil: Profil, explicites: dict[Path,
         collecte.non_reconnus.append(NonReconnu(nom, f"ne correspond à aucune pièce du profil {profil.nom}"))
     else:
         collecte.ajouter(reconnue[0].slug, chemin, reconnue[1])
+
+
+SOUS_DOSSIER = "sous-dossier ignoré"
 
 
 def _refuser(nom: str, motif: str, piece: Piece | None, collecte: _Collecte) -> None:
@@ -526,9 +529,13 @@ def afficher_checklist(resultat: ResultatChecklist, console) -> None:
         table.add_row(f"{etat.piece.numero:02d}", escape(etat.piece.libelle), f"[{style}]{libelle}[/]",
                       fichiers, _detail(etat))
     console.print(table)
+    sous_dossiers = [n.fichier for n in resultat.non_reconnus if n.probleme == SOUS_DOSSIER]
     for non_reconnu in resultat.non_reconnus:
-        console.print(f"[yellow]fichier non reconnu[/] {escape(non_reconnu.fichier)} : "
-                      f"{escape(non_reconnu.probleme)}", highlight=False)
+        if non_reconnu.probleme != SOUS_DOSSIER:
+            console.print(f"[yellow]fichier non reconnu[/] {escape(non_reconnu.fichier)} : "
+                          f"{escape(non_reconnu.probleme)}", highlight=False)
+    if sous_dossiers:  # GALIS takes files: a folder beside the pieces is not one of them
+        console.print(f"[dim]sous-dossier(s) ignoré(s) : {escape(', '.join(sous_dossiers))}[/]", highlight=False)
     style = "green" if resultat.complet else "bold red"
     console.print(f"[{style}]{escape(resume_checklist(resultat))}[/]", highlight=False)
 
@@ -556,7 +563,8 @@ def resume_checklist(resultat: ResultatChecklist) -> str:
         parties.append(f"{alertes} alerte(s)")
     if compte[INDETERMINE]:
         parties.append(f"{compte[INDETERMINE]} indéterminée(s) : indiquer --projet pour les évaluer")
-    if resultat.non_reconnus:
-        parties.append(f"{len(resultat.non_reconnus)} fichier(s) non reconnu(s)")
+    fichiers = [n for n in resultat.non_reconnus if n.probleme != SOUS_DOSSIER]
+    if fichiers:
+        parties.append(f"{len(fichiers)} fichier(s) non reconnu(s)")
     etat = "dossier complet" if resultat.complet else "dossier incomplet"
     return f"{etat} : {', '.join(parties)}"

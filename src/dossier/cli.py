@@ -532,7 +532,7 @@ def usages_calculer(ctx: click.Context, mesures: str, projet: str, en_json: bool
     ctx.exit(1 if res.bloquants else 0)
 
 
-@usages.command("rapport", help="Écrire le rapport d'atteinte des cibles d'usage (Word, graphiques, classeurs) et l'état récapitulatif des dépenses.")
+@usages.command("rapport", help="Écrire le rapport d'atteinte des cibles d'usage (Word, graphiques, classeurs) et l'état récapitulatif des dépenses ; code 1 si le solde ne peut pas encore être demandé.")
 @click.argument("mesures", type=click.Path(dir_okay=False))
 @click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
 @click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier à écrire.")
@@ -549,6 +549,10 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
     console.print(f"{n} ESSMS n'atteigne{'nt' if n > 1 else ''} pas les cibles" if n else "toutes les cibles sont atteintes",
                   style="yellow" if n else "green", markup=False)
     afficher_solde(console, res)
+    from .usages.demande import empechements
+
+    if empechements(res):  # the report is written; the solde cannot be requested yet (issue 20 item 10)
+        raise click.exceptions.Exit(1)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -25,6 +25,7 @@ from ..interruption import a_nettoyer
 from ..model import Projet
 from ..render.formatting import LOCALE, date_longue, montant, pourcentage
 from .classeurs import MOIS, ecrire, en_tetes, entete_du_jour, largeur_texte, largeurs, mise_en_page, note, nouveau_classeur
+from .demande import empechements, phrase_solde
 from .depenses import ecrire_etat_depenses
 from .indicateurs import INDICATEURS, Indicateur, Resultat, ResultatEssms
 from .mesures import COLONNES, FEUILLE, date_mois, periodes_attendues, texte_mois
@@ -275,7 +276,7 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
         document.add_paragraph("ESSMS qui n'atteignent pas encore leurs cibles :")
         for r in res.bloquants:
             document.add_paragraph(f"{r.essms.nom} ({r.essms.finess_et}) : {verdict(r.ecarts)}", style="List Bullet")
-    document.add_paragraph().add_run(f"Solde demandé : {montant(res.solde.montant)}." if res.solde
+    document.add_paragraph().add_run(f"{phrase_solde(res, montant(res.solde.montant))}." if res.solde
                                      else f"Solde : non calculable ({res.solde_inconnu}).").bold = True
 
     document.add_heading("2. Atteinte des cibles par ESSMS", level=1)
@@ -297,14 +298,15 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
         document.add_paragraph(next(c.calcul for c in res.cibles if c.id == ind.id), style="Note")
         document.add_picture(str(graphiques[ind.id]), width=Cm(16))
 
-    document.add_heading("4. Montant du solde demandé", level=1)
+    document.add_heading("4. Montant du solde demandé" if not empechements(res) else "4. Montant du solde", level=1)
     if res.solde is None:
         document.add_paragraph(f"Non calculable : {res.solde_inconnu}.")
     else:
         lignes = [[o.raison_sociale, montant(o.total), montant(o.avance), montant(o.montant)] for o in res.solde.par_organisme]
         total = sum((o.total for o in res.solde.par_organisme), Decimal(0))
         lignes.append(["Total du projet", montant(total), montant(total - res.solde.montant), montant(res.solde.montant)])
-        _tableau(document, proprietes, ["Organisme", "Aide accordée", "Avance versée", "Solde demandé"], lignes,
+        _tableau(document, proprietes, ["Organisme", "Aide accordée", "Avance versée",
+                                        "Solde demandé" if not empechements(res) else "Solde"], lignes,
                  [6.5, 3.5, 3.5, 3.5], a_droite=3, total=True)
         if res.solde.ecart_arrondi:
             document.add_paragraph(f"Les avances par organisme sont arrondies au centime chacune : la somme des soldes par organisme "
