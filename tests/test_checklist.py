@@ -349,8 +349,8 @@ def test_extensions_refusees(depot_cnsa):
     (depot_cnsa / "Statuts.odt").write_bytes(b"PK\x03\x04")
     resultat = verifier_dossier(depot_cnsa, CNSA)
     assert {n.fichier: n.probleme for n in resultat.non_reconnus} == {
-        "RIB Association Tilleuls.jpeg": "extension non acceptée par GALIS (.jpeg) ; couvrirait : rib",
-        "Statuts.odt": "extension non acceptée par GALIS (.odt) ; couvrirait : statuts",
+        "RIB Association Tilleuls.jpeg": "extension non acceptée par GALIS (.jpeg) ; couvrirait la pièce « RIB du porteur »",
+        "Statuts.odt": "extension non acceptée par GALIS (.odt) ; couvrirait la pièce « Statuts »",
         "photo.jpeg": "extension non acceptée par GALIS (.jpeg)",
     }
     assert etat(resultat, "rib").statut == "invalide" and etat(resultat, "rib").fichiers == ()

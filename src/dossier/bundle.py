@@ -162,7 +162,7 @@ def _entrees(resultat: ResultatChecklist, incomplet: bool, format: str) -> list[
             except (LectureRefusee, OSError) as e:
                 if etat.statut != INVALIDE:
                     raison = e.raison if isinstance(e, LectureRefusee) else raison_systeme(e)
-                    raise DossierError(f"pièce {etat.piece.slug} ({chemin.name}) illisible : {raison}") from None
+                    raise DossierError(f"pièce « {etat.piece.libelle} » ({chemin.name}) illisible : {raison}") from None
         for chemin in choisir_fichiers(tuple(empreintes), format):
             taille, sha256 = empreintes[chemin]
             entrees.append(EntreeArchive(
@@ -223,10 +223,16 @@ def _bordereau(resultat: ResultatChecklist, entrees: list[EntreeArchive], contro
             lignes.append(f"    {_STATUTS_BORDEREAU[etat.statut]}")
     if controles:
         lignes += ["", "Contrôles en échec :"]
-        lignes += [f"  - {c['slug']} ({c['statut']}) : {' ; '.join(c['problemes'])}" for c in controles]
+        lignes += [f"  - {_sans_signee(profil.piece(c['slug']))} ({_STATUTS_BORDEREAU.get(c['statut'], c['statut']).lower()}) : "
+                   f"{' ; '.join(c['problemes'])}" for c in controles]
     lignes += ["", f"{len({e.fichier for e in entrees})} fichier(s) dans l'archive, "
                    f"détail et empreintes dans {MANIFESTE}."]
     return "\n".join(lignes) + "\n"
+
+
+def _sans_signee(piece) -> str:
+    """The name of a piece to sign without « signée », which only the file's status may say."""
+    return re.sub(r"\s+signée\b", "", piece.libelle) if piece.signee else piece.libelle
 
 
 def libelle_bordereau(etat: EtatPiece, fichiers: list[EntreeArchive]) -> str:
@@ -234,7 +240,7 @@ def libelle_bordereau(etat: EtatPiece, fichiers: list[EntreeArchive]) -> str:
     signed (a scan or a signed PDF, not the generated file nor an office file)."""
     if not etat.piece.signee:
         return etat.piece.libelle
-    libelle = re.sub(r"\s+signée\b", "", etat.piece.libelle)
+    libelle = _sans_signee(etat.piece)
     if etat.statut == A_SIGNER:
         return f"{libelle} — À SIGNER (fichier généré par dossier, non signé)"
     if etat.statut == PRESENT and fichiers and all(

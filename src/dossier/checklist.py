@@ -444,7 +444,7 @@ SOUS_DOSSIER = "sous-dossier ignoré"
 def _refuser(nom: str, motif: str, piece: Piece | None, collecte: _Collecte) -> None:
     """A file that is not taken (GALIS would not accept it, or it is not read): reported, with the
     piece it would cover."""
-    collecte.non_reconnus.append(NonReconnu(nom, motif + (f" ; couvrirait : {piece.slug}" if piece else "")))
+    collecte.non_reconnus.append(NonReconnu(nom, motif + (f" ; couvrirait la pièce « {piece.libelle} »" if piece else "")))
     if piece:
         collecte.signaler(piece.slug, Constat(ERREUR, f"{nom} : {motif}"))
 

@@ -96,7 +96,7 @@ def _projet(chemin: str) -> Projet:
     return charger_projet_ou_fiche(chemin)
 
 
-@click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet JSON.")
+@click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet (JSON ou fiche Excel).")
 @click.version_option(__version__, "--version", message="dossier %(version)s", help="Afficher la version et quitter.")
 @click.option("--debug", is_flag=True, help="Afficher la trace complète des erreurs inattendues.")
 @option_aide
@@ -131,11 +131,31 @@ def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
                       f"« dossier fiche import {nom_affichable(chemin)} -o projet.json »", markup=False)
         return
     ecrire_atomique(chemin, contenu.encode("utf-8"))
-    console.print(f"projet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — le compléter en suivant "
-                  f"schemas/projet.schema.json, puis lancer « dossier validate {nom_affichable(chemin)} »", markup=False)
+    if exemple:
+        console.print(f"exemple complet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — lancer "
+                      f"« dossier validate {nom_affichable(chemin)} », puis « dossier render {nom_affichable(chemin)} -o out »",
+                      markup=False)
+        return
+    console.print(f"projet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — le compléter (chaque champ est "
+                  "décrit dans le schéma qu'écrit « dossier schema projet.schema.json »), puis lancer "
+                  f"« dossier validate {nom_affichable(chemin)} »", markup=False)
 
 
-@cli.command(help="Valider le fichier projet : structure, types, identifiants FINESS/SIRET, cohérence.")
+@cli.command(help="Écrire le schéma JSON du fichier projet (chaque champ, son type et sa description) dans FICHIER.")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Remplacer le fichier existant.")
+@option_aide
+def schema(fichier: str, force: bool) -> None:
+    from .schema import schema_texte
+
+    chemin = Path(fichier)
+    if chemin.exists() and not force:
+        raise SortieExistante(f"{nom_affichable(chemin)} existe déjà : ajouter --force pour le remplacer")
+    ecrire_atomique(chemin, schema_texte().encode("utf-8"))
+    console.print(f"schéma du fichier projet écrit : {nom_affichable(chemin)}", markup=False)
+
+
+@cli.command(help="Valider le fichier projet (JSON ou fiche Excel) : structure, types, identifiants FINESS/SIRET, cohérence.")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @option_aide
 @click.pass_context
@@ -151,7 +171,7 @@ def validate(ctx: click.Context, projet: str) -> None:
     afficher_a_completer(console, a_completer(p))
 
 
-@cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")
+@cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets) ; PROJET : fichier projet (JSON ou fiche Excel).")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
@@ -166,7 +186,7 @@ def check(ctx: click.Context, projet: str, en_json: bool) -> None:
     ctx.exit(0 if recevable(controles) else 1)
 
 
-@cli.command(help="Calculer le guichet et les montants (forfaits, petits OG, proratisation SAAD, avance et solde).")
+@cli.command(help="Calculer le guichet et les montants (forfaits, petits OG, proratisation SAAD, avance et solde) ; PROJET : fichier projet (JSON ou fiche Excel).")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON (le JSON seul sur la sortie standard).")
 @option_aide
@@ -189,7 +209,7 @@ def campagnes(avec_sources: bool) -> None:
     afficher_campagnes(console, avec_sources)
 
 
-@cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie.")
+@cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie ; PROJET : fichier projet (JSON ou fiche Excel).")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier où écrire les pièces.")
 @click.option("--pieces", "selection", metavar="LISTE", help="Pièces à générer, séparées par des virgules (par défaut : toutes).")
@@ -229,7 +249,7 @@ def _projet_et_profil(projet: str | None, profil: str | None):
 
 @cli.command(help="Vérifier qu'un dossier de dépôt est complet et valide (pièces du profil, fichiers lisibles).")
 @click.argument("dossier", type=click.Path(file_okay=False))
-@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel) : décide des pièces conditionnelles.")
 @click.option("--profil", metavar="PROFIL", help="Profil de dépôt (cnsa-2023, normandie-2023) ; par défaut celui du projet.")
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
@@ -249,7 +269,7 @@ def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str 
 @cli.command(help="Construire l'archive de dépôt (un fichier par pièce, numéroté, manifeste, bordereau) ; refusée tant que le dossier est incomplet, sauf --incomplet.")
 @click.argument("dossier", type=click.Path(file_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Archive .zip à écrire.")
-@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel) : décide des pièces conditionnelles.")
 @click.option("--profil", metavar="PROFIL", help="Profil de dépôt ; par défaut celui du projet.")
 @click.option("--force", is_flag=True, help="Remplacer l'archive si elle existe déjà.")
 @click.option("--incomplet", is_flag=True, help="Archiver malgré une checklist en échec (consigné dans le manifeste).")
@@ -504,7 +524,7 @@ def _usages(mesures: str, projet: str):
 
 @usages.command("modele", help="Écrire le classeur de mesures à remplir : une ligne par ESSMS et par période (première mesure sur 3 mois).")
 @click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Classeur .xlsx à écrire.")
-@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel).")
 @click.option("--mois", "nb_mois", default=12, show_default=True, type=click.IntRange(3, 120), help="Mois mesurés par ESSMS.")
 @click.option("--force", is_flag=True, help="Remplacer le classeur existant.")
 @option_aide
@@ -517,7 +537,7 @@ def usages_modele(sortie: str, projet: str, nb_mois: int, force: bool) -> None:
 
 @usages.command("calculer", help="Calculer les taux d'usage par ESSMS, les écarts aux cibles et le solde ; code 1 si une cible n'est pas atteinte.")
 @click.argument("mesures", type=click.Path(dir_okay=False))
-@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel).")
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
 @click.pass_context
@@ -534,7 +554,7 @@ def usages_calculer(ctx: click.Context, mesures: str, projet: str, en_json: bool
 
 @usages.command("rapport", help="Écrire le rapport d'atteinte des cibles d'usage (Word, graphiques, classeurs) et l'état récapitulatif des dépenses ; code 1 si le solde ne peut pas encore être demandé.")
 @click.argument("mesures", type=click.Path(dir_okay=False))
-@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel).")
 @click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier à écrire.")
 @click.option("--force", is_flag=True, help="Remplacer le dossier existant.")
 @option_aide
