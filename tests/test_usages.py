@@ -495,3 +495,54 @@ def test_solde_ecart_d_arrondi_par_og(projet_de, generer_projet, capsys):
     assert solde.montant == Decimal("143499.93")
     assert sum(o.montant for o in solde.par_organisme) == Decimal("143499.92")
     assert solde.ecart_arrondi == Decimal("0.01")
+
+
+# --------------------------------------------------------------------------- pagination (issue 20 item 11)
+
+
+def test_rapport_word_regles_de_pagination(rapport_exemple):
+    """Before: rows split across pages without a repeated header; headings left alone at a page's foot."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    _, sortie, _ = rapport_exemple
+    document = Document(str(sortie / FICHIER_RAPPORT))
+    for tableau in document.tables:
+        rangees = tableau._tbl.tr_lst
+        assert all(r.trPr is not None and r.trPr.find(qn("w:cantSplit")) is not None for r in rangees)
+        assert rangees[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.trPr.find(qn("w:tblHeader")) is None for r in rangees[1:])
+    paragraphes = document.paragraphs
+    titres = [p for p in paragraphes if p.style.name.startswith("Heading")]
+    assert len(titres) >= 4 + len(INDICATEURS)
+    assert all(p.paragraph_format.keep_with_next for p in titres)
+    images = [i for i, p in enumerate(paragraphes) if p._p.xpath(".//w:drawing")]
+    assert len(images) == len(INDICATEURS)
+    for i in images:  # heading and its note kept with the chart that follows
+        assert paragraphes[i - 1].paragraph_format.keep_with_next and paragraphes[i - 2].paragraph_format.keep_with_next
+
+
+@pytest.mark.slow
+def test_rapport_pdf_chaque_graphique_avec_son_titre(rapport_exemple, tmp_path):
+    from pypdf import PdfReader
+
+    from dossier.render.pdf import convertir_en_pdf
+
+    _, sortie, _ = rapport_exemple
+    (pdf,) = convertir_en_pdf([sortie / FICHIER_RAPPORT], tmp_path)
+    pages = PdfReader(pdf).pages
+    for ind in INDICATEURS:
+        titre = f"{ind.libelle} (cible"
+        (page,) = [p for p in pages if any(l.startswith(titre) for l in p.extract_text().splitlines())]
+        assert _images_dessinees(page) == 1, f"le graphique « {ind.libelle} » n'est pas sur la page de son titre"
+    entetes = [p for p in pages if "FINESS ET" in p.extract_text()]
+    assert len(entetes) >= 2  # the 17-row table runs over two pages, its header repeated
+
+
+def _images_dessinees(page) -> int:
+    """Image XObjects the page's content stream draws (LibreOffice shares one resource dictionary)."""
+    import re
+
+    objets = page["/Resources"].get_object().get("/XObject", {})
+    noms = re.findall(rb"/([^\s/]+)\s+Do\b", page.get_contents().get_data())
+    return sum(objets["/" + n.decode()].get_object().get("/Subtype") == "/Image" for n in noms if "/" + n.decode() in objets)
