@@ -49,11 +49,11 @@ demo: install libreoffice
 	@$(BIN)/dossier usages rapport $(MESURES) --projet $(EXEMPLE) -o out/usages --force; code=$$?; \
 	if [ $$code -eq 1 ]; then echo "=> rapport écrit ; le solde ne peut pas encore être demandé, comme attendu dans l'exemple"; \
 	else exit $$code; fi
-	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : le RIB reste à fournir, les pièces générées à signer ---"
+	@echo "--- Dossier de dépôt (Normandie) : pièces présentes et pièces générées que le porteur doit faire signer ---"
+	$(call checklist_attendue,out,$(EXEMPLE))
+	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : pièces que le porteur doit encore ajouter (RIB, statuts…) et faire signer ---"
 	$(BIN)/dossier render examples/outre-mer-8-essms.json -o out/outre-mer --force
 	$(call checklist_attendue,out/outre-mer,examples/outre-mer-8-essms.json)
-	@echo "--- Dossier de dépôt : pièces présentes, pièces que le porteur doit encore ajouter et faire signer ---"
-	$(call checklist_attendue,out,$(EXEMPLE))
 
 test: install libreoffice
 	$(BIN)/python -m pytest -q
