@@ -304,8 +304,8 @@ def test_convention_generee_non_signee_n_est_pas_dite_signee(tmp_path, sorties):
     pdf(depot / "09-rib.pdf")
     with pytest.raises(DossierIncomplet) as exc:
         construire_archive(depot, sorties / "refus.zip", CNSA)
-    assert "Convention signée entre les structures parties au projet : fichier généré par dossier, non signé" \
-        in exc.value.message
+    assert "Convention entre les structures parties au projet : fichier généré par dossier, non signé" \
+        in exc.value.message and "signée" not in exc.value.message
     construire_archive(depot, sorties / "incomplet.zip", CNSA, incomplet=True)
     texte = _bordereau(sorties / "incomplet.zip")
     assert "Convention entre les structures parties au projet — À SIGNER" in texte

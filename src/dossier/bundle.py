@@ -39,7 +39,7 @@ class DossierIncomplet(DossierError):
 
     def __init__(self, resultat: ResultatChecklist):
         self.resultat = resultat
-        echecs = "; ".join(f"{e.piece.libelle} : {_premier_probleme(e)}" for e in _echecs(resultat) if e.requis)
+        echecs = "; ".join(f"{_sans_signee(e.piece)} : {_premier_probleme(e)}" for e in _echecs(resultat) if e.requis)
         super().__init__(f"dossier incomplet, archive non créée ({echecs}) ; "
                          "utiliser --incomplet pour l'archiver quand même")
 
