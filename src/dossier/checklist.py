@@ -22,7 +22,7 @@ from rich.markup import escape
 from dossier.errors import DossierError, raison_systeme
 from dossier.liens import motif_lien
 from dossier.lecture import TAILLE_MAX_PIECE, LectureRefusee, ouvrir, probleme_zip
-from dossier.marques import fichier_a_signer
+from dossier.marques import MESSAGE_A_SIGNER, fichier_a_signer
 from dossier.profiles import (
     ETIQUETTES_ENTETE, FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet)
 
@@ -474,10 +474,6 @@ def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
         statut = INDETERMINE if requis is None else NON_REQUIS
     return EtatPiece(piece=piece, statut=statut, requis=requis, condition=condition,
                      fichiers=tuple(c for c, _ in fichiers), problemes=tuple(constats))
-
-
-MESSAGE_A_SIGNER = ("fichier généré par dossier, non signé : le faire signer et déposer le scan "
-                    "(ou le PDF signé électroniquement)")
 
 
 def _exigence(piece: Piece, faits: FaitsProjet | None) -> tuple[bool | None, str | None]:

@@ -26,6 +26,8 @@ PREFIXE_EMPREINTE = "dossier:"
 PARTIES_PROPRIETES = ("docProps/core.xml", "docProps/app.xml")
 CLE_STATUT_PDF = "/DossierStatut"
 CLE_EMPREINTE_PDF = "/DossierEmpreinte"
+MESSAGE_A_SIGNER = ("fichier généré par dossier, non signé : le faire signer et déposer le scan "
+                    "(ou le PDF signé électroniquement)")
 
 
 def empreinte_office(archive: zipfile.ZipFile) -> str:
