@@ -508,6 +508,25 @@ def test_generee_et_scan_dans_le_meme_emplacement(tmp_path):
     pdf(sortie / "03-attestation-mutualisation.pdf")  # the scan, beside the generated docx
     resultat = verifier_dossier(sortie, NORMANDIE, projet_exemple(tmp_path)[0])
     assert statuts(resultat)["attestation-mutualisation"] == "present"
+    assert messages(resultat, "attestation-mutualisation") == ""  # no « encore au format .docx » beside the scan
+
+
+def test_pdf_genere_avec_signature_dessinee_accepte(depot):
+    """A signature drawn on the generated PDF (an annotation) makes it another file than the generated one."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    from dossier.render.marquage import marquer_pdf
+
+    chemin = _pdf_avec_texte(depot / "03-attestation-mutualisation.pdf")
+    marquer_pdf(chemin, a_signer=True)
+    ecrivain = PdfWriter(clone_from=PdfReader(chemin))
+    encre = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Ink"),
+                              NameObject("/Rect"): ArrayObject([])})
+    ecrivain.pages[0][NameObject("/Annots")] = ArrayObject([ecrivain._add_object(encre)])
+    with chemin.open("wb") as f:
+        ecrivain.write(f)
+    assert statuts(verifier_dossier(depot, NORMANDIE))["attestation-mutualisation"] == "present"
 
 
 @pytest.mark.slow

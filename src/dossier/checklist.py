@@ -467,6 +467,9 @@ def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
         constats.append(Constat(ERREUR, MESSAGE_A_SIGNER))
     elif fichiers:
         statut = PRESENT
+        if piece.signee and any(c.suffix.lower() not in EXTENSIONS_MODIFIABLES and not controles[c].a_signer
+                                for c, _ in fichiers):  # the signed scan is there: the draft beside it is fine
+            constats = [c for c in constats if "pièce à signer, encore au format" not in c.message]
     elif requis:
         statut = MANQUANT
         constats.append(Constat(ERREUR, "pièce obligatoire absente"))
