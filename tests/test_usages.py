@@ -244,6 +244,7 @@ def test_modele_rempli_un_mois_seulement(tmp_path, exemple, capsys):
 
     dest = tmp_path / "MESURES.xlsx"
     assert main(["usages", "modele", "-o", str(dest), "--projet", str(exemple)]) == 0
+    assert "une ligne laissée vide est une période pas encore mesurée" in " ".join(capsys.readouterr().out.split())
     wb = load_workbook(dest)
     ws = wb["Mesures"]
     premieres, n = set(), 0

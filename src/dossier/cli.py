@@ -532,7 +532,8 @@ def usages_modele(sortie: str, projet: str, nb_mois: int, force: bool) -> None:
     from .usages.rapport import ecrire_modele
 
     n = ecrire_modele(_projet(projet), Path(sortie), nb_mois, force)
-    console.print(f"classeur de mesures écrit : {sortie} ({n} lignes à remplir)", markup=False)
+    console.print(f"classeur de mesures écrit : {sortie} ({n} lignes à remplir au fil des mois ; une ligne "
+                  "laissée vide est une période pas encore mesurée, ignorée)", markup=False)
 
 
 @usages.command("calculer", help="Calculer les taux d'usage par ESSMS, les écarts aux cibles et le solde ; code 1 si une cible n'est pas atteinte.")
