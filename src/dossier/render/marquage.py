@@ -8,7 +8,9 @@ not change whether an Office file is reproducible.
 
 from __future__ import annotations
 
+import copy
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -21,29 +23,40 @@ _EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties
 
 
 def marquer(chemin: Path, a_signer: bool) -> None:
-    """Mark one generated file (docx, xlsx or pdf) in place."""
+    """Mark one generated file (docx, xlsx or pdf) in place; a file that cannot be marked is an error
+    in French (never a half-marked file: the marked copy replaces it only once complete)."""
+    from ..errors import DossierError
+
     extension = chemin.suffix.lower()
-    if extension == ".pdf":
-        marquer_pdf(chemin, a_signer)
-    elif extension in (".docx", ".xlsx"):
-        marquer_office(chemin, a_signer)
+    try:
+        if extension == ".pdf":
+            marquer_pdf(chemin, a_signer)
+        elif extension in (".docx", ".xlsx"):
+            marquer_office(chemin, a_signer)
+    except OSError:
+        raise
+    except Exception as e:  # a damaged file from a custom template, or from LibreOffice
+        chemin.with_name(chemin.name + ".marque").unlink(missing_ok=True)
+        raise DossierError(f"{chemin.name} : marquage des propriétés impossible ({e})") from None
 
 
 def marquer_office(chemin: Path, a_signer: bool) -> None:
-    with zipfile.ZipFile(chemin) as archive:
-        empreinte = empreinte_office(archive)
-        entrees = [(info, archive.read(info)) for info in archive.infolist()]
-    noms = {info.filename for info, _ in entrees}
-    if "docProps/core.xml" not in noms:
-        return  # no properties part to carry the marks (never so for python-docx and openpyxl output)
+    """Rewrite the zip with marked properties; the other entries are streamed, one at a time."""
     tmp = chemin.with_name(chemin.name + ".marque")
-    with zipfile.ZipFile(tmp, "w") as sortie:
-        for info, contenu in entrees:
-            if info.filename == "docProps/core.xml":
-                contenu = _proprietes(contenu, a_signer, empreinte)
-            elif info.filename == "docProps/app.xml":
-                contenu = _application(contenu)
-            sortie.writestr(info, contenu)
+    with zipfile.ZipFile(chemin) as archive:
+        if "docProps/core.xml" not in archive.namelist():
+            return  # no properties part to carry the marks (never so for python-docx and openpyxl output)
+        empreinte = empreinte_office(archive)
+        with zipfile.ZipFile(tmp, "w") as sortie:
+            for info in archive.infolist():
+                if info.filename == "docProps/core.xml":
+                    sortie.writestr(info, _proprietes(archive.read(info), a_signer, empreinte))
+                elif info.filename == "docProps/app.xml":
+                    sortie.writestr(info, _application(archive.read(info)))
+                else:
+                    copie = copy.copy(info)  # writing sets offsets on its ZipInfo: not on the source's
+                    with archive.open(info) as source, sortie.open(copie, "w", force_zip64=info.file_size > 1 << 30) as dest:
+                        shutil.copyfileobj(source, dest, 1 << 20)
     os.replace(tmp, chemin)
 
 
