@@ -29,7 +29,7 @@ libreoffice:
 define checklist_attendue
 	@echo '$(BIN)/dossier checklist $(1) --projet $(2)'
 	@$(BIN)/dossier checklist $(1) --projet $(2); code=$$?; \
-	if [ $$code -eq 1 ]; then echo "=> dossier incomplet, comme attendu : ces pièces sont à ajouter par le porteur"; \
+	if [ $$code -eq 1 ]; then echo "=> dossier incomplet, comme attendu : ces pièces sont à ajouter ou à faire signer par le porteur"; \
 	else exit $$code; fi
 endef
 
@@ -38,18 +38,22 @@ demo: install libreoffice
 	$(BIN)/dossier check $(EXEMPLE)
 	$(BIN)/dossier financement $(EXEMPLE)
 	$(BIN)/dossier render $(EXEMPLE) -o out --force --pdf
-	$(BIN)/dossier fiche export $(EXEMPLE) -o out/fiche-projet.xlsx --force
-	@echo "--- Dossier de dépôt : pièces présentes et pièces que le porteur doit encore ajouter ---"
-	$(call checklist_attendue,out,$(EXEMPLE))
-	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : le RIB reste à fournir par le porteur ---"
-	$(BIN)/dossier render examples/outre-mer-8-essms.json -o out/outre-mer --force
-	$(call checklist_attendue,out/outre-mer,examples/outre-mer-8-essms.json)
+	@# the fiche is not a deposit piece: written outside the deposit folder's files (out/fiche/)
+	$(BIN)/dossier fiche export $(EXEMPLE) -o out/fiche/fiche-projet.xlsx --force
 	@echo "--- Cibles d'usage et demande de solde : deux ESSMS de l'exemple n'atteignent pas encore les cibles ---"
 	@echo '$(BIN)/dossier usages calculer $(MESURES) --projet $(EXEMPLE)'
 	@$(BIN)/dossier usages calculer $(MESURES) --projet $(EXEMPLE); code=$$?; \
 	if [ $$code -eq 1 ]; then echo "=> solde bloqué par ces ESSMS, comme attendu dans l'exemple"; \
 	else exit $$code; fi
-	$(BIN)/dossier usages rapport $(MESURES) --projet $(EXEMPLE) -o out/usages --force
+	@echo '$(BIN)/dossier usages rapport $(MESURES) --projet $(EXEMPLE) -o out/usages --force'
+	@$(BIN)/dossier usages rapport $(MESURES) --projet $(EXEMPLE) -o out/usages --force; code=$$?; \
+	if [ $$code -eq 1 ]; then echo "=> rapport écrit ; le solde ne peut pas encore être demandé, comme attendu dans l'exemple"; \
+	else exit $$code; fi
+	@echo "--- Dossier de dépôt (Normandie) : pièces présentes et pièces générées que le porteur doit faire signer ---"
+	$(call checklist_attendue,out,$(EXEMPLE))
+	@echo "--- Profil national cnsa-2023 (exemple outre-mer) : pièces que le porteur doit encore ajouter (RIB, statuts…) et faire signer ---"
+	$(BIN)/dossier render examples/outre-mer-8-essms.json -o out/outre-mer --force
+	$(call checklist_attendue,out/outre-mer,examples/outre-mer-8-essms.json)
 
 test: install libreoffice
 	$(BIN)/python -m pytest -q

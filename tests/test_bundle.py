@@ -15,6 +15,8 @@ from dossier.bundle import DossierIncomplet, construire_archive
 from dossier.errors import DossierError, SortieExistante
 from dossier.profiles import charger_profil
 
+EXEMPLE_CNSA = Path(__file__).resolve().parent.parent / "examples" / "outre-mer-8-essms.json"
+
 CNSA = charger_profil("cnsa-2023")
 NORMANDIE = charger_profil("normandie-2023")
 
@@ -106,7 +108,8 @@ def test_refus_si_incomplet_rien_n_est_ecrit(depot, sorties):
     (depot / "02-gouvernance.docx").unlink()
     with pytest.raises(DossierIncomplet) as exc:
         construire_archive(depot, sorties / "depot.zip", NORMANDIE)
-    assert "gouvernance : pièce obligatoire absente" in exc.value.message
+    assert "Gouvernance du projet : pièce obligatoire absente" in exc.value.message
+    assert "gouvernance :" not in exc.value.message  # pieces named in French, not by their ids
     assert exc.value.exit_code == 2
     assert list(sorties.iterdir()) == []
 
@@ -282,3 +285,46 @@ def test_fichiers_lus_par_blocs(depot, sorties):
         tracemalloc.stop()
     assert taille == gros.stat().st_size and somme == hashlib.sha256(gros.read_bytes()).hexdigest()
     assert pic < 4 * 1024 * 1024
+
+
+def _bordereau(archive: Path) -> str:
+    with zipfile.ZipFile(archive) as z:
+        return z.read("00-bordereau.txt").decode("utf-8")
+
+
+def test_convention_generee_non_signee_n_est_pas_dite_signee(tmp_path, sorties):
+    """Before: the tool's own convention was archived and listed as « Convention signée »."""
+    from dossier.model import charger_projet
+    from dossier.render.pieces import rendre_dossier
+
+    depot = tmp_path / "cnsa"
+    depot.mkdir()
+    pieces_generees(depot, CNSA)
+    rendre_dossier(charger_projet(EXEMPLE_CNSA), depot, selection=["convention"], force=True)
+    pdf(depot / "09-rib.pdf")
+    with pytest.raises(DossierIncomplet) as exc:
+        construire_archive(depot, sorties / "refus.zip", CNSA)
+    assert "Convention entre les structures parties au projet : fichier généré par dossier, non signé" \
+        in exc.value.message and "signée" not in exc.value.message
+    construire_archive(depot, sorties / "incomplet.zip", CNSA, incomplet=True)
+    texte = _bordereau(sorties / "incomplet.zip")
+    assert "Convention entre les structures parties au projet — À SIGNER" in texte
+    assert "Convention signée" not in texte and "— signée" not in texte
+    # the signed scan replaces the generated convention
+    (depot / "03-convention.docx").unlink()
+    pdf(depot / "03-convention.pdf")
+    construire_archive(depot, sorties / "signe.zip", CNSA, incomplet=True)
+    texte = _bordereau(sorties / "signe.zip")
+    assert "Convention entre les structures parties au projet — signée" in texte
+
+
+def test_bundle_nomme_le_lien_vers_un_fichier_special(tmp_path, sorties):
+    """Issue 20 items 17 and 18: the refusal names the piece in French and the link's reason."""
+    depot = tmp_path / "cnsa"
+    depot.mkdir()
+    pieces_generees(depot, CNSA)
+    (depot / "09-rib.pdf").symlink_to("/dev/zero")
+    with pytest.raises(DossierIncomplet) as exc:
+        construire_archive(depot, sorties / "d.zip", CNSA)
+    assert "RIB du porteur : 09-rib.pdf : lien vers un fichier spécial (/dev/zero" in exc.value.message
+    assert "pièce obligatoire absente" not in exc.value.message and not (sorties / "d.zip").exists()

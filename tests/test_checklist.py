@@ -349,8 +349,8 @@ def test_extensions_refusees(depot_cnsa):
     (depot_cnsa / "Statuts.odt").write_bytes(b"PK\x03\x04")
     resultat = verifier_dossier(depot_cnsa, CNSA)
     assert {n.fichier: n.probleme for n in resultat.non_reconnus} == {
-        "RIB Association Tilleuls.jpeg": "extension non acceptée par GALIS (.jpeg) ; couvrirait : rib",
-        "Statuts.odt": "extension non acceptée par GALIS (.odt) ; couvrirait : statuts",
+        "RIB Association Tilleuls.jpeg": "extension non acceptée par GALIS (.jpeg) ; couvrirait la pièce « RIB du porteur »",
+        "Statuts.odt": "extension non acceptée par GALIS (.odt) ; couvrirait la pièce « Statuts »",
         "photo.jpeg": "extension non acceptée par GALIS (.jpeg)",
     }
     assert etat(resultat, "rib").statut == "invalide" and etat(resultat, "rib").fichiers == ()
@@ -401,3 +401,164 @@ def test_pieces_nommees_par_le_projet(depot_cnsa, tmp_path):
     assert "absent.pdf : fichier indiqué par le projet introuvable" in messages(resultat, "publication-jo")
     assert [n.fichier for n in resultat.non_reconnus] == ["kbis.pdf"]
     assert not resultat.complet  # the porteur is an association: its JO publication is required
+
+
+# --- pieces to sign (issue 20 item 1, pieces.md revised round 3) ------------------------------------
+
+def _rendre(tmp_path, pieces: str, pdf_aussi: bool = False) -> Path:
+    from dossier.model import charger_projet
+    from dossier.render.pieces import rendre_dossier
+
+    sortie = tmp_path / "rendu"
+    rendre_dossier(charger_projet(EXEMPLE), sortie, selection=pieces.split(","), pdf=pdf_aussi)
+    return sortie
+
+
+def _pdf_avec_texte(chemin: Path, texte: bytes = b"BT /F1 12 Tf 72 720 Td (Attestation) Tj ET") -> Path:
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    ecrivain = PdfWriter()
+    page = ecrivain.add_blank_page(width=595, height=842)
+    flux = DecodedStreamObject()
+    flux.set_data(texte)
+    page[NameObject("/Contents")] = ecrivain._add_object(flux)
+    with chemin.open("wb") as f:
+        ecrivain.write(f)
+    return chemin
+
+
+def test_piece_generee_non_signee_est_a_signer(tmp_path):
+    """Before: the generated attestation was « présente » (docx: an alerte only)."""
+    sortie = _rendre(tmp_path, "attestation-mutualisation,note-de-presentation")
+    resultat = verifier_dossier(sortie, NORMANDIE, projet_exemple(tmp_path)[0])
+    assert statuts(resultat)["attestation-mutualisation"] == "a_signer"
+    assert statuts(resultat)["note-de-presentation"] == "present"  # not a piece to sign
+    assert "non signé" in messages(resultat, "attestation-mutualisation")
+    assert not resultat.complet
+    document = resultat.to_json()
+    piece = next(p for p in document["pieces"] if p["slug"] == "attestation-mutualisation")
+    assert piece["statut"] == "a_signer" and piece["problemes"][0]["niveau"] == "erreur"
+    console = Console(record=True, width=200)
+    afficher_checklist(resultat, console)
+    assert "à signer" in console.export_text()
+
+
+def test_marques_office_lisibles(tmp_path):
+    import zipfile
+
+    sortie = _rendre(tmp_path, "attestation-mutualisation,note-de-presentation")
+    with zipfile.ZipFile(sortie / "03-attestation-mutualisation.docx") as z:
+        core, app = z.read("docProps/core.xml").decode(), z.read("docProps/app.xml").decode()
+    assert "<cp:contentStatus>à signer</cp:contentStatus>" in core and "dossier:" in core
+    assert "<Application>dossier</Application>" in app
+    with zipfile.ZipFile(sortie / "01-note-de-presentation.docx") as z:
+        assert "à signer" not in z.read("docProps/core.xml").decode()
+        assert "<Application>dossier</Application>" in z.read("docProps/app.xml").decode()
+
+
+def test_docx_genere_modifie_n_est_plus_le_fichier_genere(tmp_path):
+    from docx import Document
+
+    sortie = _rendre(tmp_path, "attestation-mutualisation")
+    chemin = sortie / "03-attestation-mutualisation.docx"
+    document = Document(str(chemin))
+    document.add_paragraph("Fait à Saint-Lô, signé.")
+    document.save(str(chemin))  # python-docx keeps the core properties: the empreinte tells
+    resultat = verifier_dossier(sortie, NORMANDIE, projet_exemple(tmp_path)[0])
+    assert statuts(resultat)["attestation-mutualisation"] == "present"
+    assert "encore au format .docx" in messages(resultat, "attestation-mutualisation")
+
+
+def test_pdf_marque_a_signer_puis_scan_accepte(tmp_path, depot):
+    from dossier.render.marquage import marquer_pdf
+
+    genere = _pdf_avec_texte(depot / "03-attestation-mutualisation.pdf")
+    marquer_pdf(genere, a_signer=True)
+    resultat = verifier_dossier(depot, NORMANDIE)
+    assert statuts(resultat)["attestation-mutualisation"] == "a_signer"
+    # the porteur prints, signs, scans: a PDF made otherwise replaces the generated one
+    _pdf_avec_texte(depot / "03-attestation-mutualisation.pdf", b"q 595 0 0 842 0 0 cm Q")
+    assert statuts(verifier_dossier(depot, NORMANDIE))["attestation-mutualisation"] == "present"
+
+
+def test_pdf_genere_avec_champ_de_signature_accepte(depot):
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    from dossier.render.marquage import marquer_pdf
+
+    chemin = _pdf_avec_texte(depot / "03-attestation-mutualisation.pdf")
+    marquer_pdf(chemin, a_signer=True)
+    ecrivain = PdfWriter(clone_from=PdfReader(chemin))
+    signature = DictionaryObject({NameObject("/Type"): NameObject("/Sig"),
+                                  NameObject("/Filter"): NameObject("/Adobe.PPKLite")})
+    champ = DictionaryObject({NameObject("/FT"): NameObject("/Sig"), NameObject("/T"): TextStringObject("Signature1"),
+                              NameObject("/V"): ecrivain._add_object(signature)})
+    ecrivain._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject([ecrivain._add_object(champ)]),
+         NameObject("/SigFlags"): TextStringObject("3")})
+    with chemin.open("wb") as f:
+        ecrivain.write(f)
+    assert statuts(verifier_dossier(depot, NORMANDIE))["attestation-mutualisation"] == "present"
+
+
+def test_generee_et_scan_dans_le_meme_emplacement(tmp_path):
+    sortie = _rendre(tmp_path, "attestation-mutualisation")
+    pdf(sortie / "03-attestation-mutualisation.pdf")  # the scan, beside the generated docx
+    resultat = verifier_dossier(sortie, NORMANDIE, projet_exemple(tmp_path)[0])
+    assert statuts(resultat)["attestation-mutualisation"] == "present"
+    assert messages(resultat, "attestation-mutualisation") == ""  # no « encore au format .docx » beside the scan
+
+
+def test_pdf_genere_avec_signature_dessinee_accepte(depot):
+    """A signature drawn on the generated PDF (an annotation) makes it another file than the generated one."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    from dossier.render.marquage import marquer_pdf
+
+    chemin = _pdf_avec_texte(depot / "03-attestation-mutualisation.pdf")
+    marquer_pdf(chemin, a_signer=True)
+    ecrivain = PdfWriter(clone_from=PdfReader(chemin))
+    encre = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Ink"),
+                              NameObject("/Rect"): ArrayObject([])})
+    ecrivain.pages[0][NameObject("/Annots")] = ArrayObject([ecrivain._add_object(encre)])
+    with chemin.open("wb") as f:
+        ecrivain.write(f)
+    assert statuts(verifier_dossier(depot, NORMANDIE))["attestation-mutualisation"] == "present"
+
+
+@pytest.mark.slow
+def test_pdf_converti_par_render_est_a_signer(tmp_path):
+    from pypdf import PdfReader
+
+    sortie = _rendre(tmp_path, "attestation-mutualisation", pdf_aussi=True)
+    infos = PdfReader(sortie / "03-attestation-mutualisation.pdf").metadata
+    assert infos["/Creator"] == "dossier" and infos["/DossierStatut"] == "à signer"
+    (sortie / "03-attestation-mutualisation.docx").unlink()
+    resultat = verifier_dossier(sortie, NORMANDIE, projet_exemple(tmp_path)[0])
+    assert statuts(resultat)["attestation-mutualisation"] == "a_signer"
+
+
+def test_lien_vers_un_fichier_special_nomme(depot):
+    """Issue 20 item 18. Before: « pièce obligatoire absente » for the RIB."""
+    (depot / "09-rib.pdf").symlink_to("/dev/zero")
+    resultat = verifier_dossier(depot, CNSA)
+    assert statuts(resultat)["rib"] == "invalide"
+    assert "09-rib.pdf : lien vers un fichier spécial (/dev/zero, périphérique)" in messages(resultat, "rib")
+    assert "absente" not in messages(resultat, "rib")
+    assert any("lien vers un fichier spécial" in n.probleme for n in resultat.non_reconnus)
+
+
+def test_sous_dossier_ni_fichier_non_reconnu(depot):
+    """Issue 20 item 17 (make demo): out/fiche, out/usages beside the pieces are not « fichiers non reconnus »."""
+    (depot / "fiche").mkdir()
+    (depot / "fiche" / "fiche-projet.xlsx").write_bytes(b"x")
+    resultat = verifier_dossier(depot, NORMANDIE)
+    console = Console(record=True, width=200)
+    afficher_checklist(resultat, console)
+    texte = console.export_text()
+    assert "fichier non reconnu" not in texte and "fiche-projet" not in texte
+    assert "sous-dossier(s) ignoré(s) : fiche" in texte
+    assert resultat.to_json()["non_reconnus"] == [{"fichier": "fiche", "probleme": "sous-dossier ignoré"}]

@@ -277,3 +277,49 @@ def test_tube_ferme_tot_sans_trace(tmp_path):
         erreur = processus.stderr.read().decode()
         assert processus.wait(timeout=60) in codes, erreur
         assert erreur == "", erreur
+
+
+# --------------------------------------------------------------------------- issue 20 item 17: CLI leftovers
+
+
+def test_init_nomme_une_commande_qui_ecrit_le_schema(capsys, tmp_path, monkeypatch):
+    """Before: init told to follow schemas/projet.schema.json, absent outside the repository."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "projet.json"]) == 0
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert "schemas/" not in sortie and "« dossier schema projet.schema.json »" in sortie
+    assert main(["schema", "projet.schema.json"]) == 0
+    schema = json.loads((tmp_path / "projet.schema.json").read_text("utf-8"))
+    assert "porteur" in schema["properties"] and "essms" in schema["properties"]
+    assert main(["schema", "projet.schema.json"]) == 2  # never overwritten without --force
+    assert main(["schema", "projet.schema.json", "--force"]) == 0
+
+
+def test_init_exemple_ne_dit_pas_de_le_completer(capsys, tmp_path):
+    assert main(["init", str(tmp_path / "exemple.json"), "--exemple"]) == 0
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert "compléter" not in sortie and "exemple complet écrit" in sortie and "dossier render" in sortie
+
+
+def test_siret_vide_manquant(capsys, tmp_path):
+    donnees = json.loads(Path(EXEMPLE).read_text("utf-8"))
+    donnees["porteur"]["siret"] = ""
+    fichier = tmp_path / "p.json"
+    fichier.write_text(json.dumps(donnees, ensure_ascii=False), "utf-8")
+    assert main(["validate", str(fichier)]) == 1
+    sortie = capsys.readouterr().out
+    assert "porteur.siret : SIRET manquant" in sortie and "«  »" not in sortie
+
+
+def test_aide_dit_json_ou_fiche(capsys):
+    for commande in ([], ["validate"], ["check"], ["render"], ["checklist"], ["bundle"], ["usages", "calculer"]):
+        with pytest.raises(SystemExit):
+            cli.main([*commande, "--help"], prog_name="dossier", standalone_mode=True)
+        aide = " ".join(capsys.readouterr().out.split())
+        assert "JSON ou fiche Excel" in aide, commande
+        assert "fichier projet JSON." not in aide
+
+
+def test_make_demo_n_ecrit_pas_la_fiche_dans_le_dossier_de_depot():
+    makefile = (fabrique.RACINE / "Makefile").read_text("utf-8")
+    assert "-o out/fiche-projet.xlsx" not in makefile and "-o out/fiche/fiche-projet.xlsx" in makefile

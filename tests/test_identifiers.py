@@ -188,10 +188,16 @@ def test_siret_luhn_sur_le_siren_aussi():
     assert ids.erreur_siret(faux) is not None
 
 
-@pytest.mark.parametrize("numero", ["7328293200007", "732829320000745", "7328293200007A", "", "SIRET"])
+@pytest.mark.parametrize("numero", ["7328293200007", "732829320000745", "7328293200007A", "SIRET"])
 def test_siret_mal_forme(numero):
     message = ids.erreur_siret(numero)
     assert message is not None and "SIRET invalide" in message
+
+
+@pytest.mark.parametrize("numero", ["", "  "])
+def test_siret_vide_manquant(numero):
+    """Issue 20 item 17. Before: « SIRET invalide «  » »."""
+    assert ids.erreur_siret(numero) == "SIRET manquant (14 chiffres)"
 
 
 def test_siret_espaces_et_format():

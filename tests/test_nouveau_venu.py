@@ -87,8 +87,10 @@ def test_nouveau_venu(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTEST_ADDOPTS", "MAKEFLAGS")}
     env[DRAPEAU] = "1"
     env["PYTEST_ADDOPTS"] = "-m 'not slow' -x -q -p no:cacheprovider"
+    sorties = {}
     for commande in commandes:
         fait = subprocess.run(["bash", "-c", commande], cwd=clone, env=env, capture_output=True, text=True, timeout=1500)
+        sorties[commande] = fait.stdout
         assert fait.returncode == 0, (
             f"« {commande} » a échoué (code {fait.returncode}) dans un clone neuf :\n"
             f"{_fin(fait.stdout)}\n--- stderr ---\n{_fin(fait.stderr, 30)}"
@@ -110,3 +112,10 @@ def test_nouveau_venu(tmp_path):
     manquants = [n for n in pdf if not presents.get(n)]
     assert not manquants, f"PDF absents ou vides dans out/ : {manquants}"
     assert not [n for n in presents if n.startswith(".rendu-")]
+    # issue 20 item 17: the fiche is not written among the deposit's files; the demo ends with a
+    # checklist naming what the porteur must add and what they must sign
+    assert "fiche-projet.xlsx" not in presents and (out / "fiche" / "fiche-projet.xlsx").is_file()
+    demo = sorties.get("make demo", "")
+    derniere = demo[demo.rfind("Pièces du dépôt"):]
+    assert "manquante" in derniere and "à signer" in derniere, _fin(demo)
+    assert "fichier non reconnu" not in demo

@@ -73,7 +73,8 @@ def test_normandie_un_fichier_par_emplacement():
 def test_pieces_signees_et_synonymes(nom):
     profil = charger_profil(nom)
     signees = {p.slug for p in profil.pieces if p.signee}
-    assert signees <= {"convention", "lettre-engagement", "attestation-mutualisation"}
+    # the SAAD declaration is « certifié exact » by the porteur (pieces.md, revised round 3)
+    assert signees <= {"convention", "lettre-engagement", "attestation-mutualisation", "declaration-heures-saad"}
     assert "lettre-engagement" in signees
     for piece in profil.pieces:
         assert not (piece.requis and piece.condition)

@@ -240,6 +240,57 @@ def test_modele_rempli_puis_relu(tmp_path, petit_projet):
     assert all(r.atteint for r in res.essms) and res.essms[0].periode == "2024-09"
 
 
+def test_modele_rempli_un_mois_seulement(tmp_path, exemple, capsys):
+    """Issue 20 item 9. Before: filling only the first period gave 1 000+ problems and exit 2."""
+    from openpyxl import load_workbook
+
+    dest = tmp_path / "MESURES.xlsx"
+    assert main(["usages", "modele", "-o", str(dest), "--projet", str(exemple)]) == 0
+    assert "une ligne laissée vide est une période pas encore mesurée" in " ".join(capsys.readouterr().out.split())
+    wb = load_workbook(dest)
+    ws = wb["Mesures"]
+    premieres, n = set(), 0
+    for ligne in range(7, ws.max_row + 1):
+        finess = ws[f"A{ligne}"].value
+        if finess and finess not in premieres:  # first period of each ESSMS only
+            premieres.add(finess)
+            for colonne, valeur in zip("EFGHIJK", (45, 50, 60, 100, 95, 90, 95)):
+                ws[f"{colonne}{ligne}"] = valeur
+        elif finess:
+            n += 1
+    wb.save(dest)
+    capsys.readouterr()
+    code = main(["usages", "calculer", str(dest), "--projet", str(exemple), "--json"])
+    sortie = capsys.readouterr()
+    assert code == 0, sortie.err
+    assert len(json.loads(sortie.out)["essms"]) == 17
+    assert sortie.err.count("ligne(s) sans aucune mesure ignorée(s)") == 1 and f"{n} ligne(s)" in sortie.err
+    # a row half filled is still an erreur
+    ws["E9"] = 12
+    wb.save(dest)
+    assert main(["usages", "calculer", str(dest), "--projet", str(exemple)]) == 2
+
+
+@pytest.mark.parametrize("valeur", ["١٢", "５", "1２"])
+def test_chiffres_non_ascii_refuses(tmp_path, petit_projet, valeur):
+    """Issue 19 item 15. Before: ``١٢`` was read as 12 and ``５`` as 5."""
+    e = petit_projet.essms[0].finess_et
+    chemin = _csv(tmp_path / "m.csv", [f"{e};2024-06;2024-08;{valeur};20;60;100;50;10;10",
+                                        f"{e};٢٠٢٤-٠٩;2024-09;45;41;60;100;90;70;81"])
+    with pytest.raises(MesuresInvalides) as exc:
+        lire_mesures(chemin, petit_projet)
+    problemes = {p.chemin: p.message for p in exc.value.problemes}
+    assert set(problemes) == {"ligne 2 (mssante_messages)", "ligne 3 (debut)"}
+    assert f"« {valeur} »" in problemes["ligne 2 (mssante_messages)"] and "chiffres 0 à 9" in problemes["ligne 2 (mssante_messages)"]
+
+
+def test_chiffres_non_ascii_cli_code_2(tmp_path, exemple, capsys):
+    chemin = _csv(tmp_path / "m.csv", ["140100116;2024-06;2024-08;١٢;5;10;10;10;1;1"])
+    assert main(["usages", "calculer", str(chemin), "--projet", str(exemple)]) == 2
+    err = capsys.readouterr().err
+    assert "ligne 2 (mssante_messages)" in err and "١٢" in err
+
+
 def test_modele_ne_remplace_pas_sans_force(tmp_path, exemple):
     dest = tmp_path / "M.xlsx"
     dest.write_text("à garder")
@@ -287,7 +338,10 @@ def test_rapport_word_relu(rapport_exemple):
     document = Document(str(sortie / FICHIER_RAPPORT))
     texte = "\n".join(p.text for p in document.paragraphs)
     assert "Rapport d'atteinte des cibles d'usage" in texte
-    assert f"Solde demandé : {montant(res.solde.montant)}." in texte
+    # two ESSMS block it (issue 20 item 10): what it would be, and why it cannot be requested yet
+    assert f"Solde qui serait demandé : {montant(res.solde.montant)} ; il ne peut pas encore être demandé : " \
+           "2 ESSMS n'atteignent pas encore leurs cibles d'usage" in texte
+    assert "Solde demandé" not in texte
     assert "{{" not in texte
     tableau = next(t for t in document.tables if t.rows[0].cells[0].text == "FINESS ET")
     lignes = {row.cells[0].text: [c.text for c in row.cells] for row in tableau.rows[1:]}
@@ -358,6 +412,18 @@ def test_etat_des_depenses_relu(rapport_exemple):
     assert "comptable public" in texte and "commissaire aux comptes" in texte
 
 
+def test_etat_des_depenses_marque_a_signer(rapport_exemple):
+    """Issue 20 item 1: the état récapitulatif is certified by the porteur, marked « à signer »."""
+    import zipfile
+
+    from dossier.marques import office_a_signer
+
+    _, sortie, _ = rapport_exemple
+    with zipfile.ZipFile(sortie / FICHIER_DEPENSES) as archive:
+        assert office_a_signer(archive)
+        assert "<Application>dossier</Application>" in archive.read("docProps/app.xml").decode()
+
+
 @pytest.mark.slow
 def test_rapport_dossier_existant_et_force(tmp_path, exemple):
     sortie = tmp_path / "REP"
@@ -369,9 +435,9 @@ def test_rapport_dossier_existant_et_force(tmp_path, exemple):
     assert main([*args, "--force"]) == 2  # --force replaces a previous report only
     assert (sortie / "garde.txt").read_text() == "x"
     (sortie / "garde.txt").unlink()
-    assert main([*args, "--force"]) == 0
+    assert main([*args, "--force"]) == 1  # written; the solde cannot be requested yet (two ESSMS block it)
     (sortie / FICHIER_RAPPORT).write_bytes(b"ancien rapport")
-    assert main([*args, "--force"]) == 0
+    assert main([*args, "--force"]) == 1
     assert (sortie / FICHIER_RAPPORT).read_bytes() != b"ancien rapport"
     assert [p.name for p in tmp_path.iterdir()] == ["REP"]  # no temporary folder left beside it
 
@@ -380,7 +446,40 @@ def test_calculer_terminal(exemple, capsys):
     assert main(["usages", "calculer", str(EXEMPLE_MESURES), "--projet", str(exemple)]) == 1
     sortie = " ".join(capsys.readouterr().out.split())
     assert "il manque 12 dossiers" in sortie and "il manque 27 DMP" in sortie  # the table may wrap the rest
-    assert "2 ESSMS bloquent la demande de solde" in sortie and "Solde demandé" in sortie
+    assert "2 ESSMS bloquent la demande de solde" in sortie and "Solde qui serait demandé" in sortie
+    assert "il ne peut pas encore être demandé" in sortie and "Solde demandé" not in sortie
+
+
+def _mesures_atteintes(chemin: Path, projet_json: Path) -> Path:
+    """A measures file where every ESSMS of the project reaches its targets on its first period."""
+    from dossier.model import charger_projet
+
+    projet = charger_projet(projet_json)
+    lignes = [f"{p.essms.finess_et};{texte_mois(p.debut)};{texte_mois(p.fin)};45;50;60;100;95;90;95"
+              for p in periodes_attendues(projet, 3)]
+    return _csv(chemin, lignes)
+
+
+def test_rapport_solde_demandable_ou_non(tmp_path, exemple, capsys):
+    """Issue 20 item 10. Before: « Solde demandé » and exit 0 while the expenses were missing."""
+    from docx import Document
+
+    mesures = _mesures_atteintes(tmp_path / "m.csv", exemple)
+    code = main(["usages", "rapport", str(mesures), "--projet", str(exemple), "-o", str(tmp_path / "R1")])
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert code == 1 and (tmp_path / "R1" / FICHIER_RAPPORT).is_file()
+    assert "il ne peut pas encore être demandé : aucune dépense dans le projet" in sortie
+    assert "ESSMS n'atteigne" not in sortie
+    donnees = json.loads(Path(exemple).read_text("utf-8"))
+    donnees["depenses"] = [{"organisme": donnees["organismes"][0]["id"], "nature": "logiciel", "libelle": "Licences",
+                            "date": "2024-03-15", "montant": 1000}]
+    avec = tmp_path / "avec-depenses.json"
+    avec.write_text(json.dumps(donnees, ensure_ascii=False), "utf-8")
+    code = main(["usages", "rapport", str(mesures), "--projet", str(avec), "-o", str(tmp_path / "R2")])
+    sortie = " ".join(capsys.readouterr().out.split())
+    assert code == 0 and "Solde demandé : " in sortie and "ne peut pas" not in sortie
+    texte = "\n".join(p.text for p in Document(str(tmp_path / "R2" / FICHIER_RAPPORT)).paragraphs)
+    assert "Solde demandé : " in texte and "4. Montant du solde demandé" in texte
 
 
 def test_campagne_sans_cibles_refusee(tmp_path, projet_de, generer_projet):
@@ -404,3 +503,54 @@ def test_solde_ecart_d_arrondi_par_og(projet_de, generer_projet, capsys):
     assert solde.montant == Decimal("143499.93")
     assert sum(o.montant for o in solde.par_organisme) == Decimal("143499.92")
     assert solde.ecart_arrondi == Decimal("0.01")
+
+
+# --------------------------------------------------------------------------- pagination (issue 20 item 11)
+
+
+def test_rapport_word_regles_de_pagination(rapport_exemple):
+    """Before: rows split across pages without a repeated header; headings left alone at a page's foot."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    _, sortie, _ = rapport_exemple
+    document = Document(str(sortie / FICHIER_RAPPORT))
+    for tableau in document.tables:
+        rangees = tableau._tbl.tr_lst
+        assert all(r.trPr is not None and r.trPr.find(qn("w:cantSplit")) is not None for r in rangees)
+        assert rangees[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.trPr.find(qn("w:tblHeader")) is None for r in rangees[1:])
+    paragraphes = document.paragraphs
+    titres = [p for p in paragraphes if p.style.name.startswith("Heading")]
+    assert len(titres) >= 4 + len(INDICATEURS)
+    assert all(p.paragraph_format.keep_with_next for p in titres)
+    images = [i for i, p in enumerate(paragraphes) if p._p.xpath(".//w:drawing")]
+    assert len(images) == len(INDICATEURS)
+    for i in images:  # heading and its note kept with the chart that follows
+        assert paragraphes[i - 1].paragraph_format.keep_with_next and paragraphes[i - 2].paragraph_format.keep_with_next
+
+
+@pytest.mark.slow
+def test_rapport_pdf_chaque_graphique_avec_son_titre(rapport_exemple, tmp_path):
+    from pypdf import PdfReader
+
+    from dossier.render.pdf import convertir_en_pdf
+
+    _, sortie, _ = rapport_exemple
+    (pdf,) = convertir_en_pdf([sortie / FICHIER_RAPPORT], tmp_path)
+    pages = PdfReader(pdf).pages
+    for ind in INDICATEURS:
+        titre = f"{ind.libelle} (cible"
+        (page,) = [p for p in pages if any(l.startswith(titre) for l in p.extract_text().splitlines())]
+        assert _images_dessinees(page) == 1, f"le graphique « {ind.libelle} » n'est pas sur la page de son titre"
+    entetes = [p for p in pages if "FINESS ET" in p.extract_text()]
+    assert len(entetes) >= 2  # the 17-row table runs over two pages, its header repeated
+
+
+def _images_dessinees(page) -> int:
+    """Image XObjects the page's content stream draws (LibreOffice shares one resource dictionary)."""
+    import re
+
+    objets = page["/Resources"].get_object().get("/XObject", {})
+    noms = re.findall(rb"/([^\s/]+)\s+Do\b", page.get_contents().get_data())
+    return sum(objets["/" + n.decode()].get_object().get("/Subtype") == "/Image" for n in noms if "/" + n.decode() in objets)

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from dossier.checklist import INVALIDE, MANQUANT, PRESENT, EtatPiece, ResultatChecklist, verifier_dossier
+from dossier.checklist import (A_SIGNER, EXTENSIONS_MODIFIABLES, INVALIDE, MANQUANT, PRESENT, EtatPiece,
+                               ResultatChecklist, verifier_dossier)
 from dossier.errors import DossierError, SortieExistante, raison_systeme
 from dossier.fichiers import fichier_temporaire
 from dossier.lecture import BLOC, TAILLE_MAX_PIECE, LectureRefusee, empreinte, ouvrir
@@ -37,7 +39,7 @@ class DossierIncomplet(DossierError):
 
     def __init__(self, resultat: ResultatChecklist):
         self.resultat = resultat
-        echecs = "; ".join(f"{e.piece.slug} : {_premier_probleme(e)}" for e in _echecs(resultat) if e.requis)
+        echecs = "; ".join(f"{_sans_signee(e.piece)} : {_premier_probleme(e)}" for e in _echecs(resultat) if e.requis)
         super().__init__(f"dossier incomplet, archive non créée ({echecs}) ; "
                          "utiliser --incomplet pour l'archiver quand même")
 
@@ -129,7 +131,7 @@ def _refuser_sortie_dans_le_dossier(sortie: Path, resultat: ResultatChecklist) -
 
 
 def _echecs(resultat: ResultatChecklist) -> list[EtatPiece]:
-    return [e for e in resultat.pieces if e.statut in (MANQUANT, INVALIDE)]
+    return [e for e in resultat.pieces if e.statut in (MANQUANT, INVALIDE, A_SIGNER)]
 
 
 def _premier_probleme(etat: EtatPiece) -> str:
@@ -149,7 +151,7 @@ def _entrees(resultat: ResultatChecklist, incomplet: bool, format: str) -> list[
     """One entry per file kept, named ``NN-slug.ext``; with ``incomplet``, invalid pieces are kept,
     from the files of the slot that can be read at all (regular, not too big)."""
     entrees = []
-    retenus = (PRESENT, INVALIDE) if incomplet else (PRESENT,)
+    retenus = (PRESENT, INVALIDE, A_SIGNER) if incomplet else (PRESENT,)
     for etat in resultat.pieces:
         if etat.statut not in retenus:
             continue
@@ -160,7 +162,7 @@ def _entrees(resultat: ResultatChecklist, incomplet: bool, format: str) -> list[
             except (LectureRefusee, OSError) as e:
                 if etat.statut != INVALIDE:
                     raison = e.raison if isinstance(e, LectureRefusee) else raison_systeme(e)
-                    raise DossierError(f"pièce {etat.piece.slug} ({chemin.name}) illisible : {raison}") from None
+                    raise DossierError(f"pièce « {etat.piece.libelle} » ({chemin.name}) illisible : {raison}") from None
         for chemin in choisir_fichiers(tuple(empreintes), format):
             taille, sha256 = empreintes[chemin]
             entrees.append(EntreeArchive(
@@ -196,7 +198,7 @@ def _manifeste(profil: Profil, entrees: list[EntreeArchive], controles: tuple[di
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-_STATUTS_BORDEREAU = {MANQUANT: "MANQUANTE", INVALIDE: "INVALIDE", "non_requis": "non requise",
+_STATUTS_BORDEREAU = {MANQUANT: "MANQUANTE", INVALIDE: "INVALIDE", A_SIGNER: "À SIGNER", "non_requis": "non requise",
                       "indetermine": "non fournie (exigence indéterminée sans projet)"}
 
 
@@ -213,18 +215,40 @@ def _bordereau(resultat: ResultatChecklist, entrees: list[EntreeArchive], contro
     for entree in entrees:
         par_piece.setdefault(entree.slug, []).append(entree)
     for etat in resultat.pieces:
-        lignes.append(f"{etat.piece.numero:02d}. {etat.piece.libelle}")
         fichiers = par_piece.get(etat.piece.slug, [])
+        lignes.append(f"{etat.piece.numero:02d}. {libelle_bordereau(etat, fichiers)}")
         for e in fichiers:
             lignes.append(f"    {e.fichier} (original : {e.nom_original}, {_octets(e.taille)})")
         if not fichiers:
             lignes.append(f"    {_STATUTS_BORDEREAU[etat.statut]}")
     if controles:
         lignes += ["", "Contrôles en échec :"]
-        lignes += [f"  - {c['slug']} ({c['statut']}) : {' ; '.join(c['problemes'])}" for c in controles]
+        lignes += [f"  - {_sans_signee(profil.piece(c['slug']))} ({_STATUTS_BORDEREAU.get(c['statut'], c['statut']).lower()}) : "
+                   f"{' ; '.join(c['problemes'])}" for c in controles]
     lignes += ["", f"{len({e.fichier for e in entrees})} fichier(s) dans l'archive, "
                    f"détail et empreintes dans {MANIFESTE}."]
     return "\n".join(lignes) + "\n"
+
+
+def _sans_signee(piece) -> str:
+    """The name of a piece to sign without « signée », which only the file's status may say."""
+    return re.sub(r"\s+signée\b", "", piece.libelle) if piece.signee else piece.libelle
+
+
+def libelle_bordereau(etat: EtatPiece, fichiers: list[EntreeArchive]) -> str:
+    """The piece's name; for a piece to sign, « signée » only when the file archived was accepted as
+    signed (a scan or a signed PDF, not the generated file nor an office file)."""
+    if not etat.piece.signee:
+        return etat.piece.libelle
+    libelle = _sans_signee(etat.piece)
+    if etat.statut == A_SIGNER:
+        return f"{libelle} — À SIGNER (fichier généré par dossier, non signé)"
+    if etat.statut == PRESENT and fichiers and all(
+            Path(e.fichier).suffix.lower() not in EXTENSIONS_MODIFIABLES for e in fichiers):
+        return f"{libelle} — signée"
+    if fichiers:
+        return f"{libelle} — NON SIGNÉE (fichier modifiable, à remplacer par le scan signé)"
+    return libelle
 
 
 def _octets(taille: int) -> str:

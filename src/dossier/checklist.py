@@ -20,7 +20,9 @@ from xml.etree import ElementTree
 from rich.markup import escape
 
 from dossier.errors import DossierError, raison_systeme
+from dossier.liens import motif_lien
 from dossier.lecture import TAILLE_MAX_PIECE, LectureRefusee, ouvrir, probleme_zip
+from dossier.marques import MESSAGE_A_SIGNER, fichier_a_signer
 from dossier.profiles import (
     ETIQUETTES_ENTETE, FaitsProjet, Piece, Profil, decrire_condition, evaluer_condition, faits_du_projet)
 
@@ -31,6 +33,7 @@ MARQUEURS = ("[a completer", "{{", "{%")  # compared with accent-free, lower-cas
 ERREUR, ALERTE = "erreur", "alerte"
 PRESENT, MANQUANT, INVALIDE, NON_REQUIS, INDETERMINE = (
     "present", "manquant", "invalide", "non_requis", "indetermine")
+A_SIGNER = "a_signer"  # a piece to sign whose only file(s) are the ones ``render`` made, unchanged
 
 _SIGNATURES = {  # magic bytes -> detected content
     b"%PDF": "pdf", b"PK\x03\x04": "zip", b"\xd0\xcf\x11\xe0": "ole",
@@ -160,6 +163,7 @@ class ControleFichier:
 
     constats: list[Constat] = field(default_factory=list)
     feuilles: dict[str, bool] | None = None
+    a_signer: bool = False  # carries the marks of a generated file still to sign (``marques``)
 
     def erreur(self, nom: str, message: str) -> None:
         self.constats.append(Constat(ERREUR, f"{nom} : {message}"))
@@ -174,6 +178,8 @@ def controler_fichier(chemin: Path, textes_projet: frozenset[str] = frozenset())
     try:
         with ouvrir(chemin, TAILLE_MAX_PIECE) as f:
             _controler_contenu(f, chemin, controle, textes_projet)
+            if not controle.constats:
+                controle.a_signer = fichier_a_signer(f, chemin.suffix.lower())
     except LectureRefusee as e:
         controle.erreur(chemin.name, e.raison)
     except OSError as e:  # broken link, no permission...
@@ -372,7 +378,7 @@ def verifier_dossier(dossier: Path, profil: Profil, projet=None,
         raise DossierError(f"dossier introuvable : {dossier}")
     collecte = _Collecte()
     explicites = _pieces_du_projet(projet, Path(projet_dir or "."), profil, collecte)
-    for chemin in _fichiers_candidats(dossier, explicites, collecte):
+    for chemin in _fichiers_candidats(dossier, explicites, collecte, profil):
         _classer(chemin, dossier, profil, explicites, collecte)
     faits = faits_du_projet(projet) if projet is not None else None
     textes = textes_du_projet(projet)
@@ -400,17 +406,18 @@ def _pieces_du_projet(projet, projet_dir: Path, profil: Profil, collecte: _Colle
     return explicites
 
 
-def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _Collecte) -> list[Path]:
+def _fichiers_candidats(dossier: Path, explicites: dict[Path, str], collecte: _Collecte,
+                        profil: Profil) -> list[Path]:
     """Visible files of the folder, sorted, then the project's files kept outside it."""
     candidats = []
     for chemin in sorted(dossier.iterdir()):
         if chemin.name.startswith((".", "~$")):
             continue
         if chemin.is_symlink() and not chemin.resolve().is_relative_to(dossier):
-            collecte.non_reconnus.append(NonReconnu(chemin.name, "lien symbolique vers l'extérieur du dossier : "
-                                                                 "refusé (copier le fichier dans le dossier)"))
+            reconnue = reconnaitre(chemin.name, profil)
+            _refuser(chemin.name, motif_lien(chemin), reconnue[0] if reconnue else None, collecte)
         elif chemin.is_dir():
-            collecte.non_reconnus.append(NonReconnu(chemin.name, "sous-dossier ignoré"))
+            collecte.non_reconnus.append(NonReconnu(chemin.name, SOUS_DOSSIER))
         else:
             candidats.append(chemin)
     return candidats + sorted(c for c in explicites if c.parent != dossier)
@@ -423,17 +430,21 @@ def _classer(chemin: Path, dossier: Path, profil: Profil, explicites: dict[Path,
     nom = chemin.name if chemin.parent == dossier else str(chemin)
     extension = chemin.suffix.lower()
     if extension not in EXTENSIONS_ACCEPTEES:
-        _refuser(nom, extension, reconnue[0] if reconnue else None, collecte)
+        _refuser(nom, f"extension non acceptée par GALIS ({extension or 'aucune'})",
+                 reconnue[0] if reconnue else None, collecte)
     elif reconnue is None:
         collecte.non_reconnus.append(NonReconnu(nom, f"ne correspond à aucune pièce du profil {profil.nom}"))
     else:
         collecte.ajouter(reconnue[0].slug, chemin, reconnue[1])
 
 
-def _refuser(nom: str, extension: str, piece: Piece | None, collecte: _Collecte) -> None:
-    """A file GALIS would not accept: reported, with the piece it would cover."""
-    motif = f"extension non acceptée par GALIS ({extension or 'aucune'})"
-    collecte.non_reconnus.append(NonReconnu(nom, motif + (f" ; couvrirait : {piece.slug}" if piece else "")))
+SOUS_DOSSIER = "sous-dossier ignoré"
+
+
+def _refuser(nom: str, motif: str, piece: Piece | None, collecte: _Collecte) -> None:
+    """A file that is not taken (GALIS would not accept it, or it is not read): reported, with the
+    piece it would cover."""
+    collecte.non_reconnus.append(NonReconnu(nom, motif + (f" ; couvrirait la pièce « {piece.libelle} »" if piece else "")))
     if piece:
         collecte.signaler(piece.slug, Constat(ERREUR, f"{nom} : {motif}"))
 
@@ -450,8 +461,15 @@ def _etat_piece(piece: Piece, faits: FaitsProjet | None, collecte: _Collecte,
         constats += controle.constats + _constats_de_piece(piece, chemin, par_classeur, controle)
     if any(c.niveau == ERREUR for c in constats):
         statut = INVALIDE
+    elif fichiers and piece.signee and all(controles[c].a_signer for c, _ in fichiers):
+        statut = A_SIGNER
+        constats = [c for c in constats if "pièce à signer, encore au format" not in c.message]
+        constats.append(Constat(ERREUR, MESSAGE_A_SIGNER))
     elif fichiers:
         statut = PRESENT
+        if piece.signee and any(c.suffix.lower() not in EXTENSIONS_MODIFIABLES and not controles[c].a_signer
+                                for c, _ in fichiers):  # the signed scan is there: the draft beside it is fine
+            constats = [c for c in constats if "pièce à signer, encore au format" not in c.message]
     elif requis:
         statut = MANQUANT
         constats.append(Constat(ERREUR, "pièce obligatoire absente"))
@@ -491,6 +509,7 @@ def _constats_de_piece(piece: Piece, chemin: Path, par_classeur: bool,
 
 _STATUTS_AFFICHES = {
     PRESENT: ("présente", "green"), MANQUANT: ("manquante", "bold red"), INVALIDE: ("invalide", "bold red"),
+    A_SIGNER: ("à signer", "bold red"),
     NON_REQUIS: ("non requise", "dim"), INDETERMINE: ("indéterminée", "yellow"),
 }
 
@@ -509,9 +528,13 @@ def afficher_checklist(resultat: ResultatChecklist, console) -> None:
         table.add_row(f"{etat.piece.numero:02d}", escape(etat.piece.libelle), f"[{style}]{libelle}[/]",
                       fichiers, _detail(etat))
     console.print(table)
+    sous_dossiers = [n.fichier for n in resultat.non_reconnus if n.probleme == SOUS_DOSSIER]
     for non_reconnu in resultat.non_reconnus:
-        console.print(f"[yellow]fichier non reconnu[/] {escape(non_reconnu.fichier)} : "
-                      f"{escape(non_reconnu.probleme)}", highlight=False)
+        if non_reconnu.probleme != SOUS_DOSSIER:
+            console.print(f"[yellow]fichier non reconnu[/] {escape(non_reconnu.fichier)} : "
+                          f"{escape(non_reconnu.probleme)}", highlight=False)
+    if sous_dossiers:  # GALIS takes files: a folder beside the pieces is not one of them
+        console.print(f"[dim]sous-dossier(s) ignoré(s) : {escape(', '.join(sous_dossiers))}[/]", highlight=False)
     style = "green" if resultat.complet else "bold red"
     console.print(f"[{style}]{escape(resume_checklist(resultat))}[/]", highlight=False)
 
@@ -533,11 +556,14 @@ def resume_checklist(resultat: ResultatChecklist) -> str:
         parties.append(f"{compte[MANQUANT]} manquante(s)")
     if compte[INVALIDE]:
         parties.append(f"{compte[INVALIDE]} invalide(s)")
+    if compte[A_SIGNER]:
+        parties.append(f"{compte[A_SIGNER]} à signer")
     if alertes:
         parties.append(f"{alertes} alerte(s)")
     if compte[INDETERMINE]:
         parties.append(f"{compte[INDETERMINE]} indéterminée(s) : indiquer --projet pour les évaluer")
-    if resultat.non_reconnus:
-        parties.append(f"{len(resultat.non_reconnus)} fichier(s) non reconnu(s)")
+    fichiers = [n for n in resultat.non_reconnus if n.probleme != SOUS_DOSSIER]
+    if fichiers:
+        parties.append(f"{len(fichiers)} fichier(s) non reconnu(s)")
     etat = "dossier complet" if resultat.complet else "dossier incomplet"
     return f"{etat} : {', '.join(parties)}"

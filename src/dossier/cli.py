@@ -96,7 +96,7 @@ def _projet(chemin: str) -> Projet:
     return charger_projet_ou_fiche(chemin)
 
 
-@click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet JSON.")
+@click.group(cls=Groupe, context_settings=AIDE, help="Dossier de financement ESMS numérique (Ségur du numérique) à partir d'un fichier projet (JSON ou fiche Excel).")
 @click.version_option(__version__, "--version", message="dossier %(version)s", help="Afficher la version et quitter.")
 @click.option("--debug", is_flag=True, help="Afficher la trace complète des erreurs inattendues.")
 @option_aide
@@ -131,11 +131,31 @@ def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
                       f"« dossier fiche import {nom_affichable(chemin)} -o projet.json »", markup=False)
         return
     ecrire_atomique(chemin, contenu.encode("utf-8"))
-    console.print(f"projet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — le compléter en suivant "
-                  f"schemas/projet.schema.json, puis lancer « dossier validate {nom_affichable(chemin)} »", markup=False)
+    if exemple:
+        console.print(f"exemple complet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — lancer "
+                      f"« dossier validate {nom_affichable(chemin)} », puis « dossier render {nom_affichable(chemin)} -o out »",
+                      markup=False)
+        return
+    console.print(f"projet écrit : {nom_affichable(chemin)} (profil de dépôt {profil}) — le compléter (chaque champ est "
+                  "décrit dans le schéma qu'écrit « dossier schema projet.schema.json »), puis lancer "
+                  f"« dossier validate {nom_affichable(chemin)} »", markup=False)
 
 
-@cli.command(help="Valider le fichier projet : structure, types, identifiants FINESS/SIRET, cohérence.")
+@cli.command(help="Écrire le schéma JSON du fichier projet (chaque champ, son type et sa description) dans FICHIER.")
+@click.argument("fichier", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Remplacer le fichier existant.")
+@option_aide
+def schema(fichier: str, force: bool) -> None:
+    from .schema import schema_texte
+
+    chemin = Path(fichier)
+    if chemin.exists() and not force:
+        raise SortieExistante(f"{nom_affichable(chemin)} existe déjà : ajouter --force pour le remplacer")
+    ecrire_atomique(chemin, schema_texte().encode("utf-8"))
+    console.print(f"schéma du fichier projet écrit : {nom_affichable(chemin)}", markup=False)
+
+
+@cli.command(help="Valider le fichier projet (JSON ou fiche Excel) : structure, types, identifiants FINESS/SIRET, cohérence.")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @option_aide
 @click.pass_context
@@ -151,7 +171,7 @@ def validate(ctx: click.Context, projet: str) -> None:
     afficher_a_completer(console, a_completer(p))
 
 
-@cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")
+@cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets) ; PROJET : fichier projet (JSON ou fiche Excel).")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
@@ -166,7 +186,7 @@ def check(ctx: click.Context, projet: str, en_json: bool) -> None:
     ctx.exit(0 if recevable(controles) else 1)
 
 
-@cli.command(help="Calculer le guichet et les montants (forfaits, petits OG, proratisation SAAD, avance et solde).")
+@cli.command(help="Calculer le guichet et les montants (forfaits, petits OG, proratisation SAAD, avance et solde) ; PROJET : fichier projet (JSON ou fiche Excel).")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON (le JSON seul sur la sortie standard).")
 @option_aide
@@ -189,7 +209,7 @@ def campagnes(avec_sources: bool) -> None:
     afficher_campagnes(console, avec_sources)
 
 
-@cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie.")
+@cli.command(help="Générer les pièces du dossier (Word, Excel, et PDF avec --pdf) dans le dossier de sortie ; PROJET : fichier projet (JSON ou fiche Excel).")
 @click.argument("projet", type=click.Path(dir_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier où écrire les pièces.")
 @click.option("--pieces", "selection", metavar="LISTE", help="Pièces à générer, séparées par des virgules (par défaut : toutes).")
@@ -230,7 +250,7 @@ def _projet_et_profil(projet: str | None, profil: str | None):
 
 @cli.command(help="Vérifier qu'un dossier de dépôt est complet et valide (pièces du profil, fichiers lisibles).")
 @click.argument("dossier", type=click.Path(file_okay=False))
-@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel) : décide des pièces conditionnelles.")
 @click.option("--profil", metavar="PROFIL", help="Profil de dépôt (cnsa-2023, normandie-2023) ; par défaut celui du projet.")
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
@@ -250,7 +270,7 @@ def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str 
 @cli.command(help="Construire l'archive de dépôt (un fichier par pièce, numéroté, manifeste, bordereau) ; refusée tant que le dossier est incomplet, sauf --incomplet.")
 @click.argument("dossier", type=click.Path(file_okay=False))
 @click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Archive .zip à écrire.")
-@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet : décide des pièces conditionnelles.")
+@click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel) : décide des pièces conditionnelles.")
 @click.option("--profil", metavar="PROFIL", help="Profil de dépôt ; par défaut celui du projet.")
 @click.option("--force", is_flag=True, help="Remplacer l'archive si elle existe déjà.")
 @click.option("--incomplet", is_flag=True, help="Archiver malgré une checklist en échec (consigné dans le manifeste).")
@@ -489,7 +509,7 @@ def _usages(mesures: str, projet: str):
     """Project, campaign and the computed result; an invalid measures file prints every problem, exit 2."""
     from .usages.indicateurs import calculer_usages
     from .usages.mesures import MesuresInvalides, lire_mesures
-    from .usages.sorties import afficher_alertes
+    from .usages.sorties import afficher_alertes, afficher_non_mesurees
 
     p = _projet(projet)
     try:
@@ -499,12 +519,13 @@ def _usages(mesures: str, projet: str):
         afficher_problemes(erreurs, e.problemes)
         raise click.exceptions.Exit(2) from None
     afficher_alertes(erreurs, lues.alertes)
+    afficher_non_mesurees(erreurs, lues.non_mesurees)
     return calculer_usages(p, charger_campagne(p.campagne), lues)
 
 
 @usages.command("modele", help="Écrire le classeur de mesures à remplir : une ligne par ESSMS et par période (première mesure sur 3 mois).")
 @click.option("-o", "--sortie", required=True, type=click.Path(dir_okay=False), help="Classeur .xlsx à écrire.")
-@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel).")
 @click.option("--mois", "nb_mois", default=12, show_default=True, type=click.IntRange(3, 120), help="Mois mesurés par ESSMS.")
 @click.option("--force", is_flag=True, help="Remplacer le classeur existant.")
 @option_aide
@@ -512,12 +533,13 @@ def usages_modele(sortie: str, projet: str, nb_mois: int, force: bool) -> None:
     from .usages.rapport import ecrire_modele
 
     n = ecrire_modele(_projet(projet), Path(sortie), nb_mois, force)
-    console.print(f"classeur de mesures écrit : {sortie} ({n} lignes à remplir)", markup=False)
+    console.print(f"classeur de mesures écrit : {sortie} ({n} lignes à remplir au fil des mois ; une ligne "
+                  "laissée vide est une période pas encore mesurée, ignorée)", markup=False)
 
 
 @usages.command("calculer", help="Calculer les taux d'usage par ESSMS, les écarts aux cibles et le solde ; code 1 si une cible n'est pas atteinte.")
 @click.argument("mesures", type=click.Path(dir_okay=False))
-@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel).")
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
 @click.pass_context
@@ -532,9 +554,9 @@ def usages_calculer(ctx: click.Context, mesures: str, projet: str, en_json: bool
     ctx.exit(1 if res.bloquants else 0)
 
 
-@usages.command("rapport", help="Écrire le rapport d'atteinte des cibles d'usage (Word, graphiques, classeurs) et l'état récapitulatif des dépenses.")
+@usages.command("rapport", help="Écrire le rapport d'atteinte des cibles d'usage (Word, graphiques, classeurs) et l'état récapitulatif des dépenses ; code 1 si le solde ne peut pas encore être demandé.")
 @click.argument("mesures", type=click.Path(dir_okay=False))
-@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet.")
+@click.option("--projet", required=True, type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel).")
 @click.option("-o", "--sortie", required=True, type=click.Path(file_okay=False), help="Dossier à écrire.")
 @click.option("--force", is_flag=True, help="Remplacer le dossier existant.")
 @option_aide
@@ -549,6 +571,10 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
     console.print(f"{n} ESSMS n'atteigne{'nt' if n > 1 else ''} pas les cibles" if n else "toutes les cibles sont atteintes",
                   style="yellow" if n else "green", markup=False)
     afficher_solde(console, res)
+    from .usages.demande import empechements
+
+    if empechements(res):  # the report is written; the solde cannot be requested yet (issue 20 item 10)
+        raise click.exceptions.Exit(1)
 
 
 # --------------------------------------------------------------------------- entry point

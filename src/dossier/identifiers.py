@@ -96,6 +96,8 @@ def normaliser_siret(valeur: str) -> str:
 
 def erreur_siret(valeur: str) -> str | None:
     """French reason why ``valeur`` is not a valid SIRET, or None (python-stdnum, La Poste included)."""
+    if not valeur.strip():
+        return "SIRET manquant (14 chiffres)"
     try:
         _siret.validate(normaliser_siret(valeur))
     except StdnumError:

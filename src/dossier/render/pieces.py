@@ -190,12 +190,14 @@ def _rendre(
                 if progression:
                     progression(f.nom)
                 _rendre_fichier(f, tmp / f.nom, projet, fin, contexte, modeles)
+            _marquer(a_rendre, tmp, ".office")
             if pdf:
                 from .pdf import convertir_en_pdf
 
                 if progression:
                     progression("conversion PDF (LibreOffice)")
                 convertir_en_pdf([tmp / f.nom for f in a_rendre], tmp)
+                _marquer(a_rendre, tmp, ".pdf")
             _remplacer(tmp, sortie, noms)
             rapport.fichiers = [FichierEcrit(nom, (sortie / nom).stat().st_size) for nom in noms]
     except OSError as e:
@@ -214,6 +216,15 @@ def _ne_remplace_pas_d_entree(sortie: Path, existants: list[str], entrees: tuple
             if meme:
                 raise DossierError(f"la pièce {nom} remplacerait le fichier d'entrée {nom_affichable(entree)} : une "
                                    "sortie ne remplace jamais une entrée ; choisir un autre dossier de sortie")
+
+
+def _marquer(a_rendre: list[FichierGenere], tmp: Path, genre: str) -> None:
+    """Generator and « à signer » marks (``marquage``) on the Office files or on their PDFs."""
+    from .marquage import marquer
+
+    for f in a_rendre:
+        chemin = tmp / f.nom if genre == ".office" else tmp / f"{f.nom.rsplit('.', 1)[0]}.pdf"
+        marquer(chemin, f.piece.signee)
 
 
 def _remplacer(tmp: Path, sortie: Path, noms: list[str]) -> None:

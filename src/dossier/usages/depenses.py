@@ -94,3 +94,6 @@ def ecrire_etat_depenses(projet: Projet, solde: Solde | None, dest: Path) -> Non
                   4: largeur_texte([d.fournisseur or "" for d in depenses], 14, 30), 5: 16, 6: 11, 7: 15})
     mise_en_page(ws, LIGNE_ENTETE, LIGNE_ENTETE + 1, COLONNE_MONTANT)
     wb.save(dest)
+    from ..render.marquage import marquer
+
+    marquer(dest, a_signer=True)  # « certifié exact » by the porteur: a piece to sign

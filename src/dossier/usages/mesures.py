@@ -158,6 +158,7 @@ class Mesure:
 class Mesures:
     lignes: list[Mesure]
     alertes: list[Probleme] = field(default_factory=list)
+    non_mesurees: int = 0  # rows of the template whose counts are all empty: periods not measured yet
 
     def par_essms(self) -> dict[str, list[Mesure]]:
         """Rows per FINESS ET, in period order."""
@@ -205,6 +206,15 @@ def _entier(valeur) -> int | None:
     return int(texte) if texte.isdigit() else None
 
 
+def chiffres_non_ascii(brut: dict, ici) -> list[Probleme]:
+    """Cells typed with digits other than 0-9 (Arabic-Indic ``١٢``, full-width ``５``…): an erreur each,
+    never read as numbers (Python's ``int`` and ``\\d`` would take them)."""
+    return [Probleme(ici(cle), f"chiffres autres que 0 à 9 dans « {valeur} » : saisir la valeur avec les chiffres 0 à 9")
+            for cle, valeur in brut.items()
+            if cle != "nom" and isinstance(valeur, str) and not valeur.isascii()
+            and any(c.isdigit() or unicodedata.category(c) == "Nd" for c in valeur)]
+
+
 class _Lecteur:
     """Collects the problems of rows given as {key: raw value} with a way to name a cell."""
 
@@ -215,12 +225,15 @@ class _Lecteur:
         self.alertes: list[Probleme] = []
         self.lignes: list[Mesure] = []
         self.vus: dict[tuple[str, int, int], str] = {}
+        self.non_mesurees = 0
 
     def ligne(self, rang: int, brut: dict) -> None:
-        if all(_vide(v) for v in brut.values()):
+        if all(_vide(brut.get(cle)) for cle in COMPTES):
+            # a pre-filled row of the template (ESSMS and period) without any count: not measured yet
+            self.non_mesurees += not all(_vide(v) for v in brut.values())
             return
         ici = lambda cle: self.nommer(rang, cle)  # noqa: E731
-        erreurs = []
+        erreurs = chiffres_non_ascii(brut, ici)
         finess = _finess(brut.get("finess_et"))
         if finess not in self.finess:
             erreurs.append(Probleme(ici("finess_et"), f"FINESS ET « {finess} » absent du projet" if finess
@@ -345,4 +358,4 @@ def lire_mesures(chemin: Path | str, projet: Projet) -> Mesures:
     if lecteur.erreurs:
         raise MesuresInvalides(str(chemin), lecteur.erreurs)
     lecteur.periodes()
-    return Mesures(lecteur.lignes, lecteur.alertes)
+    return Mesures(lecteur.lignes, lecteur.alertes, lecteur.non_mesurees)

@@ -26,6 +26,7 @@ from ..francais import LOCALE, date_longue, montant, pourcentage
 from ..interruption import a_nettoyer
 from ..model import Projet
 from .classeurs import MOIS, ecrire, en_tetes, entete_du_jour, largeur_texte, largeurs, mise_en_page, note, nouveau_classeur
+from .demande import empechements, phrase_solde
 from .depenses import ecrire_etat_depenses
 from .indicateurs import INDICATEURS, Indicateur, Resultat, ResultatEssms
 from .mesures import COLONNES, FEUILLE, date_mois, periodes_attendues, texte_mois
@@ -232,6 +233,7 @@ def _tableau(document, proprietes, titres: list[str], lignes: list[list[str]], l
     toutes = [titres, *lignes]
     for ligne, valeurs in enumerate(toutes):
         cellules = table.rows[0].cells if ligne == 0 else table.add_row().cells
+        _ligne_insecable(table.rows[ligne], entete=ligne == 0)
         for colonne, (cellule, valeur) in enumerate(zip(cellules, valeurs)):
             cellule.width = Cm(largeurs_cm[colonne])
             paragraphe = cellule.paragraphs[0]
@@ -242,6 +244,23 @@ def _tableau(document, proprietes, titres: list[str], lignes: list[list[str]], l
             if ligne == 0:
                 cellule._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{FOND_ENTETE}"/>'))
     return table
+
+
+def _ligne_insecable(rangee, entete: bool) -> None:
+    """Pagination rules of the other pieces: a row never split across pages; the header row repeated
+    at the top of each page."""
+    from docx.oxml import OxmlElement
+
+    proprietes = rangee._tr.get_or_add_trPr()
+    proprietes.append(OxmlElement("w:cantSplit"))
+    if entete:
+        proprietes.append(OxmlElement("w:tblHeader"))
+
+
+def _avec_la_suite(paragraphe):
+    """Keep a heading, or the text introducing a chart or a list, on the page of what follows."""
+    paragraphe.paragraph_format.keep_with_next = True
+    return paragraphe
 
 
 def _proprietes_tableau(document):
@@ -269,20 +288,20 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
     document.add_paragraph(p.intitule, style="Subtitle")
     document.add_paragraph(f"Porteur : {p.porteur.raison_sociale}. Demande de versement du solde de l'aide.")
 
-    document.add_heading("1. Synthèse", level=1)
+    _avec_la_suite(document.add_heading("1. Synthèse", level=1))
     n, atteints = len(res.essms), len(res.essms) - len(res.bloquants)
     document.add_paragraph(f"{atteints} ESSMS sur {n} atteignent leurs cibles d'usage à leur dernière mesure.")
     if res.bloquants:
-        document.add_paragraph("ESSMS qui n'atteignent pas encore leurs cibles :")
+        _avec_la_suite(document.add_paragraph("ESSMS qui n'atteignent pas encore leurs cibles :"))
         for r in res.bloquants:
             document.add_paragraph(f"{r.essms.nom} ({r.essms.finess_et}) : {verdict(r.ecarts)}", style="List Bullet")
-    document.add_paragraph().add_run(f"Solde demandé : {montant(res.solde.montant)}." if res.solde
+    document.add_paragraph().add_run(f"{phrase_solde(res, montant(res.solde.montant))}." if res.solde
                                      else f"Solde : non calculable ({res.solde_inconnu}).").bold = True
 
-    document.add_heading("2. Atteinte des cibles par ESSMS", level=1)
+    _avec_la_suite(document.add_heading("2. Atteinte des cibles par ESSMS", level=1))
     cibles = {c.id: c for c in res.cibles}
-    document.add_paragraph("Taux à la dernière période mesurée ; cibles : " + ", ".join(
-        f"{i.libelle} {pourcentage(cibles[i.id].cible.valeur, 0)}" for i in INDICATEURS) + ".")
+    _avec_la_suite(document.add_paragraph("Taux à la dernière période mesurée ; cibles : " + ", ".join(
+        f"{i.libelle} {pourcentage(cibles[i.id].cible.valeur, 0)}" for i in INDICATEURS) + "."))
     lignes = [[r.essms.finess_et, r.essms.nom, r.periode or "—",
                *([taux_texte(i) for i in r.indicateurs] or ["—"] * len(INDICATEURS)), verdict(r.ecarts)]
               for r in res.essms]
@@ -292,20 +311,22 @@ def ecrire_rapport_word(res: Resultat, dest: Path, graphiques: dict[str, Path]) 
     for texte in sorted(exemptions):
         document.add_paragraph(f"« sans cible » : cible non applicable aux {texte}.", style="Note")
 
-    document.add_heading("3. Évolution des indicateurs", level=1)
+    _avec_la_suite(document.add_heading("3. Évolution des indicateurs", level=1))
     for ind in INDICATEURS:
-        document.add_heading(f"{ind.libelle} (cible {pourcentage(cibles[ind.id].cible.valeur, 0)})", level=2)
-        document.add_paragraph(next(c.calcul for c in res.cibles if c.id == ind.id), style="Note")
+        _avec_la_suite(document.add_heading(f"{ind.libelle} (cible {pourcentage(cibles[ind.id].cible.valeur, 0)})", level=2))
+        _avec_la_suite(document.add_paragraph(next(c.calcul for c in res.cibles if c.id == ind.id), style="Note"))
         document.add_picture(str(graphiques[ind.id]), width=Cm(16))
 
-    document.add_heading("4. Montant du solde demandé", level=1)
+    _avec_la_suite(document.add_heading("4. Montant du solde demandé" if not empechements(res) else "4. Montant du solde",
+                                        level=1))
     if res.solde is None:
         document.add_paragraph(f"Non calculable : {res.solde_inconnu}.")
     else:
         lignes = [[o.raison_sociale, montant(o.total), montant(o.avance), montant(o.montant)] for o in res.solde.par_organisme]
         total = sum((o.total for o in res.solde.par_organisme), Decimal(0))
         lignes.append(["Total du projet", montant(total), montant(total - res.solde.montant), montant(res.solde.montant)])
-        _tableau(document, proprietes, ["Organisme", "Aide accordée", "Avance versée", "Solde demandé"], lignes,
+        _tableau(document, proprietes, ["Organisme", "Aide accordée", "Avance versée",
+                                        "Solde demandé" if not empechements(res) else "Solde"], lignes,
                  [6.5, 3.5, 3.5, 3.5], a_droite=3, total=True)
         if res.solde.ecart_arrondi:
             document.add_paragraph(f"Les avances par organisme sont arrondies au centime chacune : la somme des soldes par organisme "

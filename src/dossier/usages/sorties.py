@@ -11,6 +11,7 @@ from rich.text import Text
 from ..errors import Probleme
 from ..francais import montant, pourcentage
 from ..sorties import nombre_json
+from .demande import empechements, phrase_solde
 from .indicateurs import INDICATEURS, Resultat, ResultatIndicateur
 
 
@@ -53,6 +54,13 @@ def afficher_alertes(console: Console, alertes: list[Probleme]) -> None:
         console.print(f"alerte : {a}", style="yellow", markup=False)
 
 
+def afficher_non_mesurees(console: Console, non_mesurees: int) -> None:
+    """Said once: the template's rows left empty are periods not measured yet, not errors."""
+    if non_mesurees:
+        console.print(f"{non_mesurees} ligne(s) sans aucune mesure ignorée(s) : périodes pas encore mesurées "
+                      "(à remplir au fil des mois)", markup=False)
+
+
 def afficher_usages(console: Console, res: Resultat) -> None:
     table = Table(title=Text(f"Cibles d'usage — {res.projet.intitule}"), title_justify="left")
     table.add_column("FINESS ET")
@@ -73,7 +81,7 @@ def afficher_usages(console: Console, res: Resultat) -> None:
         console.print(f"{n} ESSMS bloque{'nt' if n > 1 else ''} la demande de solde : "
                       + ", ".join(f"{r.essms.nom} ({r.essms.finess_et})" for r in res.bloquants), style="bold red", markup=False)
     else:
-        console.print("Toutes les cibles d'usage sont atteintes : le solde peut être demandé.", style="bold green", markup=False)
+        console.print("Toutes les cibles d'usage sont atteintes.", style="bold green", markup=False)
     afficher_solde(console, res)
 
 
@@ -81,7 +89,8 @@ def afficher_solde(console: Console, res: Resultat) -> None:
     if res.solde is None:
         console.print(f"Solde : non calculable — {res.solde_inconnu}", style="yellow", markup=False)
         return
-    console.print(f"Solde demandé : {montant(res.solde.montant)}", style="bold", markup=False)
+    console.print(phrase_solde(res, montant(res.solde.montant)), style="bold" if not empechements(res) else "bold yellow",
+                  markup=False)
     for o in res.solde.par_organisme:
         console.print(f"  {o.raison_sociale} : {montant(o.montant)} (total {montant(o.total)} − avance {montant(o.avance)})", markup=False)
     if res.solde.ecart_arrondi:
