@@ -781,9 +781,9 @@ def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
 
 def niveau_taille_minimale(projet: Projet) -> str:
     """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping."""
-    from .profiles import charger_profil
+    from .profil_projet import profil_du_projet
 
-    return ALERTE if projet.regroupement_initial else charger_profil(projet.depot.profil).taille_minimale_niveau
+    return ALERTE if projet.regroupement_initial else profil_du_projet(projet).taille_minimale_niveau
 
 
 def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None,
@@ -821,8 +821,15 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
         c_non_cumul(projet, campagne),
         c_couts_couverts(projet, campagne, montants),
         c_organismes_sans_essms(projet, campagne),
+        _coherence(projet, campagne),
     ]
     return [c for resultat in controles for c in (resultat if isinstance(resultat, list) else [resultat])]
+
+
+def _coherence(projet: Projet, campagne: Campagne) -> list[Controle]:
+    from .coherence import controles_coherence  # deposit profile and CNSA milestones
+
+    return controles_coherence(projet, campagne)
 
 
 def recevable(controles: list[Controle]) -> bool:

@@ -248,9 +248,10 @@ def afficher_rendu(console: Console, rapport) -> None:
     console.print(table)
     for c in rapport.alertes:
         console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
-    if rapport.marqueurs:
-        console.print(f"{len(rapport.marqueurs)} texte(s) à compléter dans le projet :", style="bold yellow", markup=False)
-        for m in rapport.marqueurs:
+    a_completer = list(rapport.marqueurs) + list(getattr(rapport, "constats", []))
+    if a_completer:
+        console.print(f"{len(a_completer)} texte(s) à compléter dans le projet :", style="bold yellow", markup=False)
+        for m in a_completer:
             console.print(f"  - {m}", markup=False, highlight=False)
     else:
         console.print(f"{len(rapport.fichiers)} fichier(s) écrit(s), aucun texte à compléter", style="green", markup=False)
