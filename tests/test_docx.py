@@ -587,7 +587,7 @@ def test_mise_a_niveau_et_sad_2022(generer_projet, projet_de, tmp_path):
     chemins, _, fin = rendre_tout(projet_de(d), "cnsa-2023", tmp_path / "man")
     note = texte_de(chemins["note-de-presentation"])
     assert "il s'agit de la mise à niveau" in note
-    assert "sans objet : mise à niveau financée par le dispositif SONS" in note
+    assert "sans objet\u00a0: mise à niveau financée par le dispositif SONS" in note
     assert montant(fin.sons.total) in note
     assert "Aide à l'achat via le SAD" not in note
     d = generer_projet(20, campagne="2022", organismes=[8, 12], amoa=True, sad=True, mise_en_concurrence="sad")

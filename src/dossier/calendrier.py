@@ -31,11 +31,15 @@ class DatesProjet:
         return (self.debut, self.fin_projet) if self.debut and self.fin_projet else None
 
 
-def _toutes_les_dates(planning) -> list[dt.date]:
-    dates = [d for d in (planning.debut, planning.fin_deploiement) if d]
-    dates += [d for j in planning.jalons or [] for d in (j.debut, j.fin)]
-    dates += [d for v in planning.vagues or [] for d in (v.debut, v.fin)]
-    return dates
+def _fins(planning) -> list[dt.date]:
+    """Every end date of the planning (the start alone says nothing of the end)."""
+    fins = [planning.fin_deploiement] if planning.fin_deploiement else []
+    return fins + [j.fin for j in planning.jalons or []] + [v.fin for v in planning.vagues or []]
+
+
+def _debuts(planning) -> list[dt.date]:
+    debuts = [planning.debut] if planning.debut else []
+    return debuts + [j.debut for j in planning.jalons or []] + [v.debut for v in planning.vagues or []]
 
 
 def dates_projet(projet) -> DatesProjet:
@@ -43,18 +47,17 @@ def dates_projet(projet) -> DatesProjet:
 
     Start: the earliest date of the planning (``planning.debut`` normally). End of deployment:
     ``planning.fin_deploiement``, else the end of the last wave or deployment jalon. End of the project:
-    the latest date of the planning (jalons, waves, end of deployment)."""
+    the latest end date of the planning (jalons, waves, end of deployment); unknown with a start only."""
     pl = getattr(projet, "planning", None)
     if pl is None:
         return DatesProjet(None, None, None)
-    dates = _toutes_les_dates(pl)
-    if not dates:
-        return DatesProjet(None, None, None)
+    debuts, fins = _debuts(pl), _fins(pl)
     fin_deploiement = pl.fin_deploiement
     if fin_deploiement is None:
-        fins = [v.fin for v in pl.vagues or []] + [j.fin for j in pl.jalons or [] if j.phase == "deploiement"]
-        fin_deploiement = max(fins) if fins else None
-    return DatesProjet(min(dates), fin_deploiement, max(dates))
+        fins_deploiement = [v.fin for v in pl.vagues or []] + [j.fin for j in pl.jalons or [] if j.phase == "deploiement"]
+        fin_deploiement = max(fins_deploiement) if fins_deploiement else None
+    debut = min(debuts + fins) if debuts or fins else None
+    return DatesProjet(debut, fin_deploiement, max(fins) if fins else None)
 
 
 def duree_mois(debut: dt.date, fin: dt.date) -> int:

@@ -59,7 +59,7 @@ def origine_liste(profil: Profil, projet=None) -> str | None:
         return None
     else:
         aupres = "l'ARS"
-    return f"liste établie d'après {profil.source} (profil {profil.nom}) : à confirmer auprès de {aupres}"
+    return f"liste établie d'après « {profil.source} » : à confirmer auprès de {aupres}"
 
 
 def ecarts_profil(projet) -> list[str]:

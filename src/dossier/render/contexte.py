@@ -326,7 +326,7 @@ class _Constructeur:
             "nature_projet": premiere_majuscule(TYPES_PROJET[p.type_projet]),
             "type_projet_article": ("l'" if p.type_projet == "acquisition" else "la ") + TYPES_PROJET[p.type_projet],
             "instruction": self._instruction(),
-            "sources": " ; ".join(self._sources()),
+            "sources": f"{ESPACE_INSECABLE}; ".join(self._sources()),
             "pieces": [piece.slug for piece in self.profil.pieces],
             "regime_tva": p.porteur.regime_tva,
             "nb_essms": len(p.essms),
