@@ -30,8 +30,8 @@ def c_jalons_cnsa(projet: Projet) -> Controle:
     if constat:
         return Controle("jalons-cnsa", ALERTE, False, constat)
     jalons = projet.planning.jalons if projet.planning else None
-    if not jalons:
-        return Controle("jalons-cnsa", ALERTE, False, "non vérifiable : planning.jalons non renseignés (jalons CNSA "
+    if not jalons:  # asked for by « validate » (à compléter) and by the planning's markers
+        return Controle("jalons-cnsa", ALERTE, True, "sans objet : planning.jalons non renseignés (jalons CNSA "
                         "attendus : " + ", ".join(j.libelle for j in JALONS_CNSA) + ")")
     return Controle("jalons-cnsa", ALERTE, True, f"les {len(JALONS_CNSA)} jalons CNSA figurent au planning")
 
