@@ -771,7 +771,7 @@ def note_de_presentation() -> Modele:
     m.p("L'aide est versée en deux temps : une avance de {{ financement.taux_avance }} ({{ financement.avance }}) à "
         "la signature de la convention avec {{ guichet.destinataire }}, puis le solde ({{ financement.solde }}) en "
         "fin de projet, sous réserve de l'atteinte des cibles d'usage et de la production d'un état récapitulatif "
-        "des dépenses visé par le comptable public ou le commissaire aux comptes.")
+        "des dépenses visé par le comptable public ou le commissaire aux comptes.", garder=True)  # with its sources
     m.balise("if financement.sons")
     m.p("Pour information, la mise à niveau du logiciel est financée directement à l'éditeur par le dispositif "
         "SONS (« Prestation Ségur ») : {{ financement.sons.total }}, hors aide ESMS numérique.")
