@@ -258,3 +258,21 @@ def test_synthese_financiere_gardee_avec_la_suite(rendus):
                  and "Pilotage (AMOA, SAD)" in [c.text for c in t.rows[0].cells])
     largeur = table.columns[1].width or table.rows[0].cells[1].width
     assert largeur.cm >= 1.6  # « ESSMS » on one line, not « ESS/MS »
+
+
+def test_validate_dit_le_profil_choisi_et_l_ecart(tmp_path, capsys):
+    fichier = fabrique.ecrire(tmp_path / "la-reunion.json", fabrique.variante_la_reunion_2023())
+    code, texte = lancer(capsys, "validate", fichier)
+    assert code == 0
+    assert "profil de dépôt : kit-idf-2023, choisi d'après la région La Réunion et la campagne 2023" in texte
+    code, texte = lancer(capsys, "validate", MISE_A_NIVEAU)
+    texte = " ".join(texte.split())
+    assert code == 0 and "ALERTE profil-depot : le profil « normandie-2023 » est la liste de la campagne 2023" in texte
+
+
+def test_fiche_sans_profil_le_projet_suit_la_region(tmp_path, capsys):
+    code, texte = lancer(capsys, "init", tmp_path / "fiche.xlsx", "--fiche", "--region", "Normandie")
+    assert code == 0 and "aap-normandie-2023" in texte
+    ws = load_workbook(tmp_path / "fiche.xlsx")
+    valeurs = [str(c.value) for f in ws.worksheets for ligne in f.iter_rows() for c in ligne if c.value is not None]
+    assert not any(v in ("cnsa-2023", "kit-idf-2023", "normandie-2023", "aap-normandie-2023") for v in valeurs)

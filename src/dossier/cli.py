@@ -26,6 +26,7 @@ from .squelette import a_completer, profils_regionaux, squelette_json
 from .identifiers import REGIONS
 from .sorties import (
     afficher_a_completer,
+    afficher_profil,
     afficher_campagnes,
     afficher_check,
     afficher_financement,
@@ -148,7 +149,9 @@ def validate(ctx: click.Context, projet: str) -> None:
         ctx.exit(1)
     console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
+    afficher_profil(console, p)
     afficher_a_completer(console, a_completer(p))
+
 
 
 @cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")

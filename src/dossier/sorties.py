@@ -87,6 +87,18 @@ def _resultat(c: Controle) -> tuple[str, str]:
     return ("erreur", "red") if c.niveau == "erreur" else ("à revoir", "yellow")
 
 
+def afficher_profil(console: Console, p) -> None:
+    """The deposit profile, said when chosen from région and campaign; an alerte when the one named belongs
+    to another région or campaign (``validate``)."""
+    from .profil_projet import ecarts_profil, profil_du_projet, region_du_projet
+
+    profil = profil_du_projet(p)
+    choix = "" if p.depot.profil else f", choisi d'après la région {region_du_projet(p)} et la campagne {p.campagne}"
+    console.print(f"profil de dépôt : {profil.nom}{choix}", markup=False, highlight=False)
+    for ecart in ecarts_profil(p):
+        console.print(f"ALERTE profil-depot : {ecart}", style="yellow", markup=False, highlight=False)
+
+
 def afficher_a_completer(console: Console, manques: list) -> None:
     """``validate``'s second list: the fields a complete dossier still needs, by section of the fiche.
 
