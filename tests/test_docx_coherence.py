@@ -243,6 +243,8 @@ def test_espaces_insecables_et_qualite_du_signataire(rendus):
     attestation = texte_de(fichier(dossier, "attestation-mutualisation"))
     assert f"9{NBSP}ESSMS, porteur du projet{NBSP};" in attestation
     assert f"Le projet réunit les organismes gestionnaires suivants{NBSP}:" in attestation
+    convention = " ".join(texte_de(fichier(rendus["outre-mer-8-essms"][1], "convention")).split())
+    assert "ayant pour représentant légal M. Jean-Marc Payet, directeur général, dûment" in convention
     ws = load_workbook(fichier(dossier, "planning-projet")).worksheets[0]
     ligne = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Période du projet")
     assert '"du "' in ws.cell(ligne, 2).number_format and '"au "' in ws.cell(ligne, 3).number_format

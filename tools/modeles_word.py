@@ -876,7 +876,7 @@ def convention() -> Modele:
     m.p("**Entre les soussignés :**", garder=True)
     m.balise("for o in parties")
     m.p("**{{ o.raison_sociale }}**{% if o.statut_juridique %}, {{ o.statut_juridique }}{% endif %}, "
-        "{{ o.identification }}, ayant pour représentant légal {{ o.representant.avec_fonction }}, dûment "
+        "{{ o.identification }}, ayant pour représentant légal {{ o.representant.complet }}, {{ o.representant.fonction_phrase }}, dûment "
         "habilité{{ o.representant.accord }} à l'effet des présentes{% if o.est_porteur %}, porteur du "
         "projet{% endif %} ;", retrait=0.6)
     m.balise("endfor")

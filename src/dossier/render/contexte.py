@@ -236,15 +236,22 @@ def a(nom: str) -> str:
 _PREPOSITIONS = re.compile(r"\s+(?:du|des|de la|de l['’]|d['’]|de)\s*", re.IGNORECASE)
 
 
+def fonction_dans_une_phrase(fonction: str) -> str:
+    """A function inside a sentence: lower case first letter, an acronym kept (« Directeur général » ->
+    « directeur général », « DG » -> « DG »)."""
+    fonction = " ".join(fonction.split())
+    premier = fonction.split(" ", 1)[0] if fonction else ""
+    if premier and not _sigle(premier.split("-")[0]):
+        return fonction[:1].lower() + fonction[1:]
+    return fonction
+
+
 def qualite(fonction: str, organisme: str) -> str:
     """What a signatory acts as, inside a sentence: the function in lower case (an acronym kept) followed
     by the organism, named once: ("Vice-président du CCAS", "CCAS de Vire Normandie") -> "vice-président
     du CCAS de Vire Normandie"; ("Directrice générale", "Association X") -> "directrice générale de
     l'Association X"."""
-    fonction = " ".join(fonction.split())
-    premier = fonction.split(" ", 1)[0] if fonction else ""
-    if premier and not _sigle(premier.split("-")[0]):
-        fonction = fonction[:1].lower() + fonction[1:]
+    fonction = fonction_dans_une_phrase(fonction)
     for m in reversed(list(_PREPOSITIONS.finditer(fonction))):  # « … du CCAS » when the organism is « CCAS de … »
         suite = fonction[m.end():].strip()
         if suite and organisme.casefold().startswith(suite.casefold()):
@@ -262,13 +269,15 @@ def personne(p: Personne | None) -> dict:
     """A person as the templates use it; every key always present."""
     if p is None:
         return {"civilite": "", "nom": "", "fonction": "", "email": "", "complet": "",
-                "avec_fonction": "", "soussigne": "soussigné(e)", "accord": "(e)", "renseigne": False}
+                "avec_fonction": "", "fonction_phrase": "", "soussigne": "soussigné(e)", "accord": "(e)",
+                "renseigne": False}
     complet = f"{p.civilite} {p.nom}" if _present(p.civilite) else p.nom
     civ = (p.civilite or "").strip().lower().rstrip(".")
     accord = {"mme": "e", "madame": "e", "mlle": "e", "m": "", "monsieur": ""}.get(civ, "(e)")
     return {
         "civilite": p.civilite or "", "nom": p.nom, "fonction": p.fonction, "email": p.email or "",
         "complet": complet, "avec_fonction": f"{complet}, {p.fonction}", "soussigne": f"soussigné{accord}",
+        "fonction_phrase": fonction_dans_une_phrase(p.fonction),
         "accord": accord,
         "renseigne": True,
     }
