@@ -344,7 +344,7 @@ def test_strategie_vagues_et_cibles(rendus):
     chemin = rendus["cnsa-2023"][0]["strategie-deploiement"]
     vagues = tableau_avec(chemin, "Période")
     assert [l[0] for l in vagues[1:]] == ["Vague 1", "Vague 2", "Vague 3"]
-    assert vagues[1][1] == "du 1er mars 2024 au 31 mai 2024"
+    assert vagues[1][1] == "du 1er\u00a0mars\u00a02024 au 31\u00a0mai\u00a02024"  # a date is never split over two lines
     assert vagues[1][2].splitlines() == ["EHPAD Les Tilleuls", "EHPAD Résidence du Parc", "EHPAD Les Hortensias",
                                          "EHPAD La Source"]
     cibles = tableau_avec(chemin, "Mode de calcul")

@@ -138,13 +138,18 @@ def _entier(valeur: int | None) -> str:
     return NON_RENSEIGNE if valeur is None else nombre(valeur)
 
 
+def _date_insecable(date: dt.date) -> str:
+    """``30 septembre 2024`` never split over two lines (no-break spaces)."""
+    return date_longue(date).replace(" ", ESPACE_INSECABLE)
+
+
 def _periode(debut: dt.date | None, fin: dt.date | None) -> str:
     if debut and fin:
-        return f"du {date_longue(debut)} au {date_longue(fin)}"
+        return f"du {_date_insecable(debut)} au {_date_insecable(fin)}"
     if debut:
-        return f"à partir du {date_longue(debut)}"
+        return f"à partir du {_date_insecable(debut)}"
     if fin:
-        return f"jusqu'au {date_longue(fin)}"
+        return f"jusqu'au {_date_insecable(fin)}"
     return "dates à préciser dans le planning"
 
 
