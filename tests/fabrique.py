@@ -235,3 +235,34 @@ def fichiers_exemples() -> list[Path]:
 
 def ids_de(fichiers: Iterable[Path]) -> list[str]:
     return [f"{p.parent.parent.name}/{p.parent.name}/{p.name}" for p in fichiers]
+
+
+# --------------------------------------------------------------------------- variants of the examples
+
+
+def _annee_precedente(valeur: Any) -> Any:
+    """Every ISO date of the data one year earlier, and every year number (heures_saad.annee) too."""
+    if isinstance(valeur, dict):
+        return {k: (v - 1 if k == "annee" and isinstance(v, int) else _annee_precedente(v)) for k, v in valeur.items()}
+    if isinstance(valeur, list):
+        return [_annee_precedente(v) for v in valeur]
+    if isinstance(valeur, str) and len(valeur) == 10 and valeur[4] == "-" and valeur[:4].isdigit():
+        mois_jour = "02-28" if valeur[5:] == "02-29" else valeur[5:]
+        return f"{int(valeur[:4]) - 1:04d}-{mois_jour}"
+    return valeur
+
+
+def variante_la_reunion_2023() -> dict:
+    """The overseas example (La Réunion, campaign 2023) without a deposit profile: chosen from région and campaign."""
+    d = charger(RACINE / "examples" / "outre-mer-8-essms.json")
+    d["depot"].pop("profil", None)
+    return d
+
+
+def variante_normandie_2022() -> dict:
+    """The Normandie reference example moved to the 2022 campaign (every date a year earlier), without a
+    deposit profile: the tool has no Normandie 2022 list, the default one is chosen."""
+    d = _annee_precedente(charger())
+    d["campagne"] = "2022"
+    d["depot"].pop("profil", None)
+    return d

@@ -62,7 +62,7 @@ def test_archive_complete(depot, projet, sorties):
         "14-plan-implantation-materiel.xlsx", "manifest.json",
     ]
     document = manifeste(info.chemin)
-    assert document["profil"] == "normandie-2023" and "controles_en_echec" not in document
+    assert document["profil"] == "aap-normandie-2023" and "controles_en_echec" not in document
     pieces = document["pieces"]
     assert [p["slug"] for p in pieces[5:8]] == ["planning-projet", "planning-deploiement", "planning-conduite"]
     assert [p["fichier"] for p in pieces[5:8]] == ["06-planning-projet.xlsx", "07-planning-deploiement.xlsx",

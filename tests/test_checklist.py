@@ -155,7 +155,7 @@ def test_piece_signee_en_pdf_sans_alerte(depot_cnsa):
 def test_dossier_normandie_json(depot_normandie, tmp_path):
     projet, dossier_projet = projet_exemple(tmp_path)
     document = verifier_dossier(depot_normandie, NORMANDIE, projet, dossier_projet).to_json()
-    assert document["profil"] == "normandie-2023" and document["complet"] is True
+    assert document["profil"] == "aap-normandie-2023" and document["complet"] is True  # current name of normandie-2023
     pieces = {p["slug"]: p for p in document["pieces"]}
     assert [p["slug"] for p in document["pieces"]] == [p.slug for p in NORMANDIE.pieces]
     assert {s: p["statut"] for s, p in pieces.items()} == {
@@ -379,7 +379,7 @@ def test_fichier_sans_piece(depot_normandie):
     pdf(depot_normandie / "scan0001.pdf")
     resultat = verifier_dossier(depot_normandie, NORMANDIE)
     assert [(n.fichier, n.probleme) for n in resultat.non_reconnus] == [
-        ("scan0001.pdf", "ne correspond à aucune pièce du profil normandie-2023")]
+        ("scan0001.pdf", "ne correspond à aucune pièce du profil aap-normandie-2023")]
 
 
 # --- the project's `pieces` map ------------------------------------------------------------

@@ -344,7 +344,7 @@ def test_strategie_vagues_et_cibles(rendus):
     chemin = rendus["cnsa-2023"][0]["strategie-deploiement"]
     vagues = tableau_avec(chemin, "Période")
     assert [l[0] for l in vagues[1:]] == ["Vague 1", "Vague 2", "Vague 3"]
-    assert vagues[1][1] == "du 1er mars 2024 au 31 mai 2024"
+    assert vagues[1][1] == "du 1er\u00a0mars\u00a02024 au 31\u00a0mai\u00a02024"  # a date is never split over two lines
     assert vagues[1][2].splitlines() == ["EHPAD Les Tilleuls", "EHPAD Résidence du Parc", "EHPAD Les Hortensias",
                                          "EHPAD La Source"]
     cibles = tableau_avec(chemin, "Mode de calcul")
@@ -587,7 +587,7 @@ def test_mise_a_niveau_et_sad_2022(generer_projet, projet_de, tmp_path):
     chemins, _, fin = rendre_tout(projet_de(d), "cnsa-2023", tmp_path / "man")
     note = texte_de(chemins["note-de-presentation"])
     assert "il s'agit de la mise à niveau" in note
-    assert "sans objet : mise à niveau financée par le dispositif SONS" in note
+    assert "sans objet\u00a0: mise à niveau financée par le dispositif SONS" in note
     assert montant(fin.sons.total) in note
     assert "Aide à l'achat via le SAD" not in note
     d = generer_projet(20, campagne="2022", organismes=[8, 12], amoa=True, sad=True, mise_en_concurrence="sad")

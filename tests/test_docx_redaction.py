@@ -17,10 +17,11 @@ from docx.oxml.ns import qn
 import fabrique
 from dossier.campaigns import charger_campagne
 from dossier.model import charger_projet
+from dossier.profil_projet import profil_du_projet
 from dossier.profiles import charger_profil
 from dossier.render.contexte import a, de, le
 from dossier.francais import montant
-from dossier.rules import calculer_financement
+from dossier.rules import ars_pivot, calculer_financement
 from test_docx import CHEMIN_JSON, rendre_tout, tableau_avec, tableaux, texte_de
 
 EXEMPLES = sorted((fabrique.RACINE / "examples").glob("*.json"))
@@ -95,7 +96,7 @@ def test_grammaire_dans_les_phrases_de_l_exemple(exemples):
     lettre = texte_de(chemins["lettre-engagement"])
     assert "porté par l'Association Les Tilleuls du Bocage" in lettre
     attestation = texte_de(chemins["attestation-mutualisation"])
-    assert "en qualité de Directrice générale de l'Association Les Tilleuls du Bocage" in attestation
+    assert "en qualité de directrice générale de l'Association Les Tilleuls du Bocage, porteur" in attestation
     gouvernance = texte_de(chemins["gouvernance"])
     assert "L'Association Les Tilleuls du Bocage, porteur du projet" in gouvernance
 
@@ -113,18 +114,29 @@ def test_ni_chemin_json_ni_formule(exemples, exemple):
 
 @pytest.mark.parametrize("exemple", [c.stem for c in EXEMPLES])
 def test_sources_de_la_campagne_et_du_profil(exemples, exemple):
+    """Pieces cite the campaign's instruction, and the profile's call only when it is the call of the
+    project's région for its campaign (a 2022 dossier does not cite the 2023 AAP Normandie, a La Réunion
+    dossier not the Île-de-France kit)."""
     chemins, _, projet = exemples[exemple]
     campagne = charger_campagne(projet.campagne)
-    profil = charger_profil(projet.depot.profil)
+    profil = profil_du_projet(projet)
+    propre = profil.propre_a(projet.campagne, ars_pivot(projet))
+    assert propre == (exemple == "normandie-2023-acquisition")
+    sources = campagne.sources["instruction"] + (f"\u00a0; {profil.source}" if propre else "")
     for chemin in chemins.values():
         texte = texte_de(chemin)
         assert campagne.sources["instruction"] in texte, chemin.name
-        if "lettre" not in chemin.name:
+        if propre and "lettre" not in chemin.name:
             assert profil.source in texte, chemin.name
+        if not propre:
+            assert profil.source not in texte, chemin.name
+            assert "Île-de-France" not in texte and "annexe 1 de l'appel" not in texte, chemin.name
+        if projet.campagne != "2023":
+            assert "2023" not in " ".join(l for l in texte.splitlines() if "ARS Normandie" in l), chemin.name
         assert campagne.sources.get("aap_normandie", "§") not in texte
         for ligne in texte.splitlines():
-            if ligne.startswith("Sources :"):
-                assert ligne == f"Sources : {campagne.sources['instruction']} ; {profil.source}.", ligne
+            if ligne.startswith("Sources\u00a0:"):
+                assert ligne == f"Sources\u00a0: {sources}.", ligne
 
 
 def test_un_dossier_de_la_reunion_ne_cite_pas_l_ars_normandie(exemples):

@@ -55,7 +55,7 @@ def test_projets_generes_valides(n):
 def test_valeurs_par_defaut(donnees_exemple):
     del donnees_exemple["depot"]
     p = valider(donnees_exemple)
-    assert p.depot.profil == "cnsa-2023" and p.depot.date is None
+    assert p.depot.profil is None and p.depot.date is None  # profile chosen from région and campaign
     assert p.sad_demande is False
     assert p.essms[0].financements_anterieurs.europeen is False
 

@@ -16,14 +16,14 @@ EXEMPLE = str(Path(__file__).resolve().parent.parent / "examples" / "normandie-2
 
 
 def test_profils_disponibles():
-    assert profils_disponibles() == ["cnsa-2023", "normandie-2023"]
+    assert profils_disponibles() == ["aap-normandie-2023", "kit-idf-2023"]
 
 
 def test_profil_inconnu_liste_les_profils_connus():
     with pytest.raises(DossierError) as exc:
         charger_profil("bretagne-2023")
     assert "bretagne-2023" in exc.value.message
-    assert "cnsa-2023, normandie-2023" in exc.value.message
+    assert "aap-normandie-2023, kit-idf-2023, cnsa-2023, normandie-2023" in exc.value.message
 
 
 def test_cnsa_pieces_dans_l_ordre_de_pieces_md():

@@ -240,7 +240,7 @@ def test_check_affiche_chaque_controle_dans_un_tableau(capsys, exemple):
     p = projet_de(fabrique.charger(exemple))
     for c in verifier_recevabilite(p, charger_campagne(p.campagne)):
         assert ligne_de(texte, c.id)[:3] == [c.id, c.niveau, "conforme"]
-    assert texte.rstrip().splitlines()[-1].startswith("recevable : 24 contrôles, 24 conformes, 0 erreur, 0 alerte")
+    assert texte.rstrip().splitlines()[-1].startswith("recevable : 26 contrôles, 26 conformes, 0 erreur, 0 alerte")
 
 
 def test_financement_recevable_exit_0_sans_controle_en_echec(capsys, exemple):
@@ -290,13 +290,13 @@ def test_campagnes_sources(capsys):
 def test_init_region_choisit_le_profil(tmp_path, capsys):
     fichier = tmp_path / "normandie.json"
     code, texte = lancer(capsys, "init", fichier, "--region", "Normandie")
-    assert code == 0 and "normandie-2023" in texte
-    d = json.loads(fichier.read_text("utf-8"))
-    assert d["depot"]["profil"] == "normandie-2023" and d["porteur"]["region"] == "Normandie"
+    assert code == 0 and "aap-normandie-2023" in texte
+    d = json.loads(fichier.read_text("utf-8"))  # the profile is left to follow the région and campaign
+    assert d["depot"]["profil"] is None and d["porteur"]["region"] == "Normandie"
     assert d["sad_demande"] is False and d["gouvernance"]["amoa"]["financement_demande"] is False
     autre = tmp_path / "bretagne.json"
     assert lancer(capsys, "init", autre, "--region", "Bretagne")[0] == 0
-    assert json.loads(autre.read_text("utf-8"))["depot"]["profil"] == "cnsa-2023"
+    assert json.loads(autre.read_text("utf-8"))["depot"]["profil"] is None
     code, _ = lancer(capsys, "init", tmp_path / "x.json", "--region", "Atlantide")
     assert code == 2 and not (tmp_path / "x.json").exists()
 

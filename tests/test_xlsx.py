@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 import fabrique
 import libreoffice
+from dossier.dates_projet import constat_jalons_cnsa, dates_projet
 from dossier.campaigns import charger_campagne
 from dossier.francais import FORMAT_EXCEL_DATE, FORMAT_EXCEL_MONTANT
 from dossier.render.classeurs import FICHIERS_XLSX, marqueurs_xlsx, rendre_xlsx
@@ -69,11 +70,13 @@ def _jalons_manquants() -> dict:
 
 
 def _aides_superieures() -> dict:
-    """Costs far below the aid: negative self-financing; no planning end date (balance year unknown)."""
+    """Costs far below the aid: negative self-financing; no planning end (balance year unknown): only a start."""
     d = _exemple()
     d["couts"]["postes"] = d["couts"]["postes"][:1]
     d["couts"]["rh"] = []
-    del d["planning"]["fin_deploiement"]
+    d["planning"] = {"debut": d["planning"]["debut"]}
+    for e in d["essms"]:
+        e.pop("vague", None)
     return d
 
 
@@ -294,12 +297,11 @@ def test_jalons_cnsa_manquants_listes_sans_dates_inventees(rendus):
     absents = [j.cle for j in jalons_cnsa_absents(r.projet.planning.jalons)]
     assert absents == ["vsr", "usages"]
     ws = r.classeur("planning")["Projet"]
-    ligne = ligne_de(ws, "Jalons CNSA absents")
-    note = ws.cell(ligne, 1).value
-    assert "vérification de service régulier (VSR)" in note and "mesure des usages" in note
-    assert all(ws.cell(ligne, c).value is None for c in range(2, 5))  # no invented dates
     textes = [v for ligne in lignes(ws) for v in ligne if isinstance(v, str)]
-    assert not any("VSR" in t for t in textes if not t.startswith("Jalons CNSA"))
+    # a finding for the author (check alerte, render item), never a line of the deposited piece
+    assert not any("Jalons CNSA" in t or "VSR" in t for t in textes)
+    constat = constat_jalons_cnsa(r.projet)
+    assert "vérification de service régulier (VSR)" in constat and "mesure des usages" in constat
 
 
 def test_jalons_cnsa_reconnus_par_mots_cles(projet_de, donnees_exemple):
@@ -329,7 +331,7 @@ def test_planning_sans_donnees(rendus):
     assert marqueurs_xlsx("planning-conduite", rendus["nu"].projet) == [
         "dates du planning (début du projet, jalons datés)",
         "jalons de la phase « Conduite du changement » du planning (libellé, début, fin, responsable)"]
-    assert ligne_de(wb["Projet"], "Jalons CNSA absents")
+    assert not any("Jalons CNSA" in str(v) for ligne in lignes(wb["Projet"]) for v in ligne)
     assert ligne_de(wb["Déploiement"], "Déploiement par ESSMS")
     ws = wb["Déploiement"]
     ligne = ligne_de(ws, "EHPAD Les Tilleuls")
@@ -708,13 +710,13 @@ def test_ressources_par_annee_egales_a_l_aide_au_centime(rendus, recalcules, var
     assert total == r.fin.totaux["total"]
     avance = Decimal(str(ws.cell(ligne_de(ws, "dont avance"), col).value)).quantize(Decimal("0.01"))
     assert avance == r.fin.avance
-    if r.projet.planning.fin_deploiement:
+    if dates_projet(r.projet).fin_projet:
         assert Decimal(str(sum(par_annee))).quantize(Decimal("0.01")) == r.fin.totaux["total"]
         annees = [ws.cell(ligne_de(ws, "Ressources"), c).value for c in range(2, col)]
         assert par_annee[annees.index(r.projet.planning.debut.year)] == pytest.approx(float(r.fin.avance), abs=0.001)
     else:  # the balance's year is unknown: a marker, and only the advance is placed in a year
         assert Decimal(str(sum(par_annee))).quantize(Decimal("0.01")) == r.fin.avance
-        assert "[À COMPLÉTER : date de fin du déploiement" in ws.cell(ligne_de(ws, "dont solde"), 1).value
+        assert "[À COMPLÉTER : date de fin du projet" in ws.cell(ligne_de(ws, "dont solde"), 1).value
 
 
 def test_aides_superieures_aux_couts_controle_en_rouge(rendus):
@@ -726,7 +728,7 @@ def test_aides_superieures_aux_couts_controle_en_rouge(rendus):
     assert regles[controle][0].formula == [f"OR(ROUND({controle},2)<>0,{auto}<0)"]
     assert regles[controle][0].dxf.fill.fgColor.rgb.endswith("F4B6B6")
     assert marqueurs_xlsx("plan-de-financement", rendus["aides-superieures"].projet) == [
-        "date de fin du déploiement (année de versement du solde)"]
+        "date de fin du projet (année de la demande et du versement du solde)"]
     assert marqueurs_xlsx("plan-de-financement", rendus["exemple"].projet) == []
 
 

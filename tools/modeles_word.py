@@ -70,9 +70,22 @@ def _verifier_run(texte: str) -> None:
             raise ValueError(f"balise Jinja incomplète dans un segment : {texte!r}")
 
 
+#: French typography: a no-break space inside « » and before ; : ? ! (never a lone sign at a line start or end).
+_TYPO = (("« ", "«\u00a0"), (" »", "\u00a0»"), (" ;", "\u00a0;"), (" :", "\u00a0:"), (" ?", "\u00a0?"),
+         (" !", "\u00a0!"))
+
+
+def typographie(texte: str) -> str:
+    """``texte`` with the no-break spaces of French typography (the Jinja tags hold none of these signs)."""
+    for avant, apres in _TYPO:
+        texte = texte.replace(avant, apres)
+    return texte
+
+
 def _runs(paragraphe, texte: str, gras: bool = False, italique: bool = False,
           taille: float | None = None, couleur: str | None = None) -> None:
     """Add ``texte`` to a paragraph; ``**…**`` toggles bold; ``\\n`` is a line break."""
+    texte = typographie(texte)
     for i, morceau in enumerate(texte.split("**")):
         if not morceau:
             continue
@@ -536,7 +549,7 @@ class Modele:
 # --------------------------------------------------------------------------- shared blocks
 
 COLONNES_FINANCEMENT_OG = [
-    ("Organisme gestionnaire", 3.6, "g"), ("ESSMS", 1.1, "c"), ("Usages", 2.45, "d"), ("Logiciel", 2.45, "d"),
+    ("Organisme gestionnaire", 3.0, "g"), ("ESSMS", 1.7, "c"), ("Usages", 2.45, "d"), ("Logiciel", 2.45, "d"),
     ("Matériel", 2.45, "d"), ("Pilotage (AMOA, SAD)", 2.45, "d"), ("Total", 2.5, "d"),
 ]
 CELLULES_FINANCEMENT_OG = [
@@ -587,7 +600,9 @@ def engagements_regroupement(m: Modele) -> None:
     """The two conditions of the call for projects on the grouping, and the split of its remaining cost."""
     m.p("Conformément aux conditions de l'appel à projets, les membres du regroupement s'engagent :", garder=True)
     m.puce("à maintenir le regroupement pour une durée au moins égale à celle du projet{% if planning.renseigne %}, "
-           "dont le calendrier prévisionnel court {{ planning.periode }}{% endif %} ;")
+           "dont le calendrier prévisionnel court {{ planning.periode }}{% if planning.fin_apres_deploiement %} "
+           "(fin du déploiement le {{ planning.fin_deploiement }}, puis bilan et demande de solde){% endif %}"
+           "{% endif %} ;")
     m.puce("à mutualiser les moyens dédiés au projet : solution, paramétrage, formation, pilotage et suivi des "
            "usages.")
     m.balise("if regroupement.initial")
@@ -722,7 +737,8 @@ def note_de_presentation() -> Modele:
 
     m.h1("7. Synthèse financière")
     m.p("Les montants sont calculés selon les règles de la campagne {{ campagne }} du programme ESMS numérique, "
-        "en euros {{ regime_tva }} (régime de TVA du porteur). Les forfaits forment une subvention unique.")
+        "en euros {{ regime_tva }} (régime de TVA du porteur). Les forfaits forment une subvention unique.",
+        garder=True)
     m.cles_valeurs([
         ("Forfait développement des usages", "{{ financement.usages }}"),
         ("Forfait équipement logiciel", "{% if financement.a_logiciel %}{{ financement.logiciel }}{% else %}"
@@ -750,12 +766,12 @@ def note_de_presentation() -> Modele:
     m.balise("if financement.a_prorata")
     m.p("Pour les services d'aide à domicile, les forfaits sont proratisés selon la part médico-sociale de "
         "l'activité (heures APA, PCH et dépendance hors APA/PCH de l'année précédente rapportées au total des "
-        "heures réalisées), conformément à l'annexe 1 de l'appel à projets ; le matériel n'est pas proratisé.")
+        "heures réalisées, selon la déclaration des heures jointe au dossier) ; le matériel n'est pas proratisé.")
     m.balise("endif")
     m.p("L'aide est versée en deux temps : une avance de {{ financement.taux_avance }} ({{ financement.avance }}) à "
         "la signature de la convention avec {{ guichet.destinataire }}, puis le solde ({{ financement.solde }}) en "
         "fin de projet, sous réserve de l'atteinte des cibles d'usage et de la production d'un état récapitulatif "
-        "des dépenses visé par le comptable public ou le commissaire aux comptes.")
+        "des dépenses visé par le comptable public ou le commissaire aux comptes.", garder=True)  # with its sources
     m.balise("if financement.sons")
     m.p("Pour information, la mise à niveau du logiciel est financée directement à l'éditeur par le dispositif "
         "SONS (« Prestation Ségur ») : {{ financement.sons.total }}, hors aide ESMS numérique.")
@@ -860,7 +876,7 @@ def convention() -> Modele:
     m.p("**Entre les soussignés :**", garder=True)
     m.balise("for o in parties")
     m.p("**{{ o.raison_sociale }}**{% if o.statut_juridique %}, {{ o.statut_juridique }}{% endif %}, "
-        "{{ o.identification }}, ayant pour représentant légal {{ o.representant.avec_fonction }}, dûment "
+        "{{ o.identification }}, ayant pour représentant légal {{ o.representant.complet }}, {{ o.representant.fonction_phrase }}, dûment "
         "habilité{{ o.representant.accord }} à l'effet des présentes{% if o.est_porteur %}, porteur du "
         "projet{% endif %} ;", retrait=0.6)
     m.balise("endfor")
@@ -953,7 +969,8 @@ def convention() -> Modele:
     m.h1("Article 7 – Durée")
     m.p("La présente convention prend effet à la date de sa signature par la dernière des Parties. Elle est "
         "conclue pour la durée du Projet{% if planning.renseigne %}, dont le calendrier prévisionnel court "
-        "{{ planning.periode }}{% endif %}, et prend fin au versement du solde de l'aide et à l'achèvement des "
+        "{{ planning.periode }}{% if planning.fin_apres_deploiement %} (fin du déploiement le "
+        "{{ planning.fin_deploiement }}, puis bilan et demande de solde){% endif %}{% endif %}, et prend fin au versement du solde de l'aide et à l'achèvement des "
         "reversements entre les Parties. Les stipulations relatives aux justificatifs et aux reversements "
         "demeurent applicables jusqu'au terme des contrôles de {{ guichet.destinataire }}.")
 
@@ -1027,7 +1044,7 @@ def lettre_engagement() -> Modele:
         "{{ campagne }} ({{ instruction }})**", aligne="g", apres=10)
     m.p("Madame, Monsieur,")
     m.p("Je {{ og.representant.soussigne }}, {{ og.representant.complet }}, agissant en qualité de "
-        "{{ og.representant.fonction }} de l'organisme gestionnaire **{{ og.raison_sociale }}**, confirme la "
+        "{{ og.representant.qualite }}, confirme la "
         "participation de notre organisme au projet « {{ titre }} » "
         "{% if og.est_porteur %}que nous portons pour le compte du regroupement{% else %}porté par "
         "{{ porteur.raison_sociale|le }}{% endif %}, qui réunit "
@@ -1067,7 +1084,7 @@ def attestation_mutualisation() -> Modele:
                             ("Date", "{{ date }}"),
                             ("Références", "{{ sources }}")])
     m.p("Je {{ porteur.representant.soussigne }}, {{ porteur.representant.complet }}, agissant en qualité de "
-        "{{ porteur.representant.fonction }} {{ porteur.raison_sociale|de }}, porteur du projet « {{ titre }} » "
+        "{{ porteur.representant.qualite }}, porteur du projet « {{ titre }} » "
         "présenté au titre de la campagne {{ campagne }} du programme ESMS numérique, atteste de la réalité de la "
         "mutualisation mise en œuvre dans ce projet, qui se traduit par :")
 
@@ -1124,8 +1141,10 @@ def strategie_deploiement() -> Modele:
         "en service, puis accompagnement des usages jusqu'à l'atteinte des cibles.")
 
     m.h1("2. Calendrier et vagues de déploiement")
-    m.p("Le projet se déroule {{ planning.periode }}{% if planning.duree %} ({{ planning.duree }} entre le "
-        "démarrage du projet et la fin du déploiement){% endif %}. Les ESSMS sont déployés en "
+    m.p("Le projet se déroule {{ planning.periode }}{% if planning.duree %} ; le déploiement s'achève le "
+        "{{ planning.fin_deploiement }} ({{ planning.duree }} après le démarrage du projet){% endif %}"
+        "{% if planning.fin_apres_deploiement %}, le projet se clôt ensuite par le bilan et la demande de solde"
+        "{% endif %}. Les ESSMS sont déployés en "
         "{{ vagues|length|pluriel('vague', 'vagues') }} :", garder=True)
     m.tableau([("Vague", 2.2, "g"), ("Période", 4.2, "g"), ("ESSMS", 6.0, "g"), ("Nombre d'ESSMS", 1.9, "c"),
                ("Professionnels", 2.7, "c")],

@@ -26,6 +26,7 @@ from .squelette import a_completer, profils_regionaux, squelette_json
 from .identifiers import REGIONS
 from .sorties import (
     afficher_a_completer,
+    afficher_profil,
     afficher_campagnes,
     afficher_check,
     afficher_financement,
@@ -125,7 +126,7 @@ def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
 
         if chemin.suffix.lower() not in EXTENSIONS_FICHE:
             raise DossierError(f"{nom_affichable(chemin)} : une fiche projet est un classeur Excel (nom en .xlsx)")
-        donnees = json.loads(contenu) if exemple else ({"depot": {"profil": profil}, "porteur": {"region": region}} if region else None)
+        donnees = json.loads(contenu) if exemple else ({"porteur": {"region": region}} if region else None)
         ecrire_fiche(donnees, chemin)
         console.print(f"fiche projet écrite : {nom_affichable(chemin)} (profil de dépôt {profil}) — la faire remplir puis lancer "
                       f"« dossier fiche import {nom_affichable(chemin)} -o projet.json »", markup=False)
@@ -168,6 +169,7 @@ def validate(ctx: click.Context, projet: str) -> None:
         ctx.exit(1)
     console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
+    afficher_profil(console, p)
     afficher_a_completer(console, a_completer(p))
 
 
@@ -236,34 +238,41 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
     else:
         rapport = rendre_dossier(p, Path(sortie), **options)
     afficher_rendu(console, rapport)
-    ctx.exit(1 if rapport.marqueurs else 0)
+    ctx.exit(1 if rapport.a_completer else 0)
 
 
 def _projet_et_profil(projet: str | None, profil: str | None):
-    """Optional project (with its folder) and the profile: --profil, else the project's, else cnsa-2023."""
+    """Optional project (with its folder) and the profile: --profil, else the project's (chosen from its
+    région and campaign when it names none), else the default list."""
+    from .profil_projet import profil_du_projet, profil_par_defaut
     from .profiles import charger_profil
 
     p = _projet(projet) if projet else None
-    nom = profil or (p.depot.profil if p else "cnsa-2023")
-    return p, Path(projet).resolve().parent if projet else None, charger_profil(nom)
+    prof = charger_profil(profil) if profil else (profil_du_projet(p) if p else profil_par_defaut())
+    return p, Path(projet).resolve().parent if projet else None, prof
 
 
 @cli.command(help="Vérifier qu'un dossier de dépôt est complet et valide (pièces du profil, fichiers lisibles).")
 @click.argument("dossier", type=click.Path(file_okay=False))
 @click.option("--projet", type=click.Path(dir_okay=False), help="Fichier projet (JSON ou fiche Excel) : décide des pièces conditionnelles.")
-@click.option("--profil", metavar="PROFIL", help="Profil de dépôt (cnsa-2023, normandie-2023) ; par défaut celui du projet.")
+@click.option("--profil", metavar="PROFIL", help="Profil de dépôt (kit-idf-2023, aap-normandie-2023 ; anciens noms cnsa-2023, normandie-2023 admis) ; par défaut celui du projet.")
 @click.option("--json", "en_json", is_flag=True, help="Sortie JSON.")
 @option_aide
 @click.pass_context
 def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str | None, en_json: bool) -> None:
     from .checklist import afficher_checklist, verifier_dossier
 
+    from .profil_projet import origine_liste
+
     p, rep, prof = _projet_et_profil(projet, profil)
     resultat = verifier_dossier(Path(dossier), prof, p, rep)
+    origine = origine_liste(prof, p)  # a list taken from another call: said, never written in a piece
     if en_json:
-        _imprimer_json(resultat.to_json())
+        _imprimer_json({**resultat.to_json(), **({"origine_liste": origine} if origine else {})})
     else:
         afficher_checklist(resultat, console)
+        if origine:
+            console.print(origine, style="yellow", markup=False, highlight=False)
     ctx.exit(0 if resultat.complet else 1)
 
 

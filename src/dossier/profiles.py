@@ -82,7 +82,14 @@ class Profil:
     source: str
     pieces: tuple[Piece, ...]
     taille_minimale_niveau: str = "erreur"
-    regions: tuple[str, ...] = ()  # régions whose ARS uses this profile (``dossier init --region``)
+    regions: tuple[str, ...] = ()  # régions whose call this list is (``dossier init --region``)
+    campagne: str | None = None  # campaign of the source text
+    alias: tuple[str, ...] = ()  # former names, still accepted
+    par_defaut: bool = False  # the list used where the tool has none for the région and campaign
+
+    def propre_a(self, campagne: str, region: str | None) -> bool:
+        """Whether this list is the one of the call of ``region`` for ``campagne`` (its source applies)."""
+        return self.campagne == campagne and region in self.regions
 
     def fichiers_generes(self) -> list[FichierGenere]:
         """One file per generated piece, in profile order."""
@@ -114,11 +121,33 @@ def profils_disponibles() -> list[str]:
                   if f.name.endswith(".toml"))
 
 
+def alias_profils() -> dict[str, str]:
+    """Former profile name -> its current name (``cnsa-2023`` -> ``kit-idf-2023``…)."""
+    alias = {}
+    for nom in profils_disponibles():
+        donnees = tomllib.loads(_dossier_profils().joinpath(f"{nom}.toml").read_text("utf-8"))
+        alias.update({ancien: nom for ancien in donnees.get("alias", ())})
+    return alias
+
+
+def noms_acceptes() -> list[str]:
+    """Every name ``depot.profil`` and ``--profil`` accept: current names, then former ones."""
+    return profils_disponibles() + sorted(alias_profils())
+
+
+def nom_du_profil(nom: str) -> str:
+    """The current name of a profile given by its name or a former one; DossierError when unknown."""
+    if nom in profils_disponibles():
+        return nom
+    alias = alias_profils()
+    if nom in alias:
+        return alias[nom]
+    raise DossierError(f"profil inconnu « {nom} » ; profils disponibles : {', '.join(noms_acceptes())}")
+
+
 def charger_profil(nom: str) -> Profil:
-    """Read a profile by name; an unknown name is a DossierError listing the known ones."""
-    connus = profils_disponibles()
-    if nom not in connus:
-        raise DossierError(f"profil inconnu « {nom} » ; profils disponibles : {', '.join(connus)}")
+    """Read a profile by name (a former name is accepted); an unknown name is a DossierError listing the known ones."""
+    nom = nom_du_profil(nom)
     donnees = tomllib.loads(_dossier_profils().joinpath(f"{nom}.toml").read_text("utf-8"))
     pieces = tuple(_piece(d, numero) for numero, d in enumerate(donnees["pieces"], start=1))
     _verifier_unicite(nom, pieces)
@@ -126,7 +155,9 @@ def charger_profil(nom: str) -> Profil:
     if niveau not in NIVEAUX_REGLE:
         raise ValueError(f"profil {nom} : niveau de taille-minimale inconnu « {niveau} »")
     return Profil(nom=donnees["nom"], libelle=donnees["libelle"], source=donnees["source"],
-                  pieces=pieces, taille_minimale_niveau=niveau, regions=tuple(donnees.get("regions", ())))
+                  pieces=pieces, taille_minimale_niveau=niveau, regions=tuple(donnees.get("regions", ())),
+                  campagne=donnees.get("campagne"), alias=tuple(donnees.get("alias", ())),
+                  par_defaut=bool(donnees.get("par_defaut", False)))
 
 
 def _piece(d: dict, numero: int) -> Piece:

@@ -91,6 +91,18 @@ def _resultat(c: Controle) -> tuple[str, str]:
     return ("erreur", "red") if c.niveau == "erreur" else ("à revoir", "yellow")
 
 
+def afficher_profil(console: Console, p) -> None:
+    """The deposit profile, said when chosen from région and campaign; an alerte when the one named belongs
+    to another région or campaign (``validate``)."""
+    from .profil_projet import ecarts_profil, profil_du_projet, region_du_projet
+
+    profil = profil_du_projet(p)
+    choix = "" if p.depot.profil else f", choisi d'après la région {region_du_projet(p)} et la campagne {p.campagne}"
+    console.print(f"profil de dépôt : {profil.nom}{choix}", markup=False, highlight=False)
+    for ecart in ecarts_profil(p):
+        console.print(f"ALERTE profil-depot : {ecart}", style="yellow", markup=False, highlight=False)
+
+
 def afficher_a_completer(console: Console, manques: list) -> None:
     """``validate``'s second list: the fields a complete dossier still needs, by section of the fiche.
 
@@ -261,9 +273,10 @@ def afficher_rendu(console: Console, rapport) -> None:
     console.print(table)
     for c in rapport.alertes:
         console.print(f"{c.niveau.upper()} {c.id} : {c.message}", style="yellow", markup=False, highlight=False)
-    if rapport.marqueurs:
-        console.print(f"{len(rapport.marqueurs)} texte(s) à compléter dans le projet :", style="bold yellow", markup=False)
-        for m in rapport.marqueurs:
+    a_completer = list(rapport.marqueurs) + list(getattr(rapport, "constats", []))
+    if a_completer:
+        console.print(f"{len(a_completer)} texte(s) à compléter dans le projet :", style="bold yellow", markup=False)
+        for m in a_completer:
             console.print(f"  - {m}", markup=False, highlight=False)
     else:
         console.print(f"{len(rapport.fichiers)} fichier(s) écrit(s), aucun texte à compléter", style="green", markup=False)

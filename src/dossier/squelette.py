@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from .model import Projet
 from .profiles import charger_profil, profils_disponibles
 
-PROFIL_PAR_DEFAUT = "cnsa-2023"
+PROFIL_PAR_DEFAUT = "kit-idf-2023"  # the default list (former name cnsa-2023)
 
 
 def _personne() -> dict:
@@ -26,7 +26,7 @@ SQUELETTE = {
     "campagne": "2023",
     "type_projet": "acquisition",
     "intitule": "",
-    "depot": {"profil": PROFIL_PAR_DEFAUT, "date": None},
+    "depot": {"profil": None, "date": None},  # None: chosen from the région and the campaign
     "porteur": {
         "raison_sociale": "", "siret": "", "finess_ej": "", "region": None, "statut_juridique": "", "adresse": "",
         "commune": "", "regime_tva": "TTC", "representant": _personne(),
@@ -68,19 +68,20 @@ def profils_regionaux() -> dict[str, str]:
     return {region: nom for nom in profils_disponibles() for region in charger_profil(nom).regions}
 
 
-def profil_de_region(region: str | None) -> str:
-    """The deposit profile of a région's ARS when it has its own, else the national one."""
-    return profils_regionaux().get(region or "", PROFIL_PAR_DEFAUT)
+def profil_de_region(region: str | None, campagne: str = SQUELETTE["campagne"]) -> str:
+    """The deposit profile of a région's ARS for the campaign when it has its own, else the default one."""
+    from .profil_projet import choisir_profil
+
+    return choisir_profil(campagne, region).nom
 
 
 def squelette_json(exemple: bool = False, region: str | None = None) -> tuple[str, str]:
     """The skeleton (profile chosen from the région), or the reference example; with the profile's name."""
     if exemple:
         texte = resources.files("dossier.campaigns").joinpath("exemple-normandie-2023.json").read_text("utf-8")
-        return texte, json.loads(texte)["depot"]["profil"]
+        return texte, charger_profil(json.loads(texte)["depot"]["profil"]).nom
     squelette = copy.deepcopy(SQUELETTE)
-    profil = profil_de_region(region)
-    squelette["depot"]["profil"] = profil
+    profil = profil_de_region(region)  # said to the user; left out of the file, so that it follows the région
     squelette["porteur"]["region"] = region
     return json.dumps(squelette, ensure_ascii=False, indent=2) + "\n", profil
 

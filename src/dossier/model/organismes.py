@@ -38,20 +38,23 @@ class ChefDeProjet(Personne):
 
 
 class Depot(Modele):
-    profil: Texte = Field("cnsa-2023", description=(
+    profil: Texte | None = Field(None, description=(
         "Profil de dépôt : liste de pièces de l'appel à projets et niveau de la règle de taille minimale. "
-        "Valeurs : « cnsa-2023 » (liste nationale, kit ARS Île-de-France) ou « normandie-2023 » (AAP ARS "
-        "Normandie 2023, annexe 2). Par défaut cnsa-2023."))
+        "Valeurs : « kit-idf-2023 » (kit de l'ARS Île-de-France, campagne 2023, liste nationale par défaut) ou "
+        "« aap-normandie-2023 » (AAP ARS Normandie 2023, annexe 2) ; anciens noms admis : « cnsa-2023 », "
+        "« normandie-2023 ». Absent : choisi d'après la région du porteur et la campagne."))
     date: Date | None = Field(None, description=(
         "Date de dépôt prévue (AAAA-MM-JJ). Absente : les pièces portent leur date d'édition et le calendrier"
         " est jugé sur la date du jour."))
 
     @field_validator("profil")
     @classmethod
-    def _profil_connu(cls, v: str) -> str:
-        from ..profiles import profils_disponibles
+    def _profil_connu(cls, v: str | None) -> str | None:
+        from ..profiles import noms_acceptes
 
-        connus = profils_disponibles()
+        if v is None or not v.strip():
+            return None  # chosen from the région and the campaign (profil_projet)
+        connus = noms_acceptes()
         if v not in connus:
             raise _erreur(f"profil inconnu « {v} » ; profils disponibles : {', '.join(connus)}")
         return v

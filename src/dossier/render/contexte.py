@@ -25,7 +25,9 @@ from typing import Any
 
 from babel.numbers import format_decimal
 
+from .. import departements as deps
 from .. import identifiers as ids
+from ..dates_projet import dates_projet, duree_mois
 from ..campaigns import cibles_usage
 from ..francais import ESPACE_FINE, ESPACE_INSECABLE, LOCALE, date_longue, montant, nombre, pourcentage
 from ..model import Personne, Projet
@@ -136,13 +138,18 @@ def _entier(valeur: int | None) -> str:
     return NON_RENSEIGNE if valeur is None else nombre(valeur)
 
 
+def _date_insecable(date: dt.date) -> str:
+    """``30 septembre 2024`` never split over two lines (no-break spaces)."""
+    return date_longue(date).replace(" ", ESPACE_INSECABLE)
+
+
 def _periode(debut: dt.date | None, fin: dt.date | None) -> str:
     if debut and fin:
-        return f"du {date_longue(debut)} au {date_longue(fin)}"
+        return f"du {_date_insecable(debut)} au {_date_insecable(fin)}"
     if debut:
-        return f"à partir du {date_longue(debut)}"
+        return f"à partir du {_date_insecable(debut)}"
     if fin:
-        return f"jusqu'au {date_longue(fin)}"
+        return f"jusqu'au {_date_insecable(fin)}"
     return "dates à préciser dans le planning"
 
 
@@ -153,7 +160,7 @@ def premiere_majuscule(texte: str) -> str:
 
 def pluriel(nombre_: int, singulier: str, pluriel_: str) -> str:
     """``3|pluriel('vague', 'vagues')`` -> ``3 vagues``; 0 and 1 take the singular, as in French."""
-    return f"{nombre(nombre_)} {singulier if abs(nombre_) < 2 else pluriel_}"
+    return f"{nombre(nombre_)}{ESPACE_INSECABLE}{singulier if abs(nombre_) < 2 else pluriel_}"
 
 
 # --------------------------------------------------------------------------- French around names
@@ -231,6 +238,33 @@ def a(nom: str) -> str:
     return (contracte[article] if article else "à ") + reste
 
 
+_PREPOSITIONS = re.compile(r"\s+(?:du|des|de la|de l['’]|d['’]|de)\s*", re.IGNORECASE)
+
+
+def fonction_dans_une_phrase(fonction: str) -> str:
+    """A function inside a sentence: lower case first letter, an acronym kept (« Directeur général » ->
+    « directeur général », « DG » -> « DG »)."""
+    fonction = " ".join(fonction.split())
+    premier = fonction.split(" ", 1)[0] if fonction else ""
+    if premier and not _sigle(premier.split("-")[0]):
+        return fonction[:1].lower() + fonction[1:]
+    return fonction
+
+
+def qualite(fonction: str, organisme: str) -> str:
+    """What a signatory acts as, inside a sentence: the function in lower case (an acronym kept) followed
+    by the organism, named once: ("Vice-président du CCAS", "CCAS de Vire Normandie") -> "vice-président
+    du CCAS de Vire Normandie"; ("Directrice générale", "Association X") -> "directrice générale de
+    l'Association X"."""
+    fonction = fonction_dans_une_phrase(fonction)
+    for m in reversed(list(_PREPOSITIONS.finditer(fonction))):  # « … du CCAS » when the organism is « CCAS de … »
+        suite = fonction[m.end():].strip()
+        if suite and organisme.casefold().startswith(suite.casefold()):
+            fonction = fonction[:m.start()]
+            break
+    return f"{fonction} {de(organisme)}".strip()
+
+
 def _lignes(textes: list[str]) -> str:
     """Several values in one table cell, one per line (real line breaks in Word)."""
     return "\n".join(textes)
@@ -240,13 +274,15 @@ def personne(p: Personne | None) -> dict:
     """A person as the templates use it; every key always present."""
     if p is None:
         return {"civilite": "", "nom": "", "fonction": "", "email": "", "complet": "",
-                "avec_fonction": "", "soussigne": "soussigné(e)", "accord": "(e)", "renseigne": False}
+                "avec_fonction": "", "fonction_phrase": "", "soussigne": "soussigné(e)", "accord": "(e)",
+                "renseigne": False}
     complet = f"{p.civilite} {p.nom}" if _present(p.civilite) else p.nom
     civ = (p.civilite or "").strip().lower().rstrip(".")
     accord = {"mme": "e", "madame": "e", "mlle": "e", "m": "", "monsieur": ""}.get(civ, "(e)")
     return {
         "civilite": p.civilite or "", "nom": p.nom, "fonction": p.fonction, "email": p.email or "",
         "complet": complet, "avec_fonction": f"{complet}, {p.fonction}", "soussigne": f"soussigné{accord}",
+        "fonction_phrase": fonction_dans_une_phrase(p.fonction),
         "accord": accord,
         "renseigne": True,
     }
@@ -304,7 +340,7 @@ class _Constructeur:
             "nature_projet": premiere_majuscule(TYPES_PROJET[p.type_projet]),
             "type_projet_article": ("l'" if p.type_projet == "acquisition" else "la ") + TYPES_PROJET[p.type_projet],
             "instruction": self._instruction(),
-            "sources": " ; ".join(self._sources()),
+            "sources": f"{ESPACE_INSECABLE}; ".join(self._sources()),
             "pieces": [piece.slug for piece in self.profil.pieces],
             "regime_tva": p.porteur.regime_tva,
             "nb_essms": len(p.essms),
@@ -342,9 +378,11 @@ class _Constructeur:
         return self.fin.campagne.sources.get("instruction", "")
 
     def _sources(self) -> list[str]:
-        """What a piece cites: the campaign's instruction and the profile's own source (a La Réunion or
-        national dossier must not cite another region's call for projects)."""
-        return [s for s in (self._instruction(), self.profil.source) if s]
+        """What a piece cites: the campaign's instruction, and the profile's source only when it is the call
+        of the project's région for its campaign (a La Réunion dossier does not cite the Île-de-France kit,
+        a 2022 dossier not the 2023 call): a list taken from another call is said by ``checklist`` only."""
+        propre = self.profil.propre_a(self.projet.campagne, ars_pivot(self.projet))
+        return [s for s in (self._instruction(), self.profil.source if propre else "") if s]
 
     def _regroupement(self) -> dict:
         """The grouping's commitments: the remaining cost (costs − aid − other resources) and its split
@@ -388,7 +426,8 @@ class _Constructeur:
             "statut_juridique": po.statut_juridique or "",
             "adresse": po.adresse or "",
             "region": ars_pivot(self.projet),
-            "representant": personne(po.representant),
+            "representant": {**personne(po.representant),
+                             "qualite": qualite(po.representant.fonction, po.raison_sociale)},
             "identification": _identification(po.siret, po.finess_ej),
             "est_organisme": og is not None,
             "organisme_id": og.id if og else "",
@@ -410,7 +449,8 @@ class _Constructeur:
                 "categorie_libelle": cat.libelle if cat else "catégorie hors nomenclature (éligibilité confirmée)",
                 "secteur": cat.secteur if cat else "—",
                 "secteur_libelle": cat.libelle_secteur if cat else "Non classé",
-                "departement": ids.departement(e.finess_et),
+                "departement": deps.code_insee(e.finess_et),
+                "departement_nom": deps.nom(deps.code_insee(e.finess_et)),
                 "region": e.region_effective,
                 "organisme": og.raison_sociale,
                 "organisme_id": og.id,
@@ -456,7 +496,8 @@ class _Constructeur:
                 "finess_ej": og.finess_ej,
                 "siret": ids.formater_siret(og.siret) if og.siret else "",
                 "statut_juridique": og.statut_juridique or "",
-                "representant": personne(og.representant),
+                "representant": {**personne(og.representant),
+                                 "qualite": qualite(og.representant.fonction, og.raison_sociale)},
                 "identification": _identification(og.siret, og.finess_ej),
                 "nb_essms": len(siens),
                 "nb_essms_total": og.nb_essms_total if og.nb_essms_total is not None else len(siens),
@@ -512,13 +553,14 @@ class _Constructeur:
         return sorted(resultat, key=lambda c: (-c["nb"], c["code"]))
 
     def _territoire(self) -> dict:
-        deps = Counter(ids.departement(e.finess_et) for e in self.projet.essms)
+        codes = Counter(deps.code_insee(e.finess_et) for e in self.projet.essms)
         regions = list(self.fin.guichet.regions)
         return {
             "regions": ", ".join(regions),
             "nb_regions": len(regions),
-            "departements": ", ".join(sorted(deps)),
-            "nb_departements": len(deps),
+            "departements": ", ".join(f"{code}{ESPACE_INSECABLE}– {deps.nom(code)}" if code in deps.NOMS else code
+                                      for code in sorted(codes)),
+            "nb_departements": len(codes),
         }
 
     def _solution(self) -> dict:
@@ -756,17 +798,17 @@ class _Constructeur:
             if j.phase != "conduite_changement":
                 projet_deploiement.append((j.debut, j.fin, ligne))
         projet_deploiement.sort(key=lambda t: (t[0], t[1]))
-        debut = pl.debut if pl else None
-        fin = pl.fin_deploiement if pl else None
-        duree = ""
-        if debut and fin:
-            mois = (fin.year - debut.year) * 12 + fin.month - debut.month + (1 if fin.day >= debut.day else 0)
-            duree = f"{mois} mois"
+        dates = dates_projet(self.projet)  # the same three dates in every piece (calendrier)
+        debut, fin, fin_projet = dates.debut, dates.fin_deploiement, dates.fin_projet
+        duree = f"{duree_mois(debut, fin)} mois" if debut and fin else ""
         return {
-            "renseigne": bool(debut or fin),
+            "renseigne": bool(debut or fin_projet),
             "debut": date_longue(debut) or "date à préciser",
             "fin_deploiement": date_longue(fin) or "date à préciser",
-            "periode": _periode(debut, fin),
+            "fin_projet": date_longue(fin_projet) or "date à préciser",
+            "fin_apres_deploiement": bool(fin and fin_projet and fin_projet > fin),
+            "periode": _periode(debut, fin_projet),
+            "periode_deploiement": _periode(debut, fin),
             "duree": duree,
             "jalons_projet": jalons["projet"],
             "jalons_deploiement": jalons["deploiement"],

@@ -17,7 +17,8 @@ from ..campaigns import charger_campagne
 from ..errors import DossierError, SortieExistante, raison_systeme
 from ..interruption import a_nettoyer
 from ..model import Projet
-from ..profiles import FichierGenere, Profil, charger_profil, evaluer_condition, faits_du_projet
+from ..profil_projet import profil_du_projet
+from ..profiles import FichierGenere, Profil, evaluer_condition, faits_du_projet
 from ..rules import Controle, Financement, calculer_financement
 
 
@@ -33,6 +34,12 @@ class RapportRendu:
     fichiers: list[FichierEcrit] = field(default_factory=list)
     marqueurs: list[str] = field(default_factory=list)
     alertes: list[Controle] = field(default_factory=list)
+    constats: list[str] = field(default_factory=list)  # findings the author must settle, never in a piece
+
+    @property
+    def a_completer(self) -> bool:
+        """Markers or findings left: ``render`` exits 1."""
+        return bool(self.marqueurs or self.constats)
 
 
 def fichiers_a_rendre(profil: Profil, projet: Projet, selection: list[str] | None = None) -> list[FichierGenere]:
@@ -158,7 +165,7 @@ def _rendre(
 ) -> RapportRendu:
     """Write every generated piece as ``NN-slug.ext`` (and its PDF); nothing partial is ever left behind."""
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
-    profil = charger_profil(projet.depot.profil)
+    profil = profil_du_projet(projet)
     a_rendre = fichiers_a_rendre(profil, projet, selection)
     noms = [f.nom for f in a_rendre] + ([f"{f.nom.rsplit('.', 1)[0]}.pdf" for f in a_rendre] if pdf else [])
     existants = [n for n in noms if (sortie / n).exists()]
@@ -183,6 +190,10 @@ def _rendre(
 
         rapport.marqueurs += list(dict.fromkeys(m for f in a_rendre if f.format == "xlsx"
                                                 for m in marqueurs_xlsx(f.modele, projet)))
+    if any(f.modele.startswith("planning") for f in a_rendre):
+        from ..rules.coherence import constats_rendu
+
+        rapport.constats = constats_rendu(projet)
     try:
         with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp, a_nettoyer(chemin=tmp):
             tmp = Path(tmp)

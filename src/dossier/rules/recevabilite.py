@@ -10,6 +10,7 @@ from ..errors import MontantsInconnus
 from ..francais import date_longue, montant
 from ..model import Projet
 from .calendrier import c_calendrier, c_duree_indicative
+from .coherence import controles_coherence
 from .controles import ALERTE, ERREUR, Controle, _noms, _ok, accord
 from .financement import Financement, _montants
 from .forfaits import amoa_demandee, sans_mise_a_niveau
@@ -178,11 +179,11 @@ def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
 def niveau_taille_minimale(projet: Projet, campagne: Campagne | None = None) -> str:
     """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping or when
     the campaign's texts leave smaller groupings to the ARS (``taille_minimale.appreciation_ars``, issue 21)."""
-    from ..profiles import charger_profil
+    from ..profil_projet import profil_du_projet
 
     if projet.regroupement_initial or (campagne is not None and campagne.valeur("taille_minimale.appreciation_ars")):
         return ALERTE
-    return charger_profil(projet.depot.profil).taille_minimale_niveau
+    return profil_du_projet(projet).taille_minimale_niveau
 
 
 def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.date | None = None,
@@ -223,5 +224,6 @@ def verifier_recevabilite(projet: Projet, campagne: Campagne, aujourdhui: dt.dat
         c_non_cumul(projet, campagne),
         c_couts_couverts(projet, campagne, montants),
         c_organismes_sans_essms(projet, campagne),
+        controles_coherence(projet, campagne),  # deposit profile and CNSA milestones
     ]
     return [c for resultat in controles for c in (resultat if isinstance(resultat, list) else [resultat])]

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...dates_projet import dates_projet
 from ...model import Projet
 from ...rules import Financement, parts_autofinancement
 from ..contexte import MARQUEUR
@@ -156,20 +157,19 @@ def _feuille_rh(ws: Worksheet, projet: Projet, annees: list[int]) -> dict[int, s
 
 def _annees_du_plan(projet: Projet, annees: list[int]) -> list[int]:
     """Years of the pluriannual sheet: those of the costs, and those of the advance and the balance."""
-    pl = projet.planning
-    versements = {d.year for d in (pl.debut, pl.fin_deploiement) if d} if pl else set()
+    dates = dates_projet(projet)
+    versements = {d.year for d in (dates.debut, dates.fin_projet) if d}
     return sorted(set(annees) | versements)
 
 
 def marqueurs_financement(projet: Projet) -> list[str]:
     """What the ``[À COMPLÉTER : …]`` markers of the pluriannual sheet ask for (``render`` lists them)."""
-    pl = projet.planning
-    return [quoi for quoi, date in ((_DEBUT_MANQUANT, pl and pl.debut), (_FIN_MANQUANTE, pl and pl.fin_deploiement))
-            if not date]
+    dates = dates_projet(projet)
+    return [quoi for quoi, date in ((_DEBUT_MANQUANT, dates.debut), (_FIN_MANQUANTE, dates.fin_projet)) if not date]
 
 
 _DEBUT_MANQUANT = "date de début du projet (année de versement de l'avance)"
-_FIN_MANQUANTE = "date de fin du déploiement (année de versement du solde)"
+_FIN_MANQUANTE = "date de fin du projet (année de la demande et du versement du solde)"
 
 
 def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[int], couts: _PlageCouts,
@@ -226,14 +226,14 @@ def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[
     for col in colonne_annee.values():
         c = get_column_letter(col)
         formule(ws, r_aide, col, f"={c}{r_avance}+{c}{r_solde}", "total-montant")
-    pl = projet.planning
+    dates = dates_projet(projet)  # the balance is paid at the end of the project, not of the deployment
     taux = format(fin.avance_taux, "f")
     pct_avance, pct_solde = nombre(fin.avance_taux * 100), nombre((1 - fin.avance_taux) * 100)
     for r, libelle, total, date, manquant in (
         (r_avance, f"dont avance ({pct_avance} % à la signature de la convention avec l'ARS)",
-         f"=ROUND({lt}{r_aide}*{taux},2)", pl and pl.debut, _DEBUT_MANQUANT),
+         f"=ROUND({lt}{r_aide}*{taux},2)", dates.debut, _DEBUT_MANQUANT),
         (r_solde, f"dont solde ({pct_solde} % en fin de projet, selon l'atteinte des cibles d'usage)",
-         f"={lt}{r_aide}-{lt}{r_avance}", pl and pl.fin_deploiement, _FIN_MANQUANTE),
+         f"={lt}{r_aide}-{lt}{r_avance}", dates.fin_projet, _FIN_MANQUANTE),
     ):
         ecrire(ws, r, 1, libelle if date else f"{libelle} {MARQUEUR.format(manquant)}", "texte-retrait")
         ligne_styles(ws, r, 2, col_total - 1, "vide")
@@ -265,7 +265,7 @@ def _feuille_plan(ws: Worksheet, projet: Projet, fin: Financement, annees: list[
     r = _repartition(ws, projet, r_controle + 3, f"{lt}{r_auto}", col_total)
     note(ws, r + 1, "L'aide ESMS numérique est une subvention forfaitaire unique versée pour "
          f"{pct_avance} % à la signature de la convention (année du début du projet) et pour {pct_solde} % en fin "
-         "de projet (année de la fin du déploiement) ; les montants de l'aide sont ceux du calcul de financement, "
+         "de projet (année de la fin du projet, bilan et demande de solde) ; les montants de l'aide sont ceux du calcul de financement, "
          "au centime.", col_total)
     libelles = [libelle for libelle, _ in lignes_aide] + [x.libelle for x in autres]
     largeurs(ws, {1: largeur_texte(libelles + ["Contrôle : emplois − ressources (doit être nul)"], 40, 70)})

@@ -2,15 +2,15 @@
 
 - the Gantt band is drawn by **conditional formatting** on the start/end cells
   (``$B<fin du mois`` and ``$C>=début du mois``): editing a date in the workbook moves the bar;
-- the CNSA milestones are looked for in ``planning.jalons`` by keywords; missing ones are listed in a
-  note line of the sheet « Projet », never given invented dates.
+- the CNSA milestones are looked for in ``planning.jalons`` by keywords (``dossier.calendrier``); missing
+  ones are a finding for the author (``check`` alerte, ``render`` item to settle), never text in the sheet
+  and never given invented dates;
+- the project's period is ``dossier.calendrier.dates_projet``, the same in every piece.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -20,54 +20,13 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ...dates_projet import JALONS_CNSA, JalonCnsa, dates_projet, jalons_cnsa_absents  # noqa: F401 (re-exported)
 from ...model import Jalon, Projet
 from ...profiles import ETIQUETTES_ENTETE
 from ...rules import Financement
 from ..contexte import MARQUEUR
 from .commun import (
-    en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note, reference_feuille)
-
-
-@dataclass(frozen=True)
-class JalonCnsa:
-    cle: str
-    libelle: str
-    motifs: tuple[str, ...]
-    phase: str | None = None  # any jalon of this phase counts
-
-
-JALONS_CNSA = (
-    JalonCnsa("lancement", "lancement du projet", (r"\blancement", r"\bdemarrage", r"\bkick")),
-    JalonCnsa("choix", "choix de la solution (mise en concurrence / SAD)",
-              (r"\bchoix\b", r"mise en concurrence", r"\bselection", r"\bsad\b", r"appel d.offres", r"\bconsultation")),
-    JalonCnsa("contrat", "signature du contrat avec l'éditeur", (r"\bcontrat", r"\bcontractualisation")),
-    JalonCnsa("parametrage", "paramétrage", (r"\bparametrage", r"\bconfiguration")),
-    JalonCnsa("va", "vérification d'aptitude (VA)", (r"verification d.aptitude", r"\bva\b", r"\brecette")),
-    JalonCnsa("formation", "formation", (r"\bformation",)),
-    JalonCnsa("deploiement", "déploiement", (r"\bdeploiement", r"\bvagues?\b", r"\bbascule", r"mise en production"),
-              phase="deploiement"),
-    JalonCnsa("vsr", "vérification de service régulier (VSR)", (r"service regulier", r"\bvsr\b")),
-    JalonCnsa("usages", "mesure des usages", (r"\busages?\b", r"\bcibles?\b", r"\bindicateurs?\b")),
-    JalonCnsa("fin", "fin du projet", (r"\bfin (du|de) projet", r"\bcloture", r"\bbilan\b")),
-)
-
-
-def _normaliser(texte: str) -> str:
-    sans_accents = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode()
-    return sans_accents.lower().replace("’", "'")
-
-
-def jalons_cnsa_absents(jalons: Iterable[Jalon]) -> list[JalonCnsa]:
-    """The CNSA milestones that no jalon of the planning covers (matched by keywords)."""
-    jalons = list(jalons)
-    textes = [_normaliser(j.libelle) for j in jalons]
-    absents = []
-    for attendu in JALONS_CNSA:
-        trouve = any(j.phase == attendu.phase for j in jalons) if attendu.phase else False
-        trouve = trouve or any(re.search(m, t) for m in attendu.motifs for t in textes)
-        if not trouve:
-            absents.append(attendu)
-    return absents
+    DATE, FR, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note, reference_feuille)
 
 
 _BARRES = {
@@ -108,13 +67,7 @@ def _mois(debut: dt.date, fin: dt.date) -> list[dt.date]:
 
 
 def _periode_projet(projet: Projet) -> tuple[dt.date, dt.date] | None:
-    pl = projet.planning
-    if pl is None:
-        return None
-    dates = [d for d in (pl.debut, pl.fin_deploiement) if d]
-    dates += [d for j in pl.jalons or [] for d in (j.debut, j.fin)]
-    dates += [d for v in pl.vagues or [] for d in (v.debut, v.fin)]
-    return (min(dates), max(dates)) if dates else None
+    return dates_projet(projet).periode
 
 
 def _jalons(projet: Projet, phase: str) -> list[Jalon]:
@@ -200,34 +153,34 @@ def construire_planning(wb: Workbook, projet: Projet, fin: Financement, phases: 
             taches.insert(0, _Tache(MARQUEUR.format(manquants["projet"]), None, None))
         nom, titre = _PHASES["projet"]
         _feuille_planning(wb.create_sheet(nom, 0), titre, projet, taches, mois, "projet", periode,
-                          [_note_jalons_cnsa(projet)])
+                          _note_jalons_cnsa(projet))
 
 
-def _note_jalons_cnsa(projet: Projet) -> str:
-    absents = jalons_cnsa_absents(projet.planning.jalons or [] if projet.planning else [])
-    if absents:
-        return ("Jalons CNSA absents du planning (à ajouter aux jalons du planning ; aucune date n'est supposée "
-                "ici) : " + ", ".join(j.libelle for j in absents) + ".")
-    return (f"Jalons CNSA : les {len(JALONS_CNSA)} jalons attendus figurent au planning ("
-            + ", ".join(j.libelle for j in JALONS_CNSA) + ").")
+def _note_jalons_cnsa(projet: Projet) -> list[str]:
+    """The CNSA milestones, when the planning shows them all; a missing one is the author's to settle
+    (``calendrier.constat_jalons_cnsa``), never a line of the piece."""
+    if jalons_cnsa_absents(projet.planning.jalons or [] if projet.planning else []):
+        return []
+    return [ (f"Jalons CNSA : les {len(JALONS_CNSA)} jalons attendus figurent au planning ("
+            + ", ".join(j.libelle for j in JALONS_CNSA) + ").")]
 
 
 def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_Tache], mois: list[dt.date],
                       phase: str, periode: tuple[dt.date, dt.date] | None, notes: list[str]) -> tuple[int, int]:
     """One Gantt sheet; returns its first and last task rows."""
     ligne = entete(ws, titre, projet)
-    pl = projet.planning
+    dates = dates_projet(projet)
     ecrire(ws, ligne, 1, ETIQUETTES_ENTETE[3], "etiquette")
-    if periode:
-        ecrire(ws, ligne, 2, periode[0], "valeur-date")
-        ecrire(ws, ligne, 3, periode[1], "valeur-date")
+    if periode:  # « du 01/09/2023 » « au 30/06/2025 »: dates kept as dates, the words in their format
+        ecrire(ws, ligne, 2, periode[0], "valeur-date").number_format = f'{FR}"du "{DATE.removeprefix(FR)}'
+        ecrire(ws, ligne, 3, periode[1], "valeur-date").number_format = f'{FR}"au "{DATE.removeprefix(FR)}'
     else:
         ecrire(ws, ligne, 2, MARQUEUR.format(PERIODE_MANQUANTE), "valeur")
         ws.merge_cells(start_row=ligne, start_column=2, end_row=ligne, end_column=len(_COLONNES_PLANNING))
-    if pl and pl.fin_deploiement:
+    if dates.fin_deploiement:
         ligne += 1
         ecrire(ws, ligne, 1, ETIQUETTES_ENTETE[4], "etiquette")
-        ecrire(ws, ligne, 2, pl.fin_deploiement, "valeur-date")
+        ecrire(ws, ligne, 2, dates.fin_deploiement, "valeur-date")
     ligne_entete = ligne + 2
     en_tetes(ws, ligne_entete, _COLONNES_PLANNING)
     for i, debut_mois in enumerate(mois):
@@ -269,7 +222,7 @@ def _feuille_planning(ws: Worksheet, titre: str, projet: Projet, taches: list[_T
         ligne_note += 1
     largeurs(ws, {
         1: largeur_texte([t.libelle for t in taches] + [_COLONNES_PLANNING[0]], 28, 58),
-        2: 11.5, 3: 11.5, 4: 8,
+        2: 13.5, 3: 13.5, 4: 8,
         5: largeur_texte([t.responsable for t in taches] + [_COLONNES_PLANNING[4]], 14, 30),
     })
     for i in range(len(mois)):

@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import Organisme, Projet
 from ...rules import Financement
-from .commun import ecrire, en_tetes, entete, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
+from .commun import HEURES_DECIMALES, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
 
 FEUILLE_SAAD = "Déclaration des heures"
 
@@ -34,7 +34,7 @@ COLONNES_SAAD = (
 
 def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) -> None:
     ws = wb.create_sheet(FEUILLE_SAAD)
-    ligne = entete(ws, "Déclaration des heures dédiées à l'activité médico-sociale (annexe 1 de l'AAP)", projet)
+    ligne = entete(ws, "Déclaration des heures dédiées à l'activité médico-sociale", projet)  # no other call cited
     annee_n1 = int(fin.campagne.annee) - 1
     ecrire(ws, ligne, 1, "Année des heures déclarées (N-1)", "etiquette")
     ecrire(ws, ligne, 2, annee_n1, "valeur-annee")
@@ -49,6 +49,7 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
     en_tetes(ws, ligne_entete, COLONNES_SAAD)
     ws.row_dimensions[ligne_entete].height = 56
     finess_ej_og = {og.id: og.finess_ej for og in projet.organismes}
+    decimales = _colonnes_decimales(declarants)
     premiere = ligne_entete + 1
     for n, e in enumerate(declarants):
         r = premiere + n
@@ -56,8 +57,8 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
         ecrire(ws, r, 1, e.nom, "texte")
         ecrire(ws, r, 2, e.finess_ej or finess_ej_og.get(e.organisme, ""), "code")
         ecrire(ws, r, 3, e.finess_et, "code")
-        for col, valeur in zip(range(4, 8), (h.total, h.apa, h.pch, h.dependance_autres)):
-            ecrire(ws, r, col, valeur, "heures" if valeur == valeur.to_integral_value() else "heures-decimales")
+        for col, valeur in zip(range(4, 8), _heures(h)):  # one format per column: rows and total agree
+            ecrire(ws, r, col, valeur, "heures-decimales" if col in decimales else "heures")
         ecrire(ws, r, 8, h.financement_autres or "", "texte")
         soins = h.soins or 0
         ecrire(ws, r, 11, soins, "heures" if soins == int(soins) else "heures-decimales")
@@ -72,7 +73,9 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
     ligne_styles(ws, total, 2, 3, "total")
     for col in range(4, 8):
         c = get_column_letter(col)
-        formule(ws, total, col, f"=SUM({c}{premiere}:{c}{derniere})", "total-heures")
+        cellule = formule(ws, total, col, f"=SUM({c}{premiere}:{c}{derniere})", "total-heures")
+        if col in decimales:
+            cellule.number_format = HEURES_DECIMALES
     ecrire(ws, total, 8, "", "total")
     formule(ws, total, 11, f"=SUM(K{premiere}:K{derniere})", "total-heures")
     formule(ws, total, 9, f"=IF(D{total}>0,(E{total}+F{total}+G{total}+K{total})/D{total},\"\")", "total-pourcent")
@@ -96,6 +99,17 @@ def construire_declaration_saad(wb: Workbook, projet: Projet, fin: Financement) 
                    8: largeur_texte([e.heures_saad.financement_autres or "" for e in declarants], 24, 48),
                    9: 12, 10: 12, 11: 16})
     mise_en_page(ws, ligne_entete, premiere, len(COLONNES_SAAD), 2, blocs=blocs)
+
+
+def _heures(h) -> tuple:
+    return (h.total, h.apa, h.pch, h.dependance_autres)
+
+
+def _colonnes_decimales(declarants) -> set[int]:
+    """Columns (4 to 7) where a declared number of hours has decimals: the whole column, total included,
+    shows two decimals (a row of 1 875,50 h and a total rounded to 1 876 would not agree)."""
+    return {col for e in declarants for col, valeur in zip(range(4, 8), _heures(e.heures_saad))
+            if valeur is not None and valeur != valeur.to_integral_value()}
 
 
 #: Rows of the signature block of each OG (label, what is written, height of the row).
