@@ -347,10 +347,11 @@ def fiche() -> None:
 @option_aide
 def fiche_export(projet: str, sortie: str, force: bool) -> None:
     from .fiche import donnees_projet, ecrire_fiche
+    from .fiche.garde import verifier_sortie
 
-    _sortie_libre(Path(sortie), force)
+    verifier_sortie(Path(sortie), Path(projet), force)
     ecrire_fiche(donnees_projet(_projet(projet)), Path(sortie))
-    console.print(f"fiche projet écrite : {sortie}", markup=False)
+    console.print(f"fiche projet écrite : {nom_affichable(sortie)}", markup=False)
 
 
 @fiche.command("import", help="Relire une fiche projet Excel et écrire le fichier projet JSON (rien n'est écrit si un problème est trouvé).")
@@ -360,14 +361,15 @@ def fiche_export(projet: str, sortie: str, force: bool) -> None:
 @option_aide
 def fiche_import(fichier: str, sortie: str, force: bool) -> None:
     from .fiche import lire_classeur, valider_lecture
+    from .fiche.garde import verifier_sortie
     from .fiche.json_projet import projet_json
 
-    _sortie_libre(Path(sortie), force)
+    verifier_sortie(Path(sortie), Path(fichier), force)
     lecture = lire_classeur(Path(fichier))
     _afficher_notes(lecture.notes)
     p = valider_lecture(lecture, fichier)
     ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
-    console.print(f"projet écrit : {sortie} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
+    console.print(f"projet écrit : {nom_affichable(sortie)} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
 
 
 @cli.group(cls=Groupe, help="ESSMS du projet : importer la liste du porteur.")
