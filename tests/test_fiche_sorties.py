@@ -59,3 +59,80 @@ def test_nom_de_sortie_echappe(tmp_path, capsys):
     assert main(["fiche", "export", str(nom), "-o", str(nom2)]) == 0
     sortie = capsys.readouterr().out
     assert "\x1b" not in sortie and "\x07" not in sortie and "\\x1b]0;x\\x07.xlsx" in sortie
+
+
+# --------------------------------------------------------------------------- item 5: lost update
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from dossier import verrous  # noqa: E402
+from dossier.verrous import chemin_verrou, verrou_fichier  # noqa: E402
+
+
+def _liste(chemin, finess, ej):
+    chemin.write_text(f"FINESS ET;FINESS EJ;Nom\n{finess};{ej};Nouveau {finess}\n", "utf-8")
+    return chemin
+
+
+def _projet_et_listes(tmp_path):
+    d = fabrique.generer_projet(1, nb_essms_total=False)
+    projet = fabrique.ecrire(tmp_path / "projet.json", d)
+    ej = d["organismes"][0]["finess_ej"]
+    a = _liste(tmp_path / "a.csv", fabrique.finess("14", 7_001), ej)
+    b = _liste(tmp_path / "b.csv", fabrique.finess("14", 7_002), ej)
+    return projet, a, b
+
+
+def test_projet_verrouille_ecriture_refusee_apres_attente(tmp_path, capsys, monkeypatch):
+    projet, a, _ = _projet_et_listes(tmp_path)
+    avant = projet.read_bytes()
+    monkeypatch.setattr(verrous, "ATTENTE_VERROU", 0.3)
+    with verrou_fichier(projet):
+        assert main(["essms", "import", str(a), "--projet", str(projet), "--ecrire"]) == 2
+    assert "en cours de modification par une autre commande" in capsys.readouterr().err
+    assert projet.read_bytes() == avant
+    assert not chemin_verrou(projet).exists()
+
+
+def _ouvert_par_un_processus(chemin: str) -> bool:
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if int(pid) == os.getpid():
+            continue
+        try:
+            if any(os.path.realpath(f"/proc/{pid}/fd/{fd}") == chemin for fd in os.listdir(f"/proc/{pid}/fd")):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _attend_le_verrou(processus, verrou: Path) -> bool:
+    """True once a process of the command (its worker) has the lock file open: it is waiting on it."""
+    for _ in range(600):
+        if _ouvert_par_un_processus(str(verrou)):
+            return True
+        if processus.poll() is not None:
+            return False
+        time.sleep(0.02)
+    return False
+
+
+def test_deux_imports_simultanes_aucune_liste_perdue(tmp_path):
+    projet, a, b = _projet_et_listes(tmp_path)
+    commande = [sys.executable, "-m", "dossier", "essms", "import"]
+    with verrou_fichier(projet):
+        premier = subprocess.Popen(commande + [str(a), "--projet", str(projet), "--ecrire"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert _attend_le_verrou(premier, chemin_verrou(projet).resolve())
+        # Meanwhile the project changes (another writer): the waiting import must re-read it.
+        d = json.loads(projet.read_text("utf-8"))
+        d["essms"].append({"finess_et": fabrique.finess("14", 7_003), "organisme": "og1"})
+        fabrique.ecrire(projet, d)
+    assert premier.wait(timeout=60) == 0, premier.stderr.read().decode()
+    second = subprocess.run(commande + [str(b), "--projet", str(projet), "--ecrire"], capture_output=True)
+    assert second.returncode == 0, second.stderr.decode()
+    finess = {e["finess_et"] for e in json.loads(projet.read_text("utf-8"))["essms"]}
+    assert {fabrique.finess("14", n) for n in (7_001, 7_002, 7_003)} <= finess

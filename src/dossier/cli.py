@@ -392,18 +392,28 @@ def essms_import(liste: str, projet: str, organisme: str | None, ecrire: bool) -
 
     chemin = Path(liste)
     lus, problemes, notes = lire_liste(lignes_liste(chemin), chemin.name)
-    donnees = lire_brut(Path(projet))
-    resultat = fusionner(donnees, lus, chemin.name, organisme)
-    _afficher_notes(notes)
-    afficher_import_essms(console, resultat)
-    if problemes + resultat.problemes:
-        raise ProjetInvalide(liste, problemes + resultat.problemes)
-    if ecrire:
-        appliquer(donnees, resultat)
-        ecrire_brut(donnees, Path(projet))
-        console.print(f"projet écrit : {projet}", style="green", markup=False)
-    else:
-        console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
+    with _verrou_projet(projet, ecrire):  # read under the lock: no lost update
+        donnees = lire_brut(Path(projet))
+        resultat = fusionner(donnees, lus, chemin.name, organisme)
+        _afficher_notes(notes)
+        afficher_import_essms(console, resultat)
+        if problemes + resultat.problemes:
+            raise ProjetInvalide(liste, problemes + resultat.problemes)
+        if ecrire:
+            appliquer(donnees, resultat)
+            ecrire_brut(donnees, Path(projet))
+            console.print(f"projet écrit : {nom_affichable(projet)}", style="green", markup=False)
+        else:
+            console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
+
+
+def _verrou_projet(projet: str, ecrire: bool):
+    """The exclusive lock of a project file a command rewrites (nothing when it only reads)."""
+    import contextlib
+
+    from .verrous import verrou_fichier
+
+    return verrou_fichier(Path(projet)) if ecrire else contextlib.nullcontext()
 
 
 @cli.group(cls=Groupe, help="Extrait FINESS public : compléter les ESSMS d'un projet, chercher les structures d'un organisme.")
@@ -429,21 +439,22 @@ def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool
     from .finess import Recherche, completer
     from .model import valider
 
-    donnees = lire_brut(Path(projet))
-    essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
-    recherche = Recherche(extrait)
-    trouvees = recherche.par_et(str(e.get("finess_et", "")).replace(" ", "") for e in essms)
-    constats = completer(essms, trouvees, remplacer)
-    recherche.fermer()
-    afficher_completer(console, recherche.extrait, constats)
-    try:
-        valider(copy.deepcopy(donnees), projet)
-    except ProjetInvalide as e:
-        console.print(f"reste à compléter avant « dossier validate » : {len(e.problemes)} problème(s)", style="yellow", markup=False)
-        afficher_problemes(console, e.problemes)
-    if ecrire:
-        ecrire_brut(donnees, Path(projet))
-        console.print(f"projet écrit : {projet}", style="green", markup=False)
+    with _verrou_projet(projet, ecrire):
+        donnees = lire_brut(Path(projet))
+        essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
+        recherche = Recherche(extrait)
+        trouvees = recherche.par_et(str(e.get("finess_et", "")).replace(" ", "") for e in essms)
+        constats = completer(essms, trouvees, remplacer)
+        recherche.fermer()
+        afficher_completer(console, recherche.extrait, constats)
+        try:
+            valider(copy.deepcopy(donnees), projet)
+        except ProjetInvalide as e:
+            console.print(f"reste à compléter avant « dossier validate » : {len(e.problemes)} problème(s)", style="yellow", markup=False)
+            afficher_problemes(console, e.problemes)
+        if ecrire:
+            ecrire_brut(donnees, Path(projet))
+            console.print(f"projet écrit : {nom_affichable(projet)}", style="green", markup=False)
     ctx.exit(1 if any(c.genre in ("absent", "desaccord") for c in constats) else 0)
 
 
@@ -471,14 +482,15 @@ def finess_chercher(extrait: str, ej: str, ajouter: bool, projet: str | None, or
         return
     if not projet or not organisme:
         raise DossierError("--ajouter demande --projet et --organisme")
-    donnees = lire_brut(Path(projet))
-    nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
-                     "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]
-    resultat = fusionner(donnees, nouveaux, extrait, organisme)
-    resultat.changements = []
-    appliquer(donnees, resultat)
-    ecrire_brut(donnees, Path(projet))
-    console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {projet}", style="green", markup=False)
+    with _verrou_projet(projet, True):
+        donnees = lire_brut(Path(projet))
+        nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
+                         "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]
+        resultat = fusionner(donnees, nouveaux, extrait, organisme)
+        resultat.changements = []
+        appliquer(donnees, resultat)
+        ecrire_brut(donnees, Path(projet))
+    console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {nom_affichable(projet)}", style="green", markup=False)
 
 @cli.group(cls=Groupe, help="Cibles d'usage et demande de solde : fichier de mesures, calcul des taux, rapport.")
 @option_aide
