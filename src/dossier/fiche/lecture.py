@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import Probleme, ProjetInvalide
-from ..lecture import ouvrir_classeur
+from ..lecture import lignes_feuille, ouvrir_classeur
 from ..model import Projet, valider
 from .disposition import Bloc, Champ, disposition, normaliser
 from .valeurs import lire, vide
@@ -35,6 +35,8 @@ SYNONYMES: dict[str, tuple[str, ...]] = {
     "siret": ("N° SIRET",),
 }
 SEUIL_RESSEMBLANCE = 0.85
+COLONNES_EN_PLUS = 20  # columns read past a sheet's widest table (a porteur's own columns are noted, not read)
+LONGUEUR_MAX_LIBELLE = 300  # characters of a header or form label (the fiche's longest is under 100)
 
 
 @dataclass
@@ -73,7 +75,10 @@ class Correspondance:
                           for s in SYNONYMES.get(c.chemin[-1], ())}
 
     def champ(self, entete: Any) -> Champ | None:
-        cle = normaliser(str(entete).replace("*", ""))
+        texte = str(entete)
+        if len(texte) > LONGUEUR_MAX_LIBELLE:  # no header is that long: not compared (difflib is quadratic)
+            return None
+        cle = normaliser(texte.replace("*", ""))
         if not cle:
             return None
         trouve = self.exacts.get(cle) or self.synonymes.get(cle)
@@ -260,7 +265,8 @@ def lire_classeur(chemin: Path) -> Lecture:
         ws = _feuille(wb, nom)
         if ws is None:
             continue
-        lignes = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        largeur = max(2, *(len(b.champs) for b in blocs)) + COLONNES_EN_PLUS
+        lignes = list(lignes_feuille(ws, f"fiche projet {chemin.name}", colonnes_lues=largeur))
         etendues = _etendues(ws, blocs, lignes)
         for i, bloc in enumerate(blocs):
             if i not in etendues:
