@@ -138,3 +138,20 @@ def test_liste_au_plafond_lue_en_entier(tmp_path, capsys):
     assert len(essms) == ESSMS_MAX and not problemes
     with pytest.raises(Exception, match="limite"):
         lire_liste(lignes + [(fabrique.finess("14", 5), "R")], "liste.csv")
+
+
+def test_mesures_compte_de_5000_chiffres(tmp_path):
+    """A count of 5 000 digits: an erreur naming the file's line and column (was int()'s English error)."""
+    from dossier.usages.mesures import MesuresInvalides, lire_mesures
+
+    projet = fabrique.projet_de(fabrique.generer_projet(2))
+    e = projet.essms[0].finess_et
+    chemin = tmp_path / "m.csv"
+    chemin.write_text("finess_et;debut;fin;mssante_messages;dmp_alimentes;personnes_projet;file_active;dossiers_actifs;"
+                      f"dossiers_projet_personnalise;dossiers_agenda\n{e};2024-06;2024-08;{'1' * 5_000};1;10;10;10;1;1\n"
+                      f"{e};2024-09;2024-09;1;{'2' * 4_400};10;10;10;1;1\n", "utf-8")
+    with pytest.raises(MesuresInvalides) as exc:
+        lire_mesures(chemin, projet)
+    problemes = [str(p) for p in exc.value.problemes]
+    assert any(p.startswith("ligne 2 (mssante_messages)") and "entier" in p for p in problemes), problemes
+    assert any(p.startswith("ligne 3 (dmp_alimentes)") and "entier" in p for p in problemes), problemes
