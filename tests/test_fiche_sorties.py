@@ -136,3 +136,86 @@ def test_deux_imports_simultanes_aucune_liste_perdue(tmp_path):
     assert second.returncode == 0, second.stderr.decode()
     finess = {e["finess_et"] for e in json.loads(projet.read_text("utf-8"))["essms"]}
     assert {fabrique.finess("14", n) for n in (7_001, 7_002, 7_003)} <= finess
+
+
+# --------------------------------------------------------------------------- item 4: the porteur's workbook kept
+
+
+def _fiche_du_porteur(tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    d = fabrique.generer_projet(1, nb_essms_total=False)
+    fiche = tmp_path / "fiche.xlsx"
+    ecrire_fiche(donnees_projet(fabrique.projet_de(d)), fiche)
+    wb = load_workbook(fiche)
+    notes = wb.create_sheet("Notes")
+    notes["A1"] = "Penser à relancer l'éditeur"
+    wb["Porteur"]["B5"].comment = Comment("vu avec la directrice", "Porteur")
+    wb["ESSMS"]["B7"].font = Font(bold=True, color="FF0000")
+    wb.save(fiche)
+    return fiche, d
+
+
+def test_essms_import_ecrit_dans_la_fiche_du_porteur_sans_rien_perdre(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from dossier.fiche import charger_fiche
+
+    fiche, d = _fiche_du_porteur(tmp_path)
+    ej = d["organismes"][0]["finess_ej"]
+    nouveau = fabrique.finess("14", 7_101)
+    liste = tmp_path / "liste.csv"
+    liste.write_text(f"FINESS ET;FINESS EJ;Nom;Catégorie\n{nouveau};{ej};Résidence ajoutée;500 - EHPAD\n"
+                     f"{d['essms'][0]['finess_et']};{ej};Nom corrigé;500\n", "utf-8")
+    assert main(["essms", "import", str(liste), "--projet", str(fiche), "--ecrire"]) == 0
+    wb = load_workbook(fiche)
+    assert "Notes" in wb.sheetnames and wb["Notes"]["A1"].value == "Penser à relancer l'éditeur"
+    assert wb["Porteur"]["B5"].comment.text == "vu avec la directrice"
+    assert wb["ESSMS"]["B7"].font.bold and wb["ESSMS"]["B7"].font.color.rgb == "00FF0000"
+    projet = charger_fiche(fiche)
+    assert [(e.finess_et, e.nom) for e in projet.essms] == [(d["essms"][0]["finess_et"], "Nom corrigé"),
+                                                           (nouveau, "Résidence ajoutée")]
+
+
+def test_fiche_avec_image_refusee_en_disant_ce_qui_serait_perdu(tmp_path, capsys):
+    from openpyxl import load_workbook
+    from openpyxl.drawing.image import Image
+    from PIL import Image as PILImage
+
+    fiche, d = _fiche_du_porteur(tmp_path)
+    PILImage.new("RGB", (10, 10), "red").save(tmp_path / "logo.png")
+    wb = load_workbook(fiche)
+    wb["Notes"].add_image(Image(str(tmp_path / "logo.png")), "C3")
+    wb.save(fiche)
+    avant = fiche.read_bytes()
+    liste = tmp_path / "liste.csv"
+    liste.write_text(f"FINESS ET;Nom\n{d['essms'][0]['finess_et']};Nom corrigé\n", "utf-8")
+    assert main(["essms", "import", str(liste), "--projet", str(fiche), "--organisme", "og1", "--ecrire"]) == 2
+    assert "images" in capsys.readouterr().err
+    assert fiche.read_bytes() == avant
+
+
+def test_finess_completer_ecrit_dans_la_fiche_du_porteur(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from dossier.fiche.lecture import lire_classeur
+    from extrait_finess import EHPAD, ecrire_extrait
+
+    fiche, d = _fiche_du_porteur(tmp_path)
+    from openpyxl import load_workbook as charger
+
+    wb = charger(fiche)
+    ws = wb["ESSMS"]
+    entetes = {str(c.value).rstrip(" *"): c.column for c in ws[5] if c.value}
+    ws.cell(6, entetes["FINESS ET"], EHPAD)
+    for colonne in ("Nom", "Catégorie", "Commune"):
+        ws.cell(6, entetes[colonne]).value = None
+    wb.save(fiche)
+    extrait = ecrire_extrait(tmp_path)
+    main(["finess", "completer", "--extrait", str(extrait), "--projet", str(fiche), "--ecrire"])
+    lecture = lire_classeur(fiche)
+    assert lecture.donnees["essms"][0]["nom"] == "EHPAD Les Tilleuls; site nord"
+    assert lecture.donnees["essms"][0]["commune"] == "CAEN"
+    assert "Notes" in load_workbook(fiche).sheetnames

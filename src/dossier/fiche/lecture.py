@@ -48,11 +48,24 @@ class Lecture:
     problemes: list[Probleme] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     chemins_en_erreur: set[tuple] = field(default_factory=set)
+    tableaux: dict[tuple, "Tableau"] = field(default_factory=dict)  # top-level tables, to write rows back
 
     def probleme(self, ref: str, champ: str, message: str, chemin: tuple | None = None) -> None:
         self.problemes.append(Probleme(f"{ref} ({champ})" if champ else ref, message))
         if chemin is not None:
             self.chemins_en_erreur.add(chemin)
+
+
+@dataclass
+class Tableau:
+    """Where a table was read: sheet, header row, column of each field, last row with data, and the
+    last row it may grow into (None: nothing below it on the sheet)."""
+
+    feuille: str
+    entete: int
+    colonnes: dict[tuple, int]
+    derniere: int
+    limite: int | None
 
 
 def _poser(donnees: dict, chemin: tuple, valeur: Any) -> None:
@@ -192,11 +205,12 @@ def _tableau(lecture: Lecture, ws: Worksheet, bloc: Bloc, lignes: list[tuple], d
              parents: dict[tuple, dict[str, int]]) -> None:
     entete, colonnes = _entetes(lecture, ws, bloc, lignes, debut, fin)
     lecture.cellules.setdefault(bloc.chemin, _ref(ws, entete + 1, 1))
-    elements: list[dict] = []
+    derniere = entete
     for numero in range(entete + 1, fin + 1):
         valeurs = lignes[numero - 1]
         if _vide_ligne(valeurs):
             continue
+        derniere = numero
         element: dict = {}
         origine: dict[tuple, str] = {}
         for colonne, champ in colonnes.items():
@@ -208,8 +222,10 @@ def _tableau(lecture: Lecture, ws: Worksheet, bloc: Bloc, lignes: list[tuple], d
             valeur = _lire_cellule(lecture, ref, champ, brut, ("@", ws.title, numero) + champ.chemin)
             if valeur is not None:
                 _poser(element, champ.chemin, valeur)
-        elements.append(element)
         _ranger(lecture, bloc, element, origine, parents, f"{ws.title}!{numero}")
+    if bloc.parent is None and not bloc.dictionnaire:
+        lecture.tableaux[bloc.chemin] = Tableau(ws.title, entete, {c.chemin: n for n, c in colonnes.items()}, derniere,
+                                                None if fin >= len(lignes) else fin)
 
 
 def _ranger(lecture: Lecture, bloc: Bloc, element: dict, origine: dict[tuple, str],
