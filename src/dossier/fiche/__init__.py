@@ -40,4 +40,4 @@ def __getattr__(nom: str):
 
 def donnees_projet(projet: Projet) -> dict:
     """Model data of a project as the workbook writer takes it."""
-    return projet.model_dump(mode="python", exclude_none=True)
+    return projet.model_dump(mode="python", exclude_none=True, exclude_unset=True)
