@@ -148,7 +148,19 @@ def validate(ctx: click.Context, projet: str) -> None:
         ctx.exit(1)
     console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
-    afficher_a_completer(console, a_completer(p))
+    manques, reperes = a_completer(p), _reperes_fiche(projet)
+    afficher_a_completer(console, reperes.a_completer(manques) if reperes else manques)
+
+
+def _reperes_fiche(projet: str):
+    """For a fiche, what names JSON paths as sheet and cell (None for a JSON project)."""
+    from .fiche import est_fiche
+
+    if not est_fiche(projet):
+        return None
+    from .fiche.reperes import reperes
+
+    return reperes(projet)
 
 
 @cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")
@@ -214,6 +226,9 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
                                      progression=lambda nom: barre.update(tache, description=f"rendu : {nom}"))
     else:
         rapport = rendre_dossier(p, Path(sortie), **options)
+    reperes = _reperes_fiche(projet) if rapport.marqueurs else None
+    if reperes:
+        rapport.marqueurs[:] = [reperes.texte(m) for m in rapport.marqueurs]
     afficher_rendu(console, rapport)
     ctx.exit(1 if rapport.marqueurs else 0)
 

@@ -26,6 +26,7 @@ from ..fichiers import fichier_temporaire
 from ..lecture import TAILLE_MAX_TABLEAU, lire_octets
 from .disposition import Bloc, Champ, disposition
 from .lecture import Lecture, lire_classeur
+from .reperes import champ_du_chemin
 from .valeurs import cellule as convertir
 
 #: Parts of an xlsx that openpyxl drops on saving, with what the porteur would lose.
@@ -63,23 +64,6 @@ def _differences(avant: Any, apres: Any, chemin: tuple = ()) -> Iterator[tuple[t
         yield chemin, apres, False
 
 
-def _champ(chemin: tuple) -> tuple[Bloc, Champ] | None:
-    """Block and field of a leaf path (``("essms", 3, "nom")``, ``("porteur", "siret")``)."""
-    for bloc in disposition():
-        if bloc.parent is not None or bloc.dictionnaire:
-            continue
-        n = len(bloc.chemin)
-        if chemin[:n] != bloc.chemin:
-            continue
-        reste = chemin[n + 1:] if bloc.tableau and len(chemin) > n and isinstance(chemin[n], int) else chemin[n:]
-        if bloc.tableau and not (len(chemin) > n and isinstance(chemin[n], int)):
-            continue
-        champ = next((c for c in bloc.champs if c.chemin == reste), None)
-        if champ is not None:
-            return bloc, champ
-    return None
-
-
 def _feuilles(ref: str) -> tuple[str, str]:
     feuille, _, coordonnee = ref.rpartition("!")
     return feuille, coordonnee
@@ -96,7 +80,7 @@ def _ecritures(lecture: Lecture, apres: dict) -> tuple[list[tuple[str, str, Any]
                 continue
             ecritures += _nouvelle_ligne(lecture, chemin, valeur, impossibles)
             continue
-        trouve = _champ(chemin)
+        trouve = champ_du_chemin(chemin)
         ref = lecture.cellules.get(chemin)
         if trouve is None or ref is None or "!" not in ref or not ref.split("!")[1][:1].isalpha():
             impossibles.append(f"{nom} : aucune cellule de la fiche pour cette valeur (colonne ou libellé absent)")
