@@ -69,3 +69,63 @@ def test_reperes_suivent_une_colonne_deplacee(tmp_path):
     wb.save(fiche)
     assert reperes(fiche).cellule("organismes[0].nb_essms_total") == "Organismes!K6 « Nombre ESSMS total »"
     assert reperes(fiche).cellule("organismes[0].inconnu").startswith("Organismes!6")
+
+
+# --------------------------------------------------------------------------- item 12: a form in French
+
+
+def _ligne_de(ws, libelle_debut):
+    return next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value or "").startswith(libelle_debut))
+
+
+def test_listes_deroulantes_en_francais_et_import_des_deux(tmp_path):
+    from openpyxl import load_workbook
+
+    from dossier.fiche import charger_fiche
+
+    d = fabrique.charger(fabrique.RACINE / "examples" / "mise-a-niveau-2022.json")
+    projet = fabrique.ecrire(tmp_path / "p.json", d)
+    assert main(["fiche", "export", str(projet), "-o", str(tmp_path / "f.xlsx")]) == 0
+    wb = load_workbook(tmp_path / "f.xlsx")
+    listes = {v for col in wb["Listes"].iter_cols(values_only=True) for v in col if v}
+    for code in ("mise_a_niveau", "non_reference", "externalise", "appel_offres", "reprise_donnees"):
+        assert code not in listes
+    for libelle in ("Mise à niveau", "Non référencée", "Hébergement externalisé", "Appel d'offres", "Reprise de données"):
+        assert libelle in listes
+    porteur = wb["Porteur"]
+    assert porteur.cell(_ligne_de(porteur, "Type projet"), 2).value == "Mise à niveau"
+    solution = wb["Solution"]
+    solution.cell(_ligne_de(solution, "Hébergement"), 2).value = "externalise"  # a code typed: read too
+    wb.save(tmp_path / "f.xlsx")
+    lu = charger_fiche(tmp_path / "f.xlsx")
+    assert lu.type_projet == "mise_a_niveau" and lu.solution.hebergement == "externalise"
+
+
+def test_cellules_techniques_expliquees(tmp_path):
+    from openpyxl import load_workbook
+
+    assert main(["init", "--fiche", str(tmp_path / "vide.xlsx")]) == 0
+    porteur = load_workbook(tmp_path / "vide.xlsx")["Porteur"]
+    ligne = _ligne_de(porteur, "Version du format de la fiche")
+    assert porteur.cell(ligne, 2).value == 1 and "laisser 1" in porteur.cell(ligne, 1).comment.text
+    ligne = _ligne_de(porteur, "Dépôt : liste des pièces")
+    assert porteur.cell(ligne, 2).value and "consultant" in porteur.cell(ligne, 1).comment.text
+
+
+@pytest.mark.parametrize("saisie", ["EHPAD", "500 — EHPAD", "ehpad", "500", "EHPAD (500)", "Résidence autonomie"])
+def test_categorie_saisie_par_son_nom(saisie):
+    from dossier.fiche.disposition import disposition
+    from dossier.fiche.valeurs import lire
+
+    champ = next(c for b in disposition() if b.chemin == ("essms",) for c in b.champs if c.nom == "categorie")
+    attendu = "202" if saisie == "Résidence autonomie" else "500"
+    assert lire(champ, saisie)[0] == attendu
+
+
+def test_categorie_ambigue_refusee():
+    from dossier.fiche.disposition import disposition
+    from dossier.fiche.valeurs import lire
+
+    champ = next(c for b in disposition() if b.chemin == ("essms",) for c in b.champs if c.nom == "categorie")
+    with pytest.raises(ValueError, match="catégorie FINESS illisible"):
+        lire(champ, "Catégorie sanitaire (secteur hospitalier)")

@@ -19,7 +19,7 @@ from ..render.charte import poser_bandeaux
 from ..render.classeurs.commun import ajuster_hauteurs, ecrire, note
 from ..render.classeurs.commun import nouveau_classeur as classeur
 from .disposition import FEUILLES, Bloc, Champ, disposition
-from .valeurs import NON, OUI, libelle_categorie
+from .valeurs import NON, OUI, libelle_categorie, libelle_choix
 from .valeurs import cellule as convertir
 
 FEUILLE_LISEZ_MOI = "Lisez-moi"
@@ -125,7 +125,7 @@ def _listes(wb) -> dict[str, str]:
     for bloc in disposition():
         for champ in bloc.champs:
             if champ.genre == "choix":
-                colonnes["|".join(map(str, champ.choix))] = [str(c) for c in champ.choix]
+                colonnes["|".join(map(str, champ.choix))] = [libelle_choix(c) for c in champ.choix]
     formules = {}
     for i, (cle, valeurs) in enumerate(colonnes.items(), start=1):
         lettre = get_column_letter(i)
