@@ -129,3 +129,46 @@ def test_categorie_ambigue_refusee():
     champ = next(c for b in disposition() if b.chemin == ("essms",) for c in b.champs if c.nom == "categorie")
     with pytest.raises(ValueError, match="catégorie FINESS illisible"):
         lire(champ, "Catégorie sanitaire (secteur hospitalier)")
+
+
+# --------------------------------------------------------------------------- item 13: printed as a form
+
+
+def test_mise_en_page_chaque_feuille_un_formulaire(tmp_path):
+    from openpyxl import load_workbook
+
+    assert main(["fiche", "export", str(fabrique.EXEMPLE), "-o", str(tmp_path / "f.xlsx")]) == 0
+    wb = load_workbook(tmp_path / "f.xlsx")
+    for ws in wb:
+        if ws.sheet_state == "hidden":
+            continue
+        largeur = sum(d.width or 0 for d in ws.column_dimensions.values())
+        assert ws.page_setup.orientation == ("landscape" if largeur > 150 else "portrait"), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.fitToWidth == (2 if ws.title == "ESSMS" else 1), ws.title
+        assert ws.print_title_rows
+    assert wb["ESSMS"].print_title_cols == "$A:$A" and wb["ESSMS"].page_setup.pageOrder == "overThenDown"
+
+
+@pytest.mark.slow
+def test_fiche_imprimee_par_libreoffice(tmp_path):
+    """Printed to PDF as porteurs do: ESSMS on 2 pages side by side, the governance tables uncut."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice or not shutil.which("pdftotext"):
+        pytest.skip("LibreOffice ou pdftotext absent")
+    assert main(["fiche", "export", str(fabrique.EXEMPLE), "-o", str(tmp_path / "f.xlsx")]) == 0
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "f.xlsx")],
+                   capture_output=True, timeout=300, check=True)
+    texte = subprocess.run(["pdftotext", "-layout", str(tmp_path / "f.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    pages = texte.split("\f")
+    essms = [p for p in pages if "ESSMS — fiche projet" in p or "ESSMS — fi" in p]
+    assert len(essms) == 2
+    gouvernance = [p for p in pages if "Gouvernance — fiche projet" in p]
+    assert len(gouvernance) == 1 and "Instances" in gouvernance[0] and "Référents" in gouvernance[0]
+    assert all("Fonction" in p for p in gouvernance)
+    assert len([p for p in pages if "Organismes — fiche projet" in p]) == 1
