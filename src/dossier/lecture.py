@@ -174,7 +174,7 @@ def _octets_de_tableau(chemin: Path, quoi: str) -> bytes:
 
 #: Bounds of a table people fill in (a sheet of a workbook, a CSV): an OG has at most a few thousand
 #: ESSMS, a fiche's widest table about forty columns; what lies past them is refused, never padded.
-LIGNES_MAX = 50_000
+LIGNES_MAX = 100_000  # a measures file of 2 000 ESSMS × 24 months is 48 000 rows
 COLONNES_MAX = 200
 LONGUEUR_MAX_ENTETE = 64 * 1024  # characters of a CSV's first line (200 headers of 300 characters)
 
