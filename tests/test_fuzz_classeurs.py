@@ -155,3 +155,32 @@ def test_mesures_compte_de_5000_chiffres(tmp_path):
     problemes = [str(p) for p in exc.value.problemes]
     assert any(p.startswith("ligne 2 (mssante_messages)") and "entier" in p for p in problemes), problemes
     assert any(p.startswith("ligne 3 (dmp_alimentes)") and "entier" in p for p in problemes), problemes
+
+
+def test_liste_xlsx_entetes_immenses(tmp_path):
+    """Header cells of 20 000 characters in 60 columns: not fuzzy-matched (was quadratic), exit 2."""
+    projet, _ = _projet(tmp_path)
+    wb = Workbook()
+    ws = wb.active
+    for _ in range(3):  # random text: the workbook is not a compression bomb, only long headers
+        ws.append(["FINESS ET " + os.urandom(10_000).hex() for _ in range(60)])
+    wb.save(tmp_path / "liste.xlsx")
+    _refus(_dossier("essms", "import", str(tmp_path / "liste.xlsx"), "--projet", str(projet)),
+           "aucune colonne de numéro FINESS ET")
+
+
+@pytest.mark.slow
+def test_fiche_de_trop_de_lignes(tmp_path):
+    """A fiche whose ESSMS sheet holds more rows than the stated limit is refused, naming the sheet."""
+    from openpyxl import load_workbook
+
+    from dossier.lecture import LIGNES_MAX
+
+    fiche = tmp_path / "fiche.xlsx"
+    ecrire_fiche(donnees_projet(fabrique.projet_de(fabrique.generer_projet(1))), fiche)
+    wb = load_workbook(fiche)
+    ws = wb["ESSMS"]
+    for ligne in range(ws.max_row + 1, LIGNES_MAX + 10):
+        ws.cell(ligne, 1, "140000001")
+    wb.save(fiche)
+    _refus(_dossier("validate", str(fiche)), "« ESSMS »", "100")
