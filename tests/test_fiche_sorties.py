@@ -219,3 +219,14 @@ def test_finess_completer_ecrit_dans_la_fiche_du_porteur(tmp_path, capsys):
     assert lecture.donnees["essms"][0]["nom"] == "EHPAD Les Tilleuls; site nord"
     assert lecture.donnees["essms"][0]["commune"] == "CAEN"
     assert "Notes" in load_workbook(fiche).sheetnames
+
+
+def test_fiche_import_attend_le_verrou_du_projet_ecrit(tmp_path, capsys, monkeypatch):
+    fiche = _fiche(tmp_path)
+    sortie = tmp_path / "p.json"
+    sortie.write_text("{}", "utf-8")
+    monkeypatch.setattr(verrous, "ATTENTE_VERROU", 0.3)
+    with verrou_fichier(sortie):
+        assert main(["fiche", "import", str(fiche), "-o", str(sortie), "--force"]) == 2
+    assert "en cours de modification" in capsys.readouterr().err and sortie.read_text("utf-8") == "{}"
+    assert main(["fiche", "import", str(fiche), "-o", str(sortie), "--force"]) == 0

@@ -365,7 +365,9 @@ def fiche_export(projet: str, sortie: str, force: bool) -> None:
     from .fiche.garde import verifier_sortie
 
     verifier_sortie(Path(sortie), Path(projet), force)
-    ecrire_fiche(donnees_projet(_projet(projet)), Path(sortie))
+    donnees = donnees_projet(_projet(projet))
+    with _verrou_projet(sortie, True):  # a project file another command may be rewriting
+        ecrire_fiche(donnees, Path(sortie))
     console.print(f"fiche projet écrite : {nom_affichable(sortie)}", markup=False)
 
 
@@ -383,7 +385,8 @@ def fiche_import(fichier: str, sortie: str, force: bool) -> None:
     lecture = lire_classeur(Path(fichier))
     _afficher_notes(lecture.notes)
     p = valider_lecture(lecture, fichier)
-    ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
+    with _verrou_projet(sortie, True):
+        ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
     console.print(f"projet écrit : {nom_affichable(sortie)} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
 
 
