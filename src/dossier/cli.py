@@ -23,6 +23,8 @@ from .fichiers import ecrire_atomique
 from .model import Projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
 from .squelette import a_completer, profils_regionaux, squelette_json
+from .fiche import reperes_fiche
+from .verrous import verrou_projet
 from .identifiers import REGIONS
 from .sorties import (
     afficher_a_completer,
@@ -148,19 +150,8 @@ def validate(ctx: click.Context, projet: str) -> None:
         ctx.exit(1)
     console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
-    manques, reperes = a_completer(p), _reperes_fiche(projet)
+    manques, reperes = a_completer(p), reperes_fiche(projet)
     afficher_a_completer(console, reperes.a_completer(manques) if reperes else manques)
-
-
-def _reperes_fiche(projet: str):
-    """For a fiche, what names JSON paths as sheet and cell (None for a JSON project)."""
-    from .fiche import est_fiche
-
-    if not est_fiche(projet):
-        return None
-    from .fiche.reperes import reperes
-
-    return reperes(projet)
 
 
 @cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets).")
@@ -226,7 +217,7 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
                                      progression=lambda nom: barre.update(tache, description=f"rendu : {nom}"))
     else:
         rapport = rendre_dossier(p, Path(sortie), **options)
-    reperes = _reperes_fiche(projet) if rapport.marqueurs else None
+    reperes = reperes_fiche(projet) if rapport.marqueurs else None
     if reperes:
         rapport.marqueurs[:] = [reperes.texte(m) for m in rapport.marqueurs]
     afficher_rendu(console, rapport)
@@ -366,7 +357,7 @@ def fiche_export(projet: str, sortie: str, force: bool) -> None:
 
     verifier_sortie(Path(sortie), Path(projet), force)
     donnees = donnees_projet(_projet(projet))
-    with _verrou_projet(sortie, True):  # a project file another command may be rewriting
+    with verrou_projet(sortie, True):  # a project file another command may be rewriting
         ecrire_fiche(donnees, Path(sortie))
     console.print(f"fiche projet écrite : {nom_affichable(sortie)}", markup=False)
 
@@ -385,7 +376,7 @@ def fiche_import(fichier: str, sortie: str, force: bool) -> None:
     lecture = lire_classeur(Path(fichier))
     _afficher_notes(lecture.notes)
     p = valider_lecture(lecture, fichier)
-    with _verrou_projet(sortie, True):
+    with verrou_projet(sortie, True):
         ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
     console.print(f"projet écrit : {nom_affichable(sortie)} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
 
@@ -410,7 +401,7 @@ def essms_import(liste: str, projet: str, organisme: str | None, ecrire: bool) -
 
     chemin = Path(liste)
     lus, problemes, notes = lire_liste(lignes_liste(chemin), chemin.name)
-    with _verrou_projet(projet, ecrire):  # read under the lock: no lost update
+    with verrou_projet(projet, ecrire):  # read under the lock: no lost update
         donnees = lire_brut(Path(projet))
         resultat = fusionner(donnees, lus, chemin.name, organisme)
         _afficher_notes(notes)
@@ -423,15 +414,6 @@ def essms_import(liste: str, projet: str, organisme: str | None, ecrire: bool) -
             console.print(f"projet écrit : {nom_affichable(projet)}", style="green", markup=False)
         else:
             console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
-
-
-def _verrou_projet(projet: str, ecrire: bool):
-    """The exclusive lock of a project file a command rewrites (nothing when it only reads)."""
-    import contextlib
-
-    from .verrous import verrou_fichier
-
-    return verrou_fichier(Path(projet)) if ecrire else contextlib.nullcontext()
 
 
 @cli.group(cls=Groupe, help="Extrait FINESS public : compléter les ESSMS d'un projet, chercher les structures d'un organisme.")
@@ -457,7 +439,7 @@ def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool
     from .finess import Recherche, completer
     from .model import valider
 
-    with _verrou_projet(projet, ecrire):
+    with verrou_projet(projet, ecrire):
         donnees = lire_brut(Path(projet))
         essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
         recherche = Recherche(extrait)
@@ -500,7 +482,7 @@ def finess_chercher(extrait: str, ej: str, ajouter: bool, projet: str | None, or
         return
     if not projet or not organisme:
         raise DossierError("--ajouter demande --projet et --organisme")
-    with _verrou_projet(projet, True):
+    with verrou_projet(projet, True):
         donnees = lire_brut(Path(projet))
         nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
                          "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]

@@ -8,6 +8,7 @@ a command that holds the lock reads the project under it, so two writers never l
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -65,3 +66,8 @@ def verrou_fichier(projet: Path | str, attente: float | None = None) -> Iterator
     finally:
         chemin.unlink(missing_ok=True)
         os.close(fd)
+
+
+def verrou_projet(projet: str | Path, ecrire: bool = True):
+    """The exclusive lock of a project file a command rewrites (nothing when it only reads)."""
+    return verrou_fichier(Path(projet)) if ecrire else contextlib.nullcontext()
