@@ -52,7 +52,10 @@ def test_index_cache_et_dossier_en_lecture_seule(tmp_path):
     recherche = Recherche(chemin)
     assert recherche.par_ej(EJ_CALVADOS) and recherche.extrait.lignes_invalides == 1
     assert index.stat().st_mtime_ns == avant  # reused
-    os.utime(chemin, ns=(avant + 10**9, avant + 10**9))  # the extract changed: back to a marker
+    os.utime(chemin, ns=(avant + 10**9, avant + 10**9))  # touched, same content: the index is kept
+    Recherche(chemin)
+    assert _etat(index) == "oui"
+    chemin.write_bytes(chemin.read_bytes() + b"structureet;x\n")  # other content: back to a marker
     Recherche(chemin)
     assert _etat(index) == "non"
     if os.geteuid() != 0:
@@ -128,3 +131,69 @@ def test_extrait_qui_n_en_est_pas_un(tmp_path, capsys):
     projet = fabrique.ecrire(tmp_path / "projet.json", fabrique.generer_projet(1, nb_essms_total=False))
     assert main(["finess", "completer", "--extrait", str(faux), "--projet", str(projet)]) == 2
     assert "n'est pas un extrait FINESS" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- issue 19 items 6 and 11
+
+
+def _deux_utilisations(chemin):
+    Recherche(chemin).fermer()
+    Recherche(chemin).fermer()
+    assert _etat(chemin_index(chemin)) == "oui"
+
+
+def test_extrait_reecrit_meme_taille_meme_date_index_reconstruit(tmp_path, capsys):
+    chemin = ecrire_extrait(tmp_path)
+    _deux_utilisations(chemin)
+    etat = chemin.stat()
+    contenu = chemin.read_bytes()
+    autre = contenu.replace(b"SSIAD du Cotentin", b"SSIAD du Bessin!!")
+    assert len(autre) == len(contenu) and autre != contenu
+    with chemin.open("r+b") as f:  # rewritten in place: same inode, same size
+        f.write(autre)
+    os.utime(chemin, ns=(etat.st_atime_ns, etat.st_mtime_ns))  # and the same modification time
+    assert chemin.stat().st_mtime_ns == etat.st_mtime_ns and chemin.stat().st_size == etat.st_size
+    projet = _projet_minimal(tmp_path, [SSIAD_MANCHE_EJ_CALVADOS])
+    main(["finess", "completer", "--extrait", str(chemin), "--projet", str(projet), "--ecrire"])
+    noms = [e.get("nom") for e in json.loads(projet.read_text("utf-8"))["essms"]]
+    assert noms == ["SSIAD du Bessin!!"]
+
+
+def _alterer(index, requete):
+    base = sqlite3.connect(index)
+    base.executescript(requete)
+    base.commit()
+    base.close()
+
+
+@pytest.mark.parametrize("requete", [
+    "alter table et add column intrus;",
+    "delete from meta where cle = 'version';",
+    "update meta set valeur = '2026-13-45' where cle = 'date';",
+    "update meta set valeur = 'beaucoup' where cle = 'invalides';",
+    "drop table et;",
+    "drop table meta;",
+    "update et set rs = 12 where rowid = 1;",
+])
+def test_index_altere_ignore_et_reconstruit(tmp_path, capsys, requete):
+    chemin = ecrire_extrait(tmp_path)
+    _deux_utilisations(chemin)
+    _alterer(chemin_index(chemin), requete)
+    projet = _projet_minimal(tmp_path, [EHPAD])
+    assert main(["finess", "completer", "--extrait", str(chemin), "--projet", str(projet)]) == 0
+    assert "EHPAD Les Tilleuls" in capsys.readouterr().out
+    Recherche(chemin).fermer()  # the altered index was replaced: a marker, then a clean index
+    assert _etat(chemin_index(chemin)) == "oui"
+    assert Recherche(chemin).par_et([EHPAD])[EHPAD].rs
+
+
+@pytest.mark.parametrize("ligne", ['structureet;"140000001;jamais refermé\n' + "structureet;1;2;3\n" * 10_000, "structureet;" + "x" * 140_000 + "\n"])
+def test_extrait_champ_trop_long_ou_guillemet_non_referme(tmp_path, capsys, ligne):
+    chemin = ecrire_extrait(tmp_path)
+    with chemin.open("a", encoding="utf-8") as f:
+        f.write(ligne + "structureet;x\n" * 5)
+    projet = _projet_minimal(tmp_path, [EHPAD])
+    assert main(["finess", "completer", "--extrait", str(chemin), "--projet", str(projet)]) == 2
+    erreur = capsys.readouterr().err
+    assert "extrait FINESS" in erreur and " ligne " in erreur and "131 072" in erreur and "Error" not in erreur
+    assert not list(tmp_path.glob("*.tmp"))

@@ -50,3 +50,19 @@ def test_xlsx_ligne_sans_organisme_est_une_erreur_qui_nomme_sa_ligne(tmp_path, c
     assert "liste.xlsx ligne 3 : l'ESSMS" in capsys.readouterr().err
     assert json.loads(projet.read_text("utf-8")) == d
     assert main(["essms", "import", str(tmp_path / "liste.xlsx"), "--projet", str(projet), "--organisme", "og1"]) == 0  # --organisme attaches it
+
+
+def test_longue_liste_tableau_borne_et_resume_complet(tmp_path, capsys):
+    """A list of 1 000 ESSMS: the table shows the first 200 rows (changes first), the counts cover all."""
+    from dossier.fiche.affichage import LIGNES_AFFICHEES
+
+    projet, d = _projet(tmp_path)
+    ej = d["organismes"][0]["finess_ej"]
+    liste = tmp_path / "liste.csv"
+    liste.write_text("FINESS ET;FINESS EJ;Nom\n" + f"{d['essms'][0]['finess_et']};{ej};Renommé\n"
+                     + "".join(f"{fabrique.finess('14', 20_000 + n)};{ej};R{n}\n" for n in range(1_000)), "utf-8")
+    assert main(["essms", "import", str(liste), "--projet", str(projet)]) == 0
+    sortie = capsys.readouterr().out
+    assert "1000 à ajouter, 1 à modifier" in sortie and f"… {1_001 - LIGNES_AFFICHEES} autre(s) ligne(s)" in sortie
+    assert sortie.count("ajouter ") + sortie.count("modifier ") <= LIGNES_AFFICHEES + 1
+    assert sortie.index("Renommé") < sortie.index("R0 ")

@@ -23,6 +23,8 @@ from .fichiers import ecrire_atomique
 from .model import Projet
 from .rules import calculer_financement, recevable, verifier_recevabilite
 from .squelette import a_completer, profils_regionaux, squelette_json
+from .fiche import reperes_fiche
+from .verrous import verrou_projet
 from .identifiers import REGIONS
 from .sorties import (
     afficher_a_completer,
@@ -170,7 +172,8 @@ def validate(ctx: click.Context, projet: str) -> None:
     console.print(f"projet valide : {len(p.essms)} ESSMS, {len(p.organismes)} organisme{'s' if len(p.organismes) > 1 else ''}",
                  style="green", markup=False)
     afficher_profil(console, p)
-    afficher_a_completer(console, a_completer(p))
+    manques, reperes = a_completer(p), reperes_fiche(projet)
+    afficher_a_completer(console, reperes.a_completer(manques) if reperes else manques)
 
 
 @cli.command(help="Contrôler la recevabilité du projet (règles de l'appel à projets) ; PROJET : fichier projet (JSON ou fiche Excel).")
@@ -237,6 +240,9 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
                                      progression=lambda nom: barre.update(tache, description=f"rendu : {nom}"))
     else:
         rapport = rendre_dossier(p, Path(sortie), **options)
+    reperes = reperes_fiche(projet) if rapport.marqueurs else None
+    if reperes:
+        rapport.marqueurs[:] = [reperes.texte(m) for m in rapport.marqueurs]
     afficher_rendu(console, rapport)
     ctx.exit(1 if rapport.a_completer else 0)
 
@@ -377,10 +383,13 @@ def fiche() -> None:
 @option_aide
 def fiche_export(projet: str, sortie: str, force: bool) -> None:
     from .fiche import donnees_projet, ecrire_fiche
+    from .fiche.garde import verifier_sortie
 
-    _sortie_libre(Path(sortie), force)
-    ecrire_fiche(donnees_projet(_projet(projet)), Path(sortie))
-    console.print(f"fiche projet écrite : {sortie}", markup=False)
+    verifier_sortie(Path(sortie), Path(projet), force)
+    donnees = donnees_projet(_projet(projet))
+    with verrou_projet(sortie, True):  # a project file another command may be rewriting
+        ecrire_fiche(donnees, Path(sortie))
+    console.print(f"fiche projet écrite : {nom_affichable(sortie)}", markup=False)
 
 
 @fiche.command("import", help="Relire une fiche projet Excel et écrire le fichier projet JSON (rien n'est écrit si un problème est trouvé).")
@@ -390,14 +399,16 @@ def fiche_export(projet: str, sortie: str, force: bool) -> None:
 @option_aide
 def fiche_import(fichier: str, sortie: str, force: bool) -> None:
     from .fiche import lire_classeur, valider_lecture
+    from .fiche.garde import verifier_sortie
     from .fiche.json_projet import projet_json
 
-    _sortie_libre(Path(sortie), force)
+    verifier_sortie(Path(sortie), Path(fichier), force)
     lecture = lire_classeur(Path(fichier))
     _afficher_notes(lecture.notes)
     p = valider_lecture(lecture, fichier)
-    ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
-    console.print(f"projet écrit : {sortie} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
+    with verrou_projet(sortie, True):
+        ecrire_atomique(Path(sortie), projet_json(p).encode("utf-8"))
+    console.print(f"projet écrit : {nom_affichable(sortie)} ({len(p.essms)} ESSMS, {len(p.organismes)} organisme(s))", style="green", markup=False)
 
 
 @cli.group(cls=Groupe, help="ESSMS du projet : importer la liste du porteur.")
@@ -420,18 +431,19 @@ def essms_import(liste: str, projet: str, organisme: str | None, ecrire: bool) -
 
     chemin = Path(liste)
     lus, problemes, notes = lire_liste(lignes_liste(chemin), chemin.name)
-    donnees = lire_brut(Path(projet))
-    resultat = fusionner(donnees, lus, chemin.name, organisme)
-    _afficher_notes(notes)
-    afficher_import_essms(console, resultat)
-    if problemes + resultat.problemes:
-        raise ProjetInvalide(liste, problemes + resultat.problemes)
-    if ecrire:
-        appliquer(donnees, resultat)
-        ecrire_brut(donnees, Path(projet))
-        console.print(f"projet écrit : {projet}", style="green", markup=False)
-    else:
-        console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
+    with verrou_projet(projet, ecrire):  # read under the lock: no lost update
+        donnees = lire_brut(Path(projet))
+        resultat = fusionner(donnees, lus, chemin.name, organisme)
+        _afficher_notes(notes)
+        afficher_import_essms(console, resultat)
+        if problemes + resultat.problemes:
+            raise ProjetInvalide(liste, problemes + resultat.problemes)
+        if ecrire:
+            appliquer(donnees, resultat)
+            ecrire_brut(donnees, Path(projet))
+            console.print(f"projet écrit : {nom_affichable(projet)}", style="green", markup=False)
+        else:
+            console.print("rien n'est écrit : relancer avec --ecrire pour mettre à jour le projet", markup=False)
 
 
 @cli.group(cls=Groupe, help="Extrait FINESS public : compléter les ESSMS d'un projet, chercher les structures d'un organisme.")
@@ -457,21 +469,22 @@ def finess_completer(ctx: click.Context, extrait: str, projet: str, ecrire: bool
     from .finess import Recherche, completer
     from .model import valider
 
-    donnees = lire_brut(Path(projet))
-    essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
-    recherche = Recherche(extrait)
-    trouvees = recherche.par_et(str(e.get("finess_et", "")).replace(" ", "") for e in essms)
-    constats = completer(essms, trouvees, remplacer)
-    recherche.fermer()
-    afficher_completer(console, recherche.extrait, constats)
-    try:
-        valider(copy.deepcopy(donnees), projet)
-    except ProjetInvalide as e:
-        console.print(f"reste à compléter avant « dossier validate » : {len(e.problemes)} problème(s)", style="yellow", markup=False)
-        afficher_problemes(console, e.problemes)
-    if ecrire:
-        ecrire_brut(donnees, Path(projet))
-        console.print(f"projet écrit : {projet}", style="green", markup=False)
+    with verrou_projet(projet, ecrire):
+        donnees = lire_brut(Path(projet))
+        essms = [e for e in donnees.get("essms") or [] if isinstance(e, dict)]
+        recherche = Recherche(extrait)
+        trouvees = recherche.par_et(str(e.get("finess_et", "")).replace(" ", "") for e in essms)
+        constats = completer(essms, trouvees, remplacer)
+        recherche.fermer()
+        afficher_completer(console, recherche.extrait, constats)
+        try:
+            valider(copy.deepcopy(donnees), projet)
+        except ProjetInvalide as e:
+            console.print(f"reste à compléter avant « dossier validate » : {len(e.problemes)} problème(s)", style="yellow", markup=False)
+            afficher_problemes(console, e.problemes)
+        if ecrire:
+            ecrire_brut(donnees, Path(projet))
+            console.print(f"projet écrit : {nom_affichable(projet)}", style="green", markup=False)
     ctx.exit(1 if any(c.genre in ("absent", "desaccord") for c in constats) else 0)
 
 
@@ -499,14 +512,15 @@ def finess_chercher(extrait: str, ej: str, ajouter: bool, projet: str | None, or
         return
     if not projet or not organisme:
         raise DossierError("--ajouter demande --projet et --organisme")
-    donnees = lire_brut(Path(projet))
-    nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
-                     "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]
-    resultat = fusionner(donnees, nouveaux, extrait, organisme)
-    resultat.changements = []
-    appliquer(donnees, resultat)
-    ecrire_brut(donnees, Path(projet))
-    console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {projet}", style="green", markup=False)
+    with verrou_projet(projet, True):
+        donnees = lire_brut(Path(projet))
+        nouveaux = [(0, {"finess_et": s.finess_et, "finess_ej": s.finess_ej, "nom": s.nom, "categorie": s.categorie,
+                         "commune": s.commune, "organisme": organisme}) for s in structures if s.eligible]
+        resultat = fusionner(donnees, nouveaux, extrait, organisme)
+        resultat.changements = []
+        appliquer(donnees, resultat)
+        ecrire_brut(donnees, Path(projet))
+    console.print(f"{len(resultat.ajouts)} ESSMS ajouté(s) à {nom_affichable(projet)}", style="green", markup=False)
 
 @cli.group(cls=Groupe, help="Cibles d'usage et demande de solde : fichier de mesures, calcul des taux, rapport.")
 @option_aide

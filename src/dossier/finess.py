@@ -1,7 +1,8 @@
 """The public FINESS extract (open data, spec finess-extract.md): streaming reader, cached index, lookup.
 
 The extract (~100 000 rows) is read row by row; only the rows asked for are kept. An index (sqlite)
-is written beside it, keyed by the extract's size and modification time, so that a consultant
+is written beside it, keyed by the extract's content (sha256, with a quick key of size, times,
+inode and first and last blocks), so that a consultant
 running many projects reads it once; a read-only folder only costs the index.
 """
 
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
-import os
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,8 @@ OUTRE_MER = {"9A": ("971", "Guadeloupe"), "9B": ("972", "Martinique"), "9C": ("9
              "9G": ("977", None), "9H": ("978", None), "9J": ("986", None)}
 _COLONNES = {"finess_et": 1, "finess_ej": 2, "rs": 3, "rslongue": 4, "commune_code": 12, "departement": 13,
              "libdepartement": 14, "ligneacheminement": 15, "categorie": 18, "libcategorie": 19, "siret": 22}
+BLOC_LU = 1 << 20
+BLOC_CLE = 64 * 1024  # first and last bytes hashed into the quick key of the index
 _CEDEX = re.compile(r"\s+CEDEX(\s+\d+)?$", re.IGNORECASE)
 
 
@@ -86,6 +89,7 @@ class Extrait:
     date: dt.date | None = None
     version: str = ""
     lignes_invalides: int = 0
+    sha256: str = ""  # of the whole file, once it was streamed to its end
 
     @property
     def libelle(self) -> str:
@@ -108,15 +112,36 @@ def _debut(chemin: Path, taille: int = 4 << 20) -> bytes:
         raise DossierError(f"extrait FINESS illisible : {chemin} ({raison_systeme(e)})") from None
 
 
-def _texte(chemin: Path) -> io.TextIOBase:
-    """The extract as text: UTF-8, else Windows-1252 (checked on its first megabytes)."""
+class _Empreinte(io.RawIOBase):
+    """A binary stream that hashes (sha256) what is read through it."""
+
+    def __init__(self, brut):
+        self.brut, self.somme = brut, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, tampon) -> int:
+        n = self.brut.readinto(tampon)
+        if n:
+            self.somme.update(memoryview(tampon)[:n])
+        return n
+
+    def close(self) -> None:
+        self.brut.close()
+        super().close()
+
+
+def _texte(chemin: Path, empreinte: _Empreinte | None = None) -> io.TextIOBase:
+    """The extract as text: UTF-8, else Windows-1252 (checked on its first megabytes), hashed while read."""
     debut = _debut(chemin)
     try:
         debut.decode("utf-8")
         encodage = "utf-8-sig"
     except UnicodeDecodeError as e:
         encodage = "utf-8-sig" if e.start > len(debut) - 4 else "cp1252"
-    return chemin.open("r", encoding=encodage, errors="replace", newline="")
+    flux = _Empreinte(chemin.open("rb", buffering=0)) if empreinte is None else empreinte
+    return io.TextIOWrapper(io.BufferedReader(flux, BLOC_LU), encoding=encodage, errors="replace", newline="")
 
 
 def _entete(extrait: Extrait, ligne: list[str]) -> None:
@@ -161,21 +186,36 @@ def _valeurs(ligne: list[str]) -> tuple[str, ...] | None:
 
 
 def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
-    """The extract's header, and an iterator over its raw ``structureet`` rows."""
+    """The extract's header, and an iterator over its raw ``structureet`` rows (once consumed,
+    ``extrait.sha256`` is the hash of the whole file). A CSV error is a French DossierError with its line."""
     extrait = Extrait(Path(chemin))
-    flux = _texte(extrait.chemin)
+    empreinte = _Empreinte(extrait.chemin.open("rb", buffering=0))
+    flux = _texte(extrait.chemin, empreinte)
     lecteur = csv.reader(flux, delimiter=";", quotechar='"')
+
+    def erreur(e: csv.Error) -> DossierError:
+        raison = ("champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
+                  if "field larger" in str(e) else "ligne CSV illisible")
+        return DossierError(f"extrait FINESS {extrait.chemin} ligne {lecteur.line_num} : {raison}")
+
     try:
         _entete(extrait, next(lecteur, []))
+    except csv.Error as e:
+        flux.close()
+        raise erreur(e) from None
     except BaseException:
         flux.close()
         raise
 
     def lignes() -> Iterator[list[str]]:
         with flux:
-            for ligne in lecteur:
-                if ligne and ligne[0] == SECTION_ET:
-                    yield ligne
+            try:
+                for ligne in lecteur:
+                    if ligne and ligne[0] == SECTION_ET:
+                        yield ligne
+            except csv.Error as e:
+                raise erreur(e) from None
+            extrait.sha256 = empreinte.somme.hexdigest()
 
     return extrait, lignes()
 
@@ -205,67 +245,12 @@ def chemin_index(extrait: Path) -> Path:
     return extrait.with_name(f".{extrait.name}.index")
 
 
-def _cle(extrait: Path) -> str:
-    etat = extrait.stat()
-    return f"{etat.st_size}:{etat.st_mtime_ns}"
-
-
-def _index(index: Path, cle: str) -> tuple[str, sqlite3.Connection | None]:
-    """State of the index of this extract: "absent", "vu" (used once: a marker) or "complet" (and its base)."""
-    if not index.is_file():
-        return "absent", None
-    try:
-        base = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-        meta = dict(base.execute("select cle, valeur from meta"))
-        if meta.get("extrait") == cle:
-            if meta.get("complet") == "oui":
-                return "complet", base
-            base.close()
-            return "vu", None
-        base.close()
-    except sqlite3.Error:
-        pass
-    return "absent", None
-
-
-def _ecrire_index(chemin: Path, index: Path, cle: str, complet: bool) -> bool:
-    """Write the index beside the extract, or only the marker saying it was used once (``complet`` False).
-
-    Returns False when the folder is read-only or the write fails (lookups then stream the extract).
-    """
-    temporaire = index.with_name(index.name + f".{os.getpid()}.tmp")
-    try:
-        base = sqlite3.connect(temporaire)
-    except sqlite3.Error:
-        return False
-    try:
-        meta = [("extrait", cle), ("complet", "oui" if complet else "non")]
-        if complet:
-            extrait, lignes = _lignes(chemin)
-            base.execute(f"create table et ({', '.join(_CHAMPS)})")
-            base.executemany(f"insert into et values ({', '.join('?' * len(_CHAMPS))})", _valides(extrait, lignes))
-            base.execute("create index par_et on et (finess_et)")
-            base.execute("create index par_ej on et (finess_ej)")
-            meta += [("date", extrait.date.isoformat() if extrait.date else ""), ("version", extrait.version),
-                     ("invalides", str(extrait.lignes_invalides))]
-        base.execute("create table meta (cle, valeur)")
-        base.executemany("insert into meta values (?, ?)", meta)
-        base.commit()
-        base.close()
-        os.replace(temporaire, index)
-        return True
-    except (sqlite3.Error, OSError):
-        base.close()
-        temporaire.unlink(missing_ok=True)
-        return False
-
-
 class Recherche:
     """Lookups in one extract.
 
     The first use of an extract streams it (one project: under a second) and leaves a marker beside it;
     the second use builds the index, which every later use reads (a consultant running many projects).
-    A changed extract (size or date) starts again; a read-only folder always streams.
+    A changed extract (other content) starts again; a read-only folder always streams.
     """
 
     def __init__(self, chemin: str | Path, indexer: bool = True):
@@ -273,10 +258,12 @@ class Recherche:
         _debut(self.chemin, 0)  # exists and is a regular file of bounded size
         self.base: sqlite3.Connection | None = None
         if indexer:
+            from .finess_index import _cle, _ecrire_index, _index
+
             index, cle = chemin_index(self.chemin), _cle(self.chemin)
-            etat, self.base = _index(index, cle)
+            etat, self.base = _index(index, cle, self.chemin)
             if etat != "complet" and _ecrire_index(self.chemin, index, cle, complet=etat == "vu") and etat == "vu":
-                self.base = _index(index, cle)[1]
+                self.base = _index(index, cle, self.chemin)[1]
         self.extrait = self._extrait()
 
     def _extrait(self) -> Extrait:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from . import identifiers as ids
 from .errors import DossierError, Probleme
 from .fiche.disposition import disposition
 from .fiche.lecture import Correspondance
 from .fiche.valeurs import lire, vide
-from .lecture import lignes_csv, ouvrir_classeur
+from .lecture import flux_csv, lignes_feuille, ouvrir_classeur
 
 LIGNES_ENTETE_CHERCHEES = 20
+#: Rows of an ESSMS list: an OG manages at most a few thousand ESSMS (the largest, a few hundred sites).
+ESSMS_MAX = 20_000
 
 
 @dataclass
@@ -27,37 +30,46 @@ class Import:
     notes: list[str] = field(default_factory=list)
 
 
-def lignes_liste(chemin: Path) -> list[tuple]:
-    """Rows of the list (first sheet of a workbook, or a csv with ; or , in UTF-8 or Windows-1252)."""
+def lignes_liste(chemin: Path) -> Iterator[tuple]:
+    """Rows of the list (first sheet of a workbook, or a csv with ; or , in UTF-8 or Windows-1252),
+    streamed and bounded: at most ``ESSMS_MAX`` rows and ``COLONNES_MAX`` columns (refused beyond)."""
     if chemin.suffix.lower() in (".xlsx", ".xlsm"):
         wb = ouvrir_classeur(chemin, "liste d'ESSMS")
-        lignes = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        wb.close()
-        return lignes
-    return [tuple(r) for r in lignes_csv(chemin, "liste d'ESSMS")]
+        try:
+            yield from lignes_feuille(wb.worksheets[0], f"liste d'ESSMS {chemin.name}", ESSMS_MAX + LIGNES_ENTETE_CHERCHEES)
+        finally:
+            wb.close()
+        return
+    for ligne in flux_csv(chemin, "liste d'ESSMS", ESSMS_MAX + LIGNES_ENTETE_CHERCHEES):
+        yield tuple(ligne)
 
 
 def _bloc_essms():
     return next(b for b in disposition() if b.chemin == ("essms",))
 
 
-def lire_liste(lignes: list[tuple], nom: str) -> tuple[list[tuple[int, dict]], list[Probleme], list[str]]:
-    """ESSMS of the list's rows (with their line number), problems and repair notes."""
+def lire_liste(lignes: Iterable[tuple], nom: str) -> tuple[list[tuple[int, dict]], list[Probleme], list[str]]:
+    """ESSMS of the list's rows (with their line number), problems and repair notes (one pass)."""
+    lignes = iter(lignes)
     correspondance = Correspondance(_bloc_essms().champs)
-    candidates = [(sum(correspondance.champ(v) is not None for v in ligne if not vide(v)), n)
-                  for n, ligne in enumerate(lignes[:LIGNES_ENTETE_CHERCHEES])]
+    debut = [ligne for _, ligne in zip(range(LIGNES_ENTETE_CHERCHEES), lignes)]
+    champs_lus = [[correspondance.champ(v) if not vide(v) else None for v in ligne] for ligne in debut]
+    candidates = [(sum(c is not None for c in champs), n) for n, champs in enumerate(champs_lus)]
     score, entete = max(candidates, default=(0, 0), key=lambda c: (c[0], -c[1]))
-    if score == 0 or not any(correspondance.champ(v) and correspondance.champ(v).nom == "finess_et" for v in lignes[entete]):
+    if score == 0 or not any(c is not None and c.nom == "finess_et" for c in champs_lus[entete]):
         raise DossierError(f"{nom} : aucune colonne de numéro FINESS ET reconnue (ex. « N° FINESS géographique »)")
     colonnes = {}
-    for i, v in enumerate(lignes[entete]):
-        champ = correspondance.champ(v) if not vide(v) else None
+    for i, champ in enumerate(champs_lus[entete]):
         if champ is not None and champ not in colonnes.values():
             colonnes[i] = champ
     essms, problemes, notes = [], [], []
-    for n, ligne in enumerate(lignes[entete + 1:], start=entete + 2):
+    suite = itertools.chain(debut[entete + 1:], lignes)
+    for n, ligne in enumerate(suite, start=entete + 2):
+        if n > ESSMS_MAX + entete + 1:
+            raise DossierError(f"{nom} : plus de {str(ESSMS_MAX)[:-3]}\u202f{str(ESSMS_MAX)[-3:]} ESSMS (limite) : répartir la liste")
         if all(vide(v) for v in ligne):
             continue
+        en_erreur = False
         element: dict[str, Any] = {}
         for i, champ in colonnes.items():
             brut = ligne[i] if i < len(ligne) else None
@@ -67,12 +79,13 @@ def lire_liste(lignes: list[tuple], nom: str) -> tuple[list[tuple[int, dict]], l
                 valeur, note = lire(champ, brut)
             except ValueError as e:
                 problemes.append(Probleme(f"{nom} ligne {n} ({champ.nom})", str(e)))
+                en_erreur = True
                 continue
             if note:
                 notes.append(f"{nom} ligne {n} ({champ.nom}) : {note}")
             element[champ.nom] = valeur
         if "finess_et" not in element:
-            if not any(p.chemin.startswith(f"{nom} ligne {n} ") for p in problemes):
+            if not en_erreur:
                 problemes.append(Probleme(f"{nom} ligne {n}", "numéro FINESS ET absent"))
             continue
         essms.append((n, element))

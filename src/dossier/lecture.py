@@ -172,6 +172,42 @@ def _octets_de_tableau(chemin: Path, quoi: str) -> bytes:
         raise DossierError(f"{quoi} illisible : {chemin} ({raison_systeme(e)})") from None
 
 
+#: Bounds of a table people fill in (a sheet of a workbook, a CSV): an OG has at most a few thousand
+#: ESSMS, a fiche's widest table about forty columns; what lies past them is refused, never padded.
+LIGNES_MAX = 100_000  # a measures file of 2 000 ESSMS × 24 months is 48 000 rows
+COLONNES_MAX = 200
+LONGUEUR_MAX_ENTETE = 64 * 1024  # characters of a CSV's first line (200 headers of 300 characters)
+
+
+def _separe(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def lignes_feuille(ws, quoi: str, lignes_max: int = LIGNES_MAX, colonnes_max: int = COLONNES_MAX,
+                   colonnes_lues: int | None = None) -> Iterator[tuple]:
+    """The rows of a read-only sheet, streamed, each cut to ``colonnes_lues`` values (default
+    ``colonnes_max``); a sheet that declares (or holds) more than ``lignes_max`` rows or ``colonnes_max``
+    columns is refused (French DossierError).
+
+    openpyxl pads every missing row to the sheet's declared width: a single far cell (``XFD1048576``)
+    would make a million rows of 16 384 values; reading is therefore bounded before any row is made."""
+    from openpyxl.utils import get_column_letter
+
+    hauteur, largeur = ws.max_row or 0, ws.max_column or 0
+    if hauteur > lignes_max or largeur > colonnes_max:
+        raise DossierError(
+            f"{quoi} : la feuille « {ws.title} » s'étend jusqu'à la cellule {get_column_letter(min(largeur, 16384) or 1)}"
+            f"{hauteur} ; au plus {_separe(lignes_max)} lignes et {colonnes_max} colonnes sont lues : "
+            "supprimer les lignes et colonnes au-delà (ou répartir la liste)")
+    for numero, ligne in enumerate(ws.iter_rows(max_row=lignes_max + 1, max_col=min(colonnes_lues or colonnes_max, colonnes_max), values_only=True),
+                                   start=1):
+        if numero > lignes_max:
+            if any(v is not None for v in ligne):
+                raise DossierError(f"{quoi} : la feuille « {ws.title} » a plus de {_separe(lignes_max)} lignes (limite)")
+            return
+        yield tuple(ligne)
+
+
 def ouvrir_classeur(chemin: Path, quoi: str):
     """The workbook at ``chemin`` (read only, cell values), read through the guard: regular file,
     bounded size, zip directory checked before openpyxl inflates anything."""
@@ -188,14 +224,37 @@ def ouvrir_classeur(chemin: Path, quoi: str):
         raise DossierError(f"{quoi} illisible : {chemin} (ce n'est pas un classeur .xlsx valide)") from None
 
 
-def lignes_csv(chemin: Path, quoi: str) -> list[list[str]]:
-    """Rows of a CSV people export: UTF-8 (with or without BOM), else Windows-1252; ``;`` or ``,``,
-    whichever the header line uses more."""
+def flux_csv(chemin: Path, quoi: str, lignes_max: int = LIGNES_MAX, colonnes_max: int = COLONNES_MAX) -> Iterator[list[str]]:
+    """Rows of a CSV people export, streamed: UTF-8 (with or without BOM), else Windows-1252; ``;`` or
+    ``,``, whichever the header line uses more. Each row is cut to ``colonnes_max`` fields; a first line
+    over ``LONGUEUR_MAX_ENTETE`` characters, more than ``lignes_max`` rows, a field over the csv module's
+    limit or an unbalanced quote are refused in French, naming the file and the line."""
     contenu = _octets_de_tableau(chemin, quoi)
     try:
         texte = contenu.decode("utf-8-sig")
     except UnicodeDecodeError:
         texte = contenu.decode("cp1252", errors="replace")
-    premiere = texte.split("\n", 1)[0]
+    del contenu
+    fin = texte.find("\n", 0, LONGUEUR_MAX_ENTETE + 2)
+    premiere = texte[:fin if fin >= 0 else LONGUEUR_MAX_ENTETE + 1].rstrip("\r")
+    if len(premiere) > LONGUEUR_MAX_ENTETE:
+        raise DossierError(f"{quoi} {chemin} : première ligne (en-têtes) de plus de {_separe(LONGUEUR_MAX_ENTETE)} "
+                           "caractères : ce n'est pas une liste lisible")
     separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    return list(csv.reader(io.StringIO(texte, newline=""), delimiter=separateur))
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+    try:
+        for ligne in lecteur:
+            if lecteur.line_num > lignes_max + 1 and lecteur.line_num > 1:
+                if any(v.strip() for v in ligne):
+                    raise DossierError(f"{quoi} {chemin} : plus de {_separe(lignes_max)} lignes (limite)")
+                continue
+            yield ligne[:colonnes_max]
+    except csv.Error as e:
+        raison = ("champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
+                  if "field larger" in str(e) else "ligne CSV illisible (guillemets mal placés ?)")
+        raise DossierError(f"{quoi} {chemin} ligne {lecteur.line_num} : {raison}") from None
+
+
+def lignes_csv(chemin: Path, quoi: str) -> list[list[str]]:
+    """Every row of a CSV people export (see ``flux_csv``)."""
+    return list(flux_csv(chemin, quoi))

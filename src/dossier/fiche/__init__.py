@@ -9,7 +9,7 @@ from ..model import Projet, charger_projet
 EXTENSIONS_FICHE = (".xlsx", ".xlsm")
 
 __all__ = ["EXTENSIONS_FICHE", "charger_fiche", "charger_projet_ou_fiche", "donnees_projet", "ecrire_fiche",
-           "est_fiche", "lire_classeur", "valider_lecture"]
+           "est_fiche", "lire_classeur", "reperes_fiche", "valider_lecture"]
 
 
 def est_fiche(chemin: str | Path) -> bool:
@@ -40,4 +40,13 @@ def __getattr__(nom: str):
 
 def donnees_projet(projet: Projet) -> dict:
     """Model data of a project as the workbook writer takes it."""
-    return projet.model_dump(mode="python", exclude_none=True)
+    return projet.model_dump(mode="python", exclude_none=True, exclude_unset=True)
+
+
+def reperes_fiche(projet: str | Path):
+    """For a fiche, what names JSON paths as sheet and cell (``reperes.Reperes``); None for a JSON project."""
+    if not est_fiche(projet):
+        return None
+    from .reperes import reperes
+
+    return reperes(projet)

@@ -9,18 +9,33 @@ from .. import identifiers as ids
 from ..finess import Constat, Extrait, Structure
 
 
+#: Rows of the import table printed (changes first, then additions, then unchanged): a table of
+#: thousands of rows is unreadable and slow to lay out; the counts below it cover every row.
+LIGNES_AFFICHEES = 200
+
+
 def afficher_import_essms(console: Console, resultat) -> None:
     table = Table(title="Import de la liste d'ESSMS", title_justify="left")
     for colonne in ("Action", "FINESS ET", "Nom", "Organisme", "Détail"):
         table.add_column(colonne)
-    for e in resultat.ajouts:
-        table.add_row("ajouter", e["finess_et"], str(e.get("nom", "")), e["organisme"], "")
-    for actuel, nouveau in resultat.changements:
-        detail = "; ".join(f"{k} : « {actuel.get(k, '')} » → « {v} »" for k, v in nouveau.items() if actuel.get(k) != v)
-        table.add_row("modifier", nouveau["finess_et"], str(actuel.get("nom", "")), nouveau["organisme"], detail)
-    for e in resultat.inchanges:
-        table.add_row("inchangé", str(e["finess_et"]), str(e.get("nom", "")), str(e.get("organisme", "")), "")
+
+    def lignes():
+        for actuel, nouveau in resultat.changements:
+            detail = "; ".join(f"{k} : « {actuel.get(k, '')} » → « {v} »" for k, v in nouveau.items() if actuel.get(k) != v)
+            yield "modifier", nouveau["finess_et"], str(actuel.get("nom", "")), nouveau["organisme"], detail
+        for e in resultat.ajouts:
+            yield "ajouter", e["finess_et"], str(e.get("nom", "")), e["organisme"], ""
+        for e in resultat.inchanges:
+            yield "inchangé", str(e["finess_et"]), str(e.get("nom", "")), str(e.get("organisme", "")), ""
+
+    for n, ligne in enumerate(lignes()):
+        if n == LIGNES_AFFICHEES:
+            break
+        table.add_row(*ligne)
     console.print(table)
+    total = len(resultat.changements) + len(resultat.ajouts) + len(resultat.inchanges)
+    if total > LIGNES_AFFICHEES:
+        console.print(f"… {total - LIGNES_AFFICHEES} autre(s) ligne(s) non affichée(s)", markup=False)
     console.print(f"{len(resultat.ajouts)} à ajouter, {len(resultat.changements)} à modifier, "
                   f"{len(resultat.inchanges)} inchangé(s)", markup=False)
 

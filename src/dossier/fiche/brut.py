@@ -36,6 +36,11 @@ def lire_brut(chemin: Path) -> dict:
 def ecrire_brut(donnees: dict, chemin: Path) -> None:
     """Write the project data back in the same format, atomically."""
     if est_fiche(chemin):
-        ecrire_fiche(donnees, chemin)
+        if chemin.exists():  # the porteur's workbook: only the changed cells are written
+            from .mise_a_jour import mettre_a_jour
+
+            mettre_a_jour(chemin, donnees)
+        else:
+            ecrire_fiche(donnees, chemin)
     else:
         ecrire_atomique(chemin, donnees_json(donnees).encode("utf-8"))

@@ -67,6 +67,35 @@ _MOTS = {
 }
 
 
+#: French labels the fiche shows for the model's codes (its dropdowns); the codes are read too.
+LIBELLES_CHOIX = {
+    "acquisition": "Acquisition", "mise_a_niveau": "Mise à niveau",
+    "HT": "HT (hors taxes : TVA récupérée)", "TTC": "TTC (toutes taxes : TVA non récupérée)",
+    "reference": "Référencée Ségur", "en_cours": "Référencement en cours", "non_reference": "Non référencée",
+    "interne": "Hébergement interne", "externalise": "Hébergement externalisé", "saas": "SaaS (logiciel en ligne)",
+    "sad": "SAD (système d'acquisition dynamique)", "appel_offres": "Appel d'offres", "autre": "Autre",
+    "medico-social": "Médico-social", "hopital": "Hôpital",
+    "projet": "Projet", "deploiement": "Déploiement", "conduite_changement": "Conduite du changement",
+    "logiciel": "Logiciel", "materiel": "Matériel", "prestations": "Prestations", "amoa": "AMOA",
+    "formation": "Formation", "reprise_donnees": "Reprise de données",
+    "faible": "Faible", "moyen": "Moyen", "élevé": "Élevé",
+}
+
+
+def libelle_choix(choix: Any) -> str:
+    return LIBELLES_CHOIX.get(str(choix), str(choix))
+
+
+#: Technical cells explained in words: (model, field) -> label and what the porteur does with it.
+TECHNIQUES = {
+    ("Projet", "version"): ("Version du format de la fiche", "Rempli par l'outil : laisser 1."),
+    ("Depot", "profil"): ("Dépôt : liste des pièces (profil)",
+                          "Laisser vide : l'outil choisit la liste d'après la région et la campagne ; ne le remplir que sur l'avis du consultant."),
+    ("Solution", "couloir"): ("Couloir de référencement Ségur",
+                              "Laisser « Médico-social », sauf pour le dossier patient d'un GHT (« Hôpital »)."),
+}
+
+
 def libelle_nom(nom: str) -> str:
     """A readable French label of a field name (``finess_ej`` -> ``FINESS EJ``)."""
     mots = [_MOTS.get(mot, mot) for mot in nom.split("_") if mot]
@@ -153,7 +182,7 @@ def _aide(info: FieldInfo, genre: str, choix: tuple, obligatoire: bool) -> str:
     }
     morceaux = [info.description] if info.description else []
     if genre == "choix":
-        morceaux.append("Choix : " + ", ".join(str(c) for c in choix) + ".")
+        morceaux.append("Choix : " + ", ".join(libelle_choix(c) for c in choix) + ".")
     elif genre in indications:
         morceaux.append(indications[genre])
     morceaux.append("Obligatoire." if obligatoire else "Facultatif.")
@@ -196,7 +225,11 @@ def _parcourir(modele: type[BaseModel], chemin: tuple[str, ...], prefixe: str, o
         else:
             genre, choix = _genre(annotation, info.metadata)
             defaut = choix[0] if len(choix) == 1 else info.get_default(call_default_factory=False)
-            champs.append(Champ(chemin + (nom,), genre, libelle, _aide(info, genre, choix, requis), requis, choix,
+            aide = _aide(info, genre, choix, requis)
+            if (modele.__name__, nom) in TECHNIQUES:
+                libelle, consigne = TECHNIQUES[modele.__name__, nom]
+                aide = f"{consigne} {aide}"
+            champs.append(Champ(chemin + (nom,), genre, libelle, aide, requis, choix,
                                 None if defaut is PydanticUndefined else defaut))
 
 

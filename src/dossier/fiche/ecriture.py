@@ -19,7 +19,7 @@ from ..render.charte import poser_bandeaux
 from ..render.classeurs.commun import ajuster_hauteurs, ecrire, note
 from ..render.classeurs.commun import nouveau_classeur as classeur
 from .disposition import FEUILLES, Bloc, Champ, disposition
-from .valeurs import NON, OUI, libelle_categorie
+from .valeurs import NON, OUI, libelle_categorie, libelle_choix
 from .valeurs import cellule as convertir
 
 FEUILLE_LISEZ_MOI = "Lisez-moi"
@@ -125,7 +125,7 @@ def _listes(wb) -> dict[str, str]:
     for bloc in disposition():
         for champ in bloc.champs:
             if champ.genre == "choix":
-                colonnes["|".join(map(str, champ.choix))] = [str(c) for c in champ.choix]
+                colonnes["|".join(map(str, champ.choix))] = [libelle_choix(c) for c in champ.choix]
     formules = {}
     for i, (cle, valeurs) in enumerate(colonnes.items(), start=1):
         lettre = get_column_letter(i)
@@ -192,27 +192,40 @@ def _largeurs(ws: Worksheet, blocs: list[Bloc]) -> None:
     for bloc in blocs:
         if bloc.tableau:
             for colonne, champ in enumerate(bloc.champs, start=1):
-                largeur = _LARGEURS.get(champ.genre, 30 if len(bloc.champs) > 3 else 60)
-                largeurs[colonne] = max(largeurs.get(colonne, 0), largeur, min(len(champ.libelle) * 0.9 + 3, 24))
+                large = len(bloc.champs) > COLONNES_ETROITES  # many columns: narrower, headers wrap
+                largeur = _LARGEURS.get(champ.genre, (20 if large else 30) if len(bloc.champs) > 3 else 60)
+                largeur = min(largeur, 24) if large else largeur
+                largeurs[colonne] = max(largeurs.get(colonne, 0), largeur,
+                                        min(len(champ.libelle) * 0.9 + 3, 16 if large else 24))
     if any(not b.tableau for b in blocs):
         largeurs[2] = max(largeurs.get(2, 0), 60)
     for colonne, largeur in largeurs.items():
         ws.column_dimensions[get_column_letter(colonne)].width = largeur
 
 
-#: Column width units printed on one landscape A4 page (wider tables print over several pages).
-LARGEUR_PAGE = 200
+#: Column width units an A4 page prints at 100 % (measured on LibreOffice's PDF): portrait, landscape.
+LARGEUR_PORTRAIT, LARGEUR_PAYSAGE = 150, 220
+#: A sheet is printed one page wide down to this scale; wider (the ESSMS table), over several pages
+#: side by side (left to right, then down), the first column repeated on each.
+ECHELLE_MIN = 0.66
+COLONNES_ETROITES = 12  # tables with more columns get narrower ones
 
 
 def _mise_en_page(ws: Worksheet, ligne_figee: int) -> None:
+    """Print each sheet as a readable form: portrait when it fits, else landscape; fit to one page wide
+    (several side by side only for the widest tables), title rows (and first column) on every page."""
     ws.freeze_panes = ws.cell(ligne_figee, 1)
     ws.print_title_rows = f"1:{ligne_figee - 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
     largeur = sum(d.width or 0 for d in ws.column_dimensions.values())
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = max(1, -(-int(largeur) // LARGEUR_PAGE)), 0
+    paysage = largeur > LARGEUR_PORTRAIT
+    ws.page_setup.orientation = "landscape" if paysage else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    capacite = (LARGEUR_PAYSAGE if paysage else LARGEUR_PORTRAIT) / ECHELLE_MIN
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = max(1, -(-int(largeur) // int(capacite))), 0
     if ws.page_setup.fitToWidth > 1:
         ws.print_title_cols = "A:A"
+        ws.page_setup.pageOrder = "overThenDown"
+    ws.print_options.horizontalCentered = False
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     poser_bandeaux(ws)
     ajuster_hauteurs(ws, 2)

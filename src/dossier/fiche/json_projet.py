@@ -29,4 +29,4 @@ def donnees_json(donnees: dict) -> str:
 
 
 def projet_json(projet: Projet) -> str:
-    return donnees_json(projet.model_dump(mode="python", exclude_none=True))
+    return donnees_json(projet.model_dump(mode="python", exclude_none=True, exclude_unset=True))

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..errors import Probleme, ProjetInvalide
-from ..lecture import ouvrir_classeur
+from ..lecture import lignes_feuille, ouvrir_classeur
 from ..model import Projet, valider
 from .disposition import Bloc, Champ, disposition, normaliser
 from .valeurs import lire, vide
@@ -35,6 +35,8 @@ SYNONYMES: dict[str, tuple[str, ...]] = {
     "siret": ("N° SIRET",),
 }
 SEUIL_RESSEMBLANCE = 0.85
+COLONNES_EN_PLUS = 20  # columns read past a sheet's widest table (a porteur's own columns are noted, not read)
+LONGUEUR_MAX_LIBELLE = 300  # characters of a header or form label (the fiche's longest is under 100)
 
 
 @dataclass
@@ -46,11 +48,24 @@ class Lecture:
     problemes: list[Probleme] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     chemins_en_erreur: set[tuple] = field(default_factory=set)
+    tableaux: dict[tuple, "Tableau"] = field(default_factory=dict)  # top-level tables, to write rows back
 
     def probleme(self, ref: str, champ: str, message: str, chemin: tuple | None = None) -> None:
         self.problemes.append(Probleme(f"{ref} ({champ})" if champ else ref, message))
         if chemin is not None:
             self.chemins_en_erreur.add(chemin)
+
+
+@dataclass
+class Tableau:
+    """Where a table was read: sheet, header row, column of each field, last row with data, and the
+    last row it may grow into (None: nothing below it on the sheet)."""
+
+    feuille: str
+    entete: int
+    colonnes: dict[tuple, int]
+    derniere: int
+    limite: int | None
 
 
 def _poser(donnees: dict, chemin: tuple, valeur: Any) -> None:
@@ -73,7 +88,10 @@ class Correspondance:
                           for s in SYNONYMES.get(c.chemin[-1], ())}
 
     def champ(self, entete: Any) -> Champ | None:
-        cle = normaliser(str(entete).replace("*", ""))
+        texte = str(entete)
+        if len(texte) > LONGUEUR_MAX_LIBELLE:  # no header is that long: not compared (difflib is quadratic)
+            return None
+        cle = normaliser(texte.replace("*", ""))
         if not cle:
             return None
         trouve = self.exacts.get(cle) or self.synonymes.get(cle)
@@ -187,11 +205,12 @@ def _tableau(lecture: Lecture, ws: Worksheet, bloc: Bloc, lignes: list[tuple], d
              parents: dict[tuple, dict[str, int]]) -> None:
     entete, colonnes = _entetes(lecture, ws, bloc, lignes, debut, fin)
     lecture.cellules.setdefault(bloc.chemin, _ref(ws, entete + 1, 1))
-    elements: list[dict] = []
+    derniere = entete
     for numero in range(entete + 1, fin + 1):
         valeurs = lignes[numero - 1]
         if _vide_ligne(valeurs):
             continue
+        derniere = numero
         element: dict = {}
         origine: dict[tuple, str] = {}
         for colonne, champ in colonnes.items():
@@ -203,8 +222,10 @@ def _tableau(lecture: Lecture, ws: Worksheet, bloc: Bloc, lignes: list[tuple], d
             valeur = _lire_cellule(lecture, ref, champ, brut, ("@", ws.title, numero) + champ.chemin)
             if valeur is not None:
                 _poser(element, champ.chemin, valeur)
-        elements.append(element)
         _ranger(lecture, bloc, element, origine, parents, f"{ws.title}!{numero}")
+    if bloc.parent is None and not bloc.dictionnaire:
+        lecture.tableaux[bloc.chemin] = Tableau(ws.title, entete, {c.chemin: n for n, c in colonnes.items()}, derniere,
+                                                None if fin >= len(lignes) else fin)
 
 
 def _ranger(lecture: Lecture, bloc: Bloc, element: dict, origine: dict[tuple, str],
@@ -260,7 +281,8 @@ def lire_classeur(chemin: Path) -> Lecture:
         ws = _feuille(wb, nom)
         if ws is None:
             continue
-        lignes = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        largeur = max(2, *(len(b.champs) for b in blocs)) + COLONNES_EN_PLUS
+        lignes = list(lignes_feuille(ws, f"fiche projet {chemin.name}", colonnes_lues=largeur))
         etendues = _etendues(ws, blocs, lignes)
         for i, bloc in enumerate(blocs):
             if i not in etendues:

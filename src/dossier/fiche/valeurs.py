@@ -10,12 +10,13 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
 from .. import identifiers as ids
-from .disposition import Champ, normaliser
+from .disposition import Champ, libelle_choix, normaliser
 
 OUI = "oui"
 NON = "non"
@@ -119,9 +120,10 @@ def _booleen(brut: Any) -> bool:
 def _choix(brut: Any, champ: Champ) -> Any:
     cle = normaliser(_texte_de_nombre(brut))
     for choix in champ.choix:
-        if normaliser(choix) == cle:
+        if normaliser(choix) == cle or normaliser(libelle_choix(choix)) == cle:
             return choix
-    raise ValueError(f"valeur « {str(brut).strip()} » non admise ; valeurs possibles : {', '.join(map(str, champ.choix))}")
+    raise ValueError(f"valeur « {str(brut).strip()} » non admise ; valeurs possibles : "
+                     f"{', '.join(libelle_choix(c) for c in champ.choix)}")
 
 
 def _region(brut: Any) -> str:
@@ -129,12 +131,30 @@ def _region(brut: Any) -> str:
     return next((r for r in ids.REGIONS if normaliser(r) == cle), str(brut).strip())
 
 
+@cache
+def _categories_par_nom() -> dict[str, str]:
+    """Category code by its name as people type it (« EHPAD », « Résidence autonomie »): full label,
+    and the acronym before « — »; a name shared by several codes is left out (ambiguous)."""
+    noms: dict[str, set[str]] = {}
+    for code, info in ids._categories().items():
+        for nom in {info.libelle, *info.libelle.split(" — ")}:
+            if normaliser(nom):
+                noms.setdefault(normaliser(nom), set()).add(code)
+    return {nom: codes.pop() for nom, codes in noms.items() if len(codes) == 1}
+
+
 def _categorie(brut: Any) -> str:
     texte = _texte_de_nombre(brut).strip()
     code = re.match(r"[0-9]+", texte)
     if code and len(code.group()) <= 3 and (code.end() == len(texte) or not texte[code.end()].isalnum()):
         return code.group().zfill(3)
-    raise ValueError(f"catégorie FINESS illisible « {texte} » (code à 3 chiffres, ex. 500)")
+    par_nom = _categories_par_nom().get(normaliser(texte)) if len(texte) <= 200 else None
+    if par_nom:
+        return par_nom
+    codes = set(re.findall(r"(?<![0-9])[0-9]{3}(?![0-9])", texte[:200]))
+    if len(codes) == 1 and ids.categorie(next(iter(codes))):  # « EHPAD (500) »
+        return codes.pop()
+    raise ValueError(f"catégorie FINESS illisible « {texte} » (code à 3 chiffres, ex. 500, ou nom, ex. EHPAD)")
 
 
 def lire(champ: Champ, brut: Any) -> tuple[Any, str | None]:
@@ -199,5 +219,5 @@ def cellule(champ: Champ, valeur: Any) -> Any:
     if genre == "entiers":
         return ", ".join(str(v) for v in valeur)
     if genre == "choix":
-        return valeur
+        return libelle_choix(valeur) if len(champ.choix) > 1 else valeur
     return str(valeur)

@@ -200,10 +200,13 @@ def _entier(valeur) -> int | None:
     if isinstance(valeur, float):
         return int(valeur) if valeur.is_integer() and valeur >= 0 else None
     texte = str(valeur).strip()
-    if texte.isdigit():
+    if texte.isdigit() and len(texte) <= CHIFFRES_MAX:
         return int(texte)
     texte = re.sub(r"[\s\u00a0\u202f]", "", texte)
-    return int(texte) if texte.isdigit() else None
+    return int(texte) if texte.isdigit() and len(texte) <= CHIFFRES_MAX else None
+
+
+CHIFFRES_MAX = 15  # digits of a count (no usage count reaches 10^15; int() of 4 300+ digits raises)
 
 
 def chiffres_non_ascii(brut: dict, ici) -> list[Probleme]:
@@ -246,7 +249,7 @@ class _Lecteur:
         comptes: dict[str, int | None] = {}
         for cle in COMPTES:
             valeur = brut.get(cle)
-            if type(valeur) is str and valeur.isdigit():  # the common case, kept fast (2 000 ESSMS × 24 months)
+            if type(valeur) is str and valeur.isdigit() and len(valeur) <= CHIFFRES_MAX:  # the common case, kept fast (2 000 ESSMS × 24 months)
                 comptes[cle] = int(valeur)
                 continue
             if _vide(valeur):
