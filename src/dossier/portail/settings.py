@@ -107,6 +107,10 @@ DATABASES = {"default": _base()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if os.environ.get("DOSSIER_TACHES_IMMEDIATES") == "1":  # tests: a job runs inside the request
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+#: Generated pieces come with their PDF (LibreOffice); DOSSIER_PDF=0 makes Word/Excel only (tests).
+PORTAIL_PDF = os.environ.get("DOSSIER_PDF", "1") != "0"
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [
