@@ -32,8 +32,10 @@ from aides_portail import EXEMPLE, MOT_DE_PASSE, envoi_json  # noqa: E402
 
 
 @pytest.fixture
-def comptes(db):
-    """One account per role, plus a second porteur and a relecteur of another région."""
+def comptes(db, settings):
+    """One account per role, plus a second porteur and a relecteur of another région (a fast hasher:
+    argon2 takes most of a second per password on a loaded machine; test_portail_comptes checks argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.contrib.auth import get_user_model
 
     from dossier.portail.comptes import creer_compte
