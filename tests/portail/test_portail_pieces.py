@@ -92,6 +92,6 @@ def test_archive_refusee_puis_forcee(projet_porteur, comptes, client_de, django_
 
 def test_piece_du_porteur_refusee(projet_porteur, comptes, client_de):
     c = client_de(comptes["porteur"])
-    r = c.post(f"/projets/{projet_porteur.pk}/porteur/convention/", {"fichier": envoi(b"MZ\x90\x00", "convention.exe")})
+    r = c.post(f"/projets/{projet_porteur.pk}/porteur/lettre-engagement/", {"fichier": envoi(b"MZ\x90\x00", "lettre.exe")})
     assert r.status_code == 400 and "format non accepté" in texte(r)
     assert c.post(f"/projets/{projet_porteur.pk}/porteur/inconnue/", {}).status_code == 404
