@@ -50,6 +50,15 @@ def test_generer_les_pieces(projet_porteur, comptes, client_de, django_capture_o
     assert client_de(comptes["porteur2"]).get(f"/projets/{projet_porteur.pk}/pieces/{piece.pk}/").status_code == 404
 
 
+def test_generer_par_htmx_rend_la_progression(projet_porteur, comptes, client_de, django_capture_on_commit_callbacks):
+    """Regression: the htmx POST answered 405 (it called the GET-only progress view)."""
+    c = client_de(comptes["porteur"])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(f"/projets/{projet_porteur.pk}/pieces/generer/", HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    assert 'id="progression"' in texte(r)
+
+
 def test_tache_interrompue_reprise_puis_echouee(projet_porteur, comptes):
     from dossier.portail.models import Tache
     from dossier.portail.taches import TENTATIVES_MAX, reprendre_interrompues

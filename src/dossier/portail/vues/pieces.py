@@ -62,14 +62,17 @@ def generer(request, pk: int):
     if not a.projet.taches.filter(genre="pieces", etat__in=["en_attente", "en_cours"]).exists():
         lancer_generation(a.projet, version, request.user)
     if request.htmx:
-        return progression(request, pk)
+        return _progression(request, a)
     return redirect(reverse("portail:projet", args=[pk]) + "#pieces-generees")
 
 
 @login_required
 @require_GET
 def progression(request, pk: int):
-    a = projet_ou_404(request, pk)
+    return _progression(request, projet_ou_404(request, pk))
+
+
+def _progression(request, a):
     tache = a.projet.taches.filter(genre="pieces").first()
     return render(request, "portail/partiels/progression.html",
                   {"projet": a.projet, "acces": a, "tache": tache, "generees": depot.pieces_generees(a.projet)})
