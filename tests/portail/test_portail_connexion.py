@@ -39,3 +39,29 @@ def test_invitation_a_usage_unique(projet_porteur, comptes, client_de, client):
     assert Membre.objects.filter(projet=projet_porteur, utilisateur__username="nouveau@exemple.fr").exists()
     assert client.get(f"/projets/{projet_porteur.pk}/").status_code == 200
     assert client.get(f"/invitation/{inv.jeton}/").status_code == 410  # used once
+
+
+def test_second_facteur_exige_des_relecteurs(projet_porteur, comptes, client_de):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dossier.portail.models import Reglages
+
+    r = Reglages.courant()
+    r.exiger_totp = True
+    r.save()
+    assert client_de(comptes["porteur"]).get("/").status_code == 200  # porteurs are not asked
+    c = client_de(comptes["relecteur"])
+    r = c.get("/")
+    assert r.status_code == 302 and r["Location"].startswith("/second-facteur/")
+    page = texte(c.get("/second-facteur/"))
+    assert "Code à 6 chiffres" in page and "clé" in page
+    assert c.post("/second-facteur/", {"code": "000000"}).status_code == 400
+    appareil = TOTPDevice.objects.get(user=comptes["relecteur"])
+    appareil.throttle_reset()  # a failed code delays the next try (django-otp throttling)
+    code = f"{totp(appareil.bin_key):06d}"
+    r = c.post("/second-facteur/", {"code": code, "next": "/"})
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert c.get("/").status_code == 200
+    appareil.refresh_from_db()
+    assert appareil.confirmed
