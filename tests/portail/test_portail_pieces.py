@@ -104,3 +104,24 @@ def test_piece_du_porteur_refusee(projet_porteur, comptes, client_de):
     r = c.post(f"/projets/{projet_porteur.pk}/porteur/lettre-engagement/", {"fichier": envoi(b"MZ\x90\x00", "lettre.exe")})
     assert r.status_code == 400 and "format non accepté" in texte(r)
     assert c.post(f"/projets/{projet_porteur.pk}/porteur/inconnue/", {}).status_code == 404
+
+
+def test_conservation_supprime_les_projets_expires(projet_porteur, comptes):
+    import datetime as dt
+    import os
+    import time
+
+    from django.utils import timezone
+
+    from dossier.portail import stockage
+    from dossier.portail.conservation import purger
+    from dossier.portail.models import Journal, Projet
+
+    sha = projet_porteur.version_courante().sha256
+    assert purger() == (0, 0)
+    os.utime(stockage.chemin(sha), (time.time() - 3 * 86400,) * 2)
+    plus_tard = timezone.now() + dt.timedelta(days=40 * 31)
+    assert purger(plus_tard) == (1, 1)
+    assert not Projet.objects.exists()
+    assert not stockage.chemin(sha).exists()
+    assert Journal.objects.filter(action="suppression", detail__contains="durée de conservation").exists()
