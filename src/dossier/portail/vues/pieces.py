@@ -44,7 +44,7 @@ def contexte_pieces(projet, version, modele) -> dict:
     etats = {e.piece.slug: e for e in resultat.pieces} if resultat else {}
     slots = [{"piece": p, "depose": deposees.get(p.slug), "etat": etats.get(p.slug)}
              for p in depot.emplacements(profil)] if profil else []
-    return {"tache": tache, "generees": depot.pieces_generees(projet), "slots": slots, "checklist": resultat,
+    return {"tache": tache, "generees": depot.par_piece(depot.pieces_generees(projet)), "slots": slots, "checklist": resultat,
             "formats_porteur": ", ".join(FORMATS_PORTEUR), "taille_max_mo": settings.TAILLE_MAX_FICHIER // (1024 * 1024)}
 
 
@@ -75,7 +75,8 @@ def progression(request, pk: int):
 def _progression(request, a):
     tache = a.projet.taches.filter(genre="pieces").first()
     return render(request, "portail/partiels/progression.html",
-                  {"projet": a.projet, "acces": a, "tache": tache, "generees": depot.pieces_generees(a.projet)})
+                  {"projet": a.projet, "acces": a, "tache": tache,
+                   "generees": depot.par_piece(depot.pieces_generees(a.projet))})
 
 
 @login_required
