@@ -63,9 +63,15 @@ def deposer_mesures(request, pk: int):
 @require_GET
 def page_usages(request, pk: int):
     a = projet_ou_404(request, pk)
+    from ...usages.indicateurs import INDICATEURS
+
     mesures = a.projet.mesures.first()
+    resultat = mesures.resultat if mesures else None
+    libelles = {i.id: i.libelle for i in INDICATEURS}
+    colonnes = [(i["id"], libelles.get(i["id"], i["id"])) for i in resultat["essms"][0]["indicateurs"]] \
+        if resultat and resultat.get("essms") else []
     return render(request, "portail/usages.html", {"projet": a.projet, "acces": a, "mesures": mesures,
-                                                   "resultat": mesures.resultat if mesures else None})
+                                                   "resultat": resultat, "colonnes": colonnes})
 
 
 @login_required
