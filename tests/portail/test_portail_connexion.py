@@ -65,3 +65,15 @@ def test_second_facteur_exige_des_relecteurs(projet_porteur, comptes, client_de)
     assert c.get("/").status_code == 200
     appareil.refresh_from_db()
     assert appareil.confirmed
+
+
+def test_administrateur_invite_sans_etre_membre(projet_porteur, comptes, client_de):
+    from dossier.portail.models import Invitation
+
+    admin = client_de(comptes["admin"])
+    assert admin.post(f"/projets/{projet_porteur.pk}/inviter/", {"email": "ars@exemple.fr", "droit": "lecture"}).status_code == 302
+    assert Invitation.objects.get(email="ars@exemple.fr").droit == "lecture"
+    # a relecteur reading a transmitted project may not invite
+    client_de(comptes["porteur"]).post(f"/projets/{projet_porteur.pk}/transmettre/")
+    rel = client_de(comptes["relecteur"])
+    assert rel.post(f"/projets/{projet_porteur.pk}/inviter/", {"email": "z@exemple.fr"}).status_code == 403

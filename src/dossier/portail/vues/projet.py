@@ -46,7 +46,7 @@ def page_projet(request, pk: int):
         "transmissions": list(projet.transmissions.select_related("par")),
         "journal": [(j, LIBELLES.get(j.action, j.action)) for j in projet.journal.all()[:100]],
         "peut_inviter": peut_inviter(request.user, a), "peut_forcer": peut_forcer_archive(request.user, a),
-        "invitations": [i for i in projet.invitations.all() if i.valable] if a.ecriture else [],
+        "invitations": [i for i in projet.invitations.all() if i.valable] if peut_inviter(request.user, a) else [],
         "membres": projet.membres.select_related("utilisateur"),
         "extrait_finess": ExtraitFiness.objects.first(), "administrateur": role(request.user) == "administrateur",
         "aujourdhui": dt.date.today(),
@@ -69,7 +69,7 @@ def transmettre(request, pk: int):
 @login_required
 @require_POST
 def inviter(request, pk: int):
-    a = projet_ou_404(request, pk, ecriture=True)
+    a = projet_ou_404(request, pk)
     from django.core.exceptions import PermissionDenied
     from django.core.validators import validate_email
     from django.core.exceptions import ValidationError
