@@ -5,7 +5,7 @@ import pytest
 from aides_portail import texte
 
 ADRESSES_GET = ["", "versions/1/", "differences/?de=1&a=1", "fiche/", "pieces/progression/", "pieces/1/",
-                "pieces/1/apercu/", "porteur/fichiers/1/", "usages/", "usages/graphiques/mssante.png"]
+                "pieces/1/apercu/", "porteur/fichiers/1/", "usages/", "usages/graphiques/mssante.png", "usages/rapport.zip"]
 ADRESSES_POST = ["transmettre/", "inviter/", "exporter/", "supprimer/", "versions/", "pieces/generer/",
                  "porteur/rib/", "archive/", "finess/", "finess/garder/", "usages/mesures/", "usages/rapport/"]
 

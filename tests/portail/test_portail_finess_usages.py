@@ -38,7 +38,7 @@ def test_completer_depuis_finess(comptes, client_de, donnees_exemple, tmp_path, 
     assert c.post(f"/projets/{projet.pk}/finess/garder/", {"version": "1", "extrait": "x"}).status_code == 409
 
 
-def test_usages_mesures_et_rapport(projet_porteur, comptes, client_de):
+def test_usages_mesures_et_rapport(projet_porteur, comptes, client_de, django_capture_on_commit_callbacks):
     import io
     import zipfile
 
@@ -50,7 +50,16 @@ def test_usages_mesures_et_rapport(projet_porteur, comptes, client_de):
     assert "EHPAD Les Tilleuls" in page and "Taux par ESSMS" in page
     r = c.get(f"/projets/{projet_porteur.pk}/usages/graphiques/mssante.png")
     assert r.status_code == 200 and r.content[:4] == b"\x89PNG"
-    r = c.post(f"/projets/{projet_porteur.pk}/usages/rapport/")
+    assert c.get(f"/projets/{projet_porteur.pk}/usages/rapport.zip").status_code == 404  # not prepared yet
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post(f"/projets/{projet_porteur.pk}/usages/rapport/")
+    assert r.status_code == 302
+    from dossier.portail.models import Tache
+
+    tache = Tache.objects.get(projet=projet_porteur, genre="usages")
+    assert tache.etat == "terminee", tache.raison
+    assert "Télécharger le rapport (zip)" in texte(c.get(f"/projets/{projet_porteur.pk}/usages/"))
+    r = c.get(f"/projets/{projet_porteur.pk}/usages/rapport.zip")
     assert r.status_code == 200 and r["Content-Disposition"].startswith("attachment")
     noms = zipfile.ZipFile(io.BytesIO(b"".join(r.streaming_content))).namelist()
     assert any(n.endswith(".docx") for n in noms)

@@ -34,6 +34,7 @@ motifs = [
     path("projets/<int:pk>/usages/", usages.page_usages, name="usages"),
     path("projets/<int:pk>/usages/mesures/", usages.deposer_mesures, name="mesures"),
     path("projets/<int:pk>/usages/rapport/", usages.rapport, name="rapport_usages"),
+    path("projets/<int:pk>/usages/rapport.zip", usages.telecharger_rapport, name="telecharger_rapport"),
     path("projets/<int:pk>/usages/graphiques/<slug:indicateur>.png", usages.graphique, name="graphique"),
     path("second-facteur/", second_facteur.second_facteur, name="second_facteur"),
     path("donnees-personnelles/", pages.donnees_personnelles, name="donnees_personnelles"),
