@@ -100,3 +100,14 @@ def test_nouveau_projet_depuis_json_illisible(comptes, client_de):
     r = c.post("/projets/nouveau/", {"fichier": envoi(b"{pas du json", "casse.json")})
     assert r.status_code == 400 and "illisible" in texte(r)
     assert client_de(comptes["relecteur"]).get("/projets/nouveau/").status_code == 403
+
+
+def test_reste_a_remplir_en_cellules_pour_une_fiche(projet_porteur, comptes, client_de, donnees_exemple, tmp_path):
+    """A valid fiche with an optional field left empty: the page names its cell."""
+    donnees_exemple["porteur"].pop("commune", None)
+    c = client_de(comptes["porteur"])
+    r = c.post(f"/projets/{projet_porteur.pk}/versions/", {"fichier": envoi(_fiche(donnees_exemple, tmp_path), "f.xlsx")})
+    assert r.status_code == 302
+    v = projet_porteur.versions.get(numero=2)
+    assert v.valide and v.cellules.get("porteur.commune", "").startswith("Porteur!")
+    assert f"cellule <code>{v.cellules['porteur.commune']}</code>" in texte(c.get(f"/projets/{projet_porteur.pk}/"))

@@ -77,6 +77,7 @@ class Version(Immuable):
     format = models.CharField(max_length=5, choices=[("json", "JSON"), ("xlsx", "Fiche Excel")])
     contenu = models.JSONField("données du projet", null=True)
     problemes = models.JSONField(default=list)
+    cellules = models.JSONField(default=dict)  # fiche: field left to fill -> "Feuille!B5"
     origine = models.CharField(max_length=200, blank=True)  # e.g. « complété depuis FINESS (extrait …) »
 
     class Meta:

@@ -81,7 +81,8 @@ def enregistrer_version(projet, utilisateur, sha256: str, taille: int, ext: str,
         numero = (Version.objects.filter(projet=projet).aggregate(n=Max("numero"))["n"] or 0) + 1
         version = Version.objects.create(
             projet=projet, numero=numero, auteur=utilisateur, sha256=sha256, taille=taille, nom_original=nom,
-            format=ext.lstrip("."), contenu=lu.donnees, problemes=problemes_json(lu.problemes), origine=origine)
+            format=ext.lstrip("."), contenu=lu.donnees, problemes=problemes_json(lu.problemes), cellules=lu.cellules,
+            origine=origine)
         if lu.projet is not None:
             projet.intitule = lu.projet.intitule[:500]
             projet.region = api.region_de_depot(lu.projet)

@@ -31,7 +31,9 @@ def contexte_etat(version) -> dict:
     if projet is None:
         return {"modele": None}
     etat = api.etat_projet(projet)
-    return {"modele": projet, "etat": etat, "a_completer": api.a_completer(projet)}
+    manques = [{"rubrique": m.rubrique, "chemin": m.chemin, "description": m.description,
+                "cellule": (version.cellules or {}).get(m.chemin)} for m in api.a_completer(projet)]
+    return {"modele": projet, "etat": etat, "a_completer": manques}
 
 
 @login_required
