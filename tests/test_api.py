@@ -46,3 +46,11 @@ def test_comparer_donnees_en_francais():
     assert ("Intitulé", "modification") in changements
     assert ("Porteur › Adresse", "suppression") in changements
     assert ("ESSMS 2 › FINESS ET", "ajout") in changements
+
+
+def test_comparer_dans_l_ordre_du_fichier_sans_cases_vides():
+    avant = {"essms": [{"nom": f"E{i}", "sad": False} for i in range(1, 12)]}
+    apres = {"essms": [{"nom": f"E{i}!"} for i in range(1, 12)]}
+    libelles = [c.libelle for c in api.comparer_donnees(avant, apres)]
+    assert libelles[:3] == ["ESSMS 1 › Nom", "ESSMS 2 › Nom", "ESSMS 3 › Nom"]  # not ESSMS 1, 10, 11
+    assert len(libelles) == 11  # an unticked box is not a change

@@ -187,7 +187,7 @@ def _aplatir(valeur: Any, chemin: str, sortie: dict[str, Any]) -> None:
     elif isinstance(valeur, list) and any(isinstance(v, (dict, list)) for v in valeur):
         for i, v in enumerate(valeur):
             _aplatir(v, f"{chemin}[{i + 1}]", sortie)
-    elif valeur not in (None, "", [], {}):
+    elif valeur not in (None, "", [], {}) and valeur is not False:  # False: a box left unticked
         sortie[chemin] = valeur
 
 
@@ -211,7 +211,7 @@ def comparer_donnees(avant: dict | None, apres: dict | None) -> list[Changement]
     _aplatir(avant or {}, "", a)
     _aplatir(apres or {}, "", b)
     changements = []
-    for chemin in sorted(set(a) | set(b)):
+    for chemin in list(a) + [c for c in b if c not in a]:  # the file's order, not alphabetical
         if chemin not in a:
             changements.append(Changement(chemin, libelle_chemin(chemin), "ajout", None, b[chemin]))
         elif chemin not in b:

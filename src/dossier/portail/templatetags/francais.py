@@ -44,3 +44,17 @@ _STATUTS = {"present": "présente", "manquant": "manquante", "invalide": "invali
 def statut(valeur):
     """A checklist status in French words."""
     return _STATUTS.get(valeur, valeur)
+
+
+@register.filter
+def valeur(v):
+    """A field value as text: oui/non, lists joined, numbers in French."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "oui" if v else "non"
+    if isinstance(v, list):
+        return ", ".join(str(x) for x in v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return nombre(v, 0 if float(v).is_integer() else 2)
+    return v
