@@ -1,7 +1,6 @@
 """FINESS completion (admin uploads the extract; changes shown before a new version) and usages."""
 
 import sys
-from pathlib import Path
 
 from aides_portail import RACINE, envoi, envoi_json, texte
 

@@ -21,7 +21,7 @@ from ...errors import DossierError
 from .. import depot, stockage
 from ..droits import peut_forcer_archive, projet_ou_404
 from ..journal import consigner
-from ..models import PieceDeposee, PieceGeneree, Tache
+from ..models import PieceDeposee, PieceGeneree
 from .outils import EnvoiRefuse, nom_affiche, projet_de_version, telechargement, verifier_envoi
 
 FORMATS_PORTEUR = tuple(sorted(EXTENSIONS_ACCEPTEES))
