@@ -70,3 +70,10 @@ def test_pages_publiques(client):
     assert "Déclaration d'accessibilité" in texte(client.get("/accessibilite/"))
     assert client.get("/static/portail/htmx.min.js").status_code == 200
     assert client.get("/static/../settings.py").status_code == 404
+
+
+def test_envoi_sans_longueur_annoncee_refuse(projet_porteur, comptes, client_de):
+    c = client_de(comptes["porteur"])
+    r = c.post(f"/projets/{projet_porteur.pk}/versions/", {"fichier": envoi(b"{}", "p.json")},
+               HTTP_TRANSFER_ENCODING="chunked")
+    assert r.status_code == 411 and "taille de la requête" in texte(r)

@@ -48,6 +48,10 @@ class TailleMaximale:
             longueur = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             longueur = 0
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # no announced length: the cap could not be checked before reading (browsers always announce it)
+            return render(request, "portail/erreur.html", {"statut": 411, "message":
+                          "Envoi refusé : la taille de la requête doit être annoncée (Content-Length)."}, status=411)
         plafond = PLAFOND_EXTRAIT if request.path == "/administration/finess/" else settings.TAILLE_MAX_REQUETE
         if longueur > plafond:
             _drainer(request, longueur)
