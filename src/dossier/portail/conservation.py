@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import stockage
 from .journal import consigner
-from .models import ExtraitFiness, Journal, Mesures, PieceDeposee, PieceGeneree, Projet, Reglages, Version
+from .models import ExtraitFiness, Mesures, PieceDeposee, PieceGeneree, Projet, Reglages, Version
 
 AGE_MIN_ORPHELIN = 24 * 3600
 
@@ -53,6 +53,5 @@ def purger(maintenant: dt.datetime | None = None) -> tuple[int, int]:
     for p in projets:
         with transaction.atomic():
             consigner(None, "suppression", f"projet n° {p.pk} « {p.intitule} » : durée de conservation dépassée")
-            Journal.objects.filter(projet=p).update(projet=None)
             p.delete()
     return len(projets), supprimer_orphelins()

@@ -20,7 +20,7 @@ from ... import api
 from .. import stockage
 from ..droits import peut_forcer_archive, peut_inviter, projet_ou_404, role
 from ..journal import LIBELLES, consigner
-from ..models import ExtraitFiness, Invitation, Journal, Transmission
+from ..models import ExtraitFiness, Invitation, Transmission
 from .outils import projet_de_version
 from .pieces import contexte_pieces
 
@@ -127,6 +127,5 @@ def supprimer(request, pk: int):
     intitule = a.projet.intitule
     with transaction.atomic():
         consigner(request.user, "suppression", f"projet n° {a.projet.pk} « {intitule} »", None)
-        Journal.objects.filter(projet=a.projet).update(projet=None)
         a.projet.delete()
     return redirect("portail:accueil")
