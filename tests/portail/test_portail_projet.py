@@ -93,3 +93,10 @@ def test_export_et_suppression_journalises(projet_porteur, comptes, client_de):
     # the project's journal goes with it (personal data); only the deletion itself is kept
     assert list(Journal.objects.values_list("action", flat=True)) == ["suppression"]
     assert Journal.objects.get().email == "porteur@exemple.fr"
+
+
+def test_accueil_depuis_le_resume_de_version(projet_porteur, comptes, client_de):
+    v = projet_porteur.version_courante()
+    assert v.resume == {"recevable": True, "echeance": "2023-09-15"}
+    page = texte(client_de(comptes["porteur"]).get("/"))
+    assert "15/09/2023" in page and "recevable" in page
