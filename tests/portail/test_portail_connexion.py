@@ -77,3 +77,12 @@ def test_administrateur_invite_sans_etre_membre(projet_porteur, comptes, client_
     client_de(comptes["porteur"]).post(f"/projets/{projet_porteur.pk}/transmettre/")
     rel = client_de(comptes["relecteur"])
     assert rel.post(f"/projets/{projet_porteur.pk}/inviter/", {"email": "z@exemple.fr"}).status_code == 403
+
+
+def test_mot_de_passe_jamais_journalise(comptes, client, caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        client.post("/connexion/", {"username": "porteur@exemple.fr", "password": "Secret-Tres-Particulier-9"})
+        client.post("/connexion/", {"username": "porteur@exemple.fr", "password": MOT_DE_PASSE})
+    assert "Secret-Tres-Particulier-9" not in caplog.text and MOT_DE_PASSE not in caplog.text

@@ -3,7 +3,9 @@
 ``DOSSIER_DONNEES`` (required): the data folder, holding ``cle-secrete`` (made by
 ``dossier.portail.donnees.preparer``), ``portail.sqlite3`` and ``fichiers/`` (content by sha256).
 ``DOSSIER_BASE``: ``postgresql://…`` to use PostgreSQL (psycopg 3) instead of SQLite.
-``DOSSIER_HTTPS=1``: the portal is served over HTTPS (behind a reverse proxy): Secure cookies, HSTS.
+``DOSSIER_HTTPS=1``: the portal is served over HTTPS (behind a reverse proxy setting X-Forwarded-Proto):
+Secure cookies, HSTS, redirect to HTTPS (``DOSSIER_REDIRECTION_HTTPS=0`` to leave it to the proxy).
+``DOSSIER_HOTES``: allowed host names (comma-separated, default any); ``DOSSIER_ORIGINES``: trusted origins.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ SECRET_KEY = _cle_secrete()
 DEBUG = os.environ.get("DOSSIER_DEBUG") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DOSSIER_HOTES", "*").split(",") if h.strip()]
 HTTPS = os.environ.get("DOSSIER_HTTPS") == "1"
+# Behind a reverse proxy: the public origins (https://portail.exemple.fr) that forms are posted from.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DOSSIER_ORIGINES", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
