@@ -79,3 +79,16 @@ def test_administration(comptes, client_de):
 
     assert Reglages.courant().conservation_mois == 24
     assert client_de(comptes["consultant"]).get("/administration/").status_code == 403
+
+
+def test_desactiver_un_compte(comptes, client_de, client):
+    from aides_portail import MOT_DE_PASSE
+
+    admin = client_de(comptes["admin"])
+    assert admin.post(f"/administration/comptes/{comptes['porteur2'].pk}/activation/").status_code == 302
+    comptes["porteur2"].refresh_from_db()
+    assert not comptes["porteur2"].is_active
+    r = client.post("/connexion/", {"username": "autre.porteur@exemple.fr", "password": MOT_DE_PASSE})
+    assert r.status_code == 200  # refused
+    assert admin.post(f"/administration/comptes/{comptes['admin'].pk}/activation/").status_code == 403
+    assert client_de(comptes["consultant"]).post(f"/administration/comptes/{comptes['porteur'].pk}/activation/").status_code == 403

@@ -40,6 +40,7 @@ motifs = [
     path("donnees-personnelles/", pages.donnees_personnelles, name="donnees_personnelles"),
     path("accessibilite/", pages.accessibilite, name="accessibilite"),
     path("administration/", pages.administration, name="administration"),
+    path("administration/comptes/<int:compte>/activation/", pages.activer_compte, name="activer_compte"),
     path("administration/reglages/", pages.reglages, name="reglages"),
     path("administration/finess/", finess.deposer_extrait, name="extrait_finess"),
 ]
