@@ -125,3 +125,13 @@ def test_conservation_supprime_les_projets_expires(projet_porteur, comptes):
     assert not Projet.objects.exists()
     assert not stockage.chemin(sha).exists()
     assert Journal.objects.filter(action="suppression", detail__contains="durée de conservation").exists()
+
+
+def test_commande_purger_conservation(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sortie = StringIO()
+    call_command("purger_conservation", stdout=sortie)
+    assert "projet(s) supprimé(s)" in sortie.getvalue()

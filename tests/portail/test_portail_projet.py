@@ -67,7 +67,11 @@ def test_accueil_liste_mes_projets(projet_porteur, comptes, client_de):
     page = texte(client_de(comptes["porteur"]).get("/"))
     assert "Bocage normand" in page and "Nouveau projet" in page and "Normandie" in page
     assert "Bocage normand" not in texte(client_de(comptes["porteur2"]).get("/"))
-    assert "Nouveau projet" not in texte(client_de(comptes["relecteur"]).get("/"))
+    relecteur = texte(client_de(comptes["relecteur"]).get("/"))
+    assert "Nouveau projet" not in relecteur and "Bocage normand" not in relecteur
+    client_de(comptes["porteur"]).post(f"/projets/{projet_porteur.pk}/transmettre/")
+    assert "Bocage normand" in texte(client_de(comptes["relecteur"]).get("/"))
+    assert "Bocage normand" not in texte(client_de(comptes["relecteur_bretagne"]).get("/"))
 
 
 def test_anonyme_renvoye_a_la_connexion(projet_porteur, client):
