@@ -77,3 +77,10 @@ def test_envoi_sans_longueur_annoncee_refuse(projet_porteur, comptes, client_de)
     r = c.post(f"/projets/{projet_porteur.pk}/versions/", {"fichier": envoi(b"{}", "p.json")},
                HTTP_TRANSFER_ENCODING="chunked")
     assert r.status_code == 411 and "taille de la requête" in texte(r)
+
+
+def test_page_d_erreur_porte_une_reference_journalisee(projet_porteur, comptes, client_de, caplog):
+    with caplog.at_level(logging.WARNING, logger="dossier.portail"):
+        r = client_de(comptes["porteur2"]).get(f"/projets/{projet_porteur.pk}/")
+    reference = re.search(r"référence ([0-9A-F]{8})", texte(r)).group(1)
+    assert any(reference in m and "404" in m for m in caplog.messages)
