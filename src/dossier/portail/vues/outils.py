@@ -85,6 +85,7 @@ def enregistrer_version(projet, utilisateur, sha256: str, taille: int, ext: str,
         except Exception:  # noqa: BLE001 - the summary is an optimisation; the page computes it again
             resume = {}
     with transaction.atomic():
+        type(projet).objects.select_for_update().filter(pk=projet.pk).first()  # two uploads: numbered one after the other
         numero = (Version.objects.filter(projet=projet).aggregate(n=Max("numero"))["n"] or 0) + 1
         version = Version.objects.create(
             projet=projet, numero=numero, auteur=utilisateur, sha256=sha256, taille=taille, nom_original=nom,
