@@ -135,3 +135,13 @@ def test_commande_purger_conservation(db):
     sortie = StringIO()
     call_command("purger_conservation", stdout=sortie)
     assert "projet(s) supprimé(s)" in sortie.getvalue()
+
+
+def test_piece_deposee_par_htmx_rend_la_checklist(projet_porteur, comptes, client_de):
+    c = client_de(comptes["porteur"])
+    r = c.post(f"/projets/{projet_porteur.pk}/porteur/lettre-engagement/",
+               {"fichier": envoi(_pdf(), "lettre signée.pdf", "application/pdf")}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 200
+    page = texte(r)
+    assert page.lstrip().startswith("<section id=\"pieces-porteur\"") or 'id="pieces-porteur"' in page[:200]
+    assert "lettre signée.pdf" in page and "Checklist du dossier de dépôt" in page

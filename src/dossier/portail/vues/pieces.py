@@ -121,6 +121,10 @@ def deposer_piece(request, pk: int, slug: str):
         PieceDeposee.objects.create(projet=a.projet, slug=slug, extension=ext, nom_original=nom_affiche(envoi.name),
                                     sha256=sha, taille=taille, auteur=request.user)
         consigner(request.user, "piece", f"{profil.piece(slug).libelle} ({nom_affiche(envoi.name)})", a.projet)
+    if request.htmx:  # the section again, with the checklist of the folder as it is now
+        contexte = {"projet": a.projet, "acces": a, "peut_forcer": peut_forcer_archive(request.user, a)}
+        contexte.update(contexte_pieces(a.projet, a.projet.version_courante(), modele))
+        return render(request, "portail/sections/pieces_porteur.html", contexte)
     return redirect(reverse("portail:projet", args=[pk]) + "#pieces-porteur")
 
 
