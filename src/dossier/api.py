@@ -151,8 +151,11 @@ def etat_projet(projet: Projet, aujourdhui: dt.date | None = None) -> EtatProjet
 
 
 def profil_du_projet(projet: Projet | None) -> Profil:
-    """The deposit profile of the project (cnsa-2023 when there is no project)."""
-    return charger_profil(projet.depot.profil if projet is not None else "cnsa-2023")
+    """The deposit profile of the project: the one it names, else chosen from its région and campaign
+    (the national list, kit-idf-2023, when there is no project)."""
+    from .profil_projet import profil_du_projet as profil
+
+    return profil(projet) if projet is not None else charger_profil("kit-idf-2023")
 
 
 def rendre_dossier(projet: Projet, sortie: Path, **options):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from ...render.formatting import date_courte, date_longue, montant, nombre
+from ...francais import date_courte, date_longue, montant, nombre
 
 register = template.Library()
 
