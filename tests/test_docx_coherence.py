@@ -19,7 +19,7 @@ from dossier.cli import main
 from dossier.dates_projet import dates_projet
 from dossier.campaigns import charger_campagne
 from dossier.model import charger_projet
-from dossier.profil_projet import choisir_profil, profil_du_projet
+from dossier.rules.profil_depot import choisir_profil, profil_du_projet
 from dossier.profiles import charger_profil
 from dossier.render.pieces import rendre_dossier
 from dossier.rules import verifier_recevabilite

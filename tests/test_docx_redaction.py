@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 import fabrique
 from dossier.campaigns import charger_campagne
 from dossier.model import charger_projet
-from dossier.profil_projet import profil_du_projet
+from dossier.rules.profil_depot import profil_du_projet
 from dossier.profiles import charger_profil
 from dossier.render.contexte import a, de, le
 from dossier.francais import montant

@@ -153,7 +153,7 @@ def etat_projet(projet: Projet, aujourdhui: dt.date | None = None) -> EtatProjet
 def profil_du_projet(projet: Projet | None) -> Profil:
     """The deposit profile of the project: the one it names, else chosen from its région and campaign
     (the national list, kit-idf-2023, when there is no project)."""
-    from .profil_projet import profil_du_projet as profil
+    from .rules.profil_depot import profil_du_projet as profil
 
     return profil(projet) if projet is not None else charger_profil("kit-idf-2023")
 

@@ -250,7 +250,7 @@ def render(ctx: click.Context, projet: str, sortie: str, selection: str | None, 
 def _projet_et_profil(projet: str | None, profil: str | None):
     """Optional project (with its folder) and the profile: --profil, else the project's (chosen from its
     région and campaign when it names none), else the default list."""
-    from .profil_projet import profil_du_projet, profil_par_defaut
+    from .rules.profil_depot import profil_du_projet, profil_par_defaut
     from .profiles import charger_profil
 
     p = _projet(projet) if projet else None
@@ -268,7 +268,7 @@ def _projet_et_profil(projet: str | None, profil: str | None):
 def checklist(ctx: click.Context, dossier: str, projet: str | None, profil: str | None, en_json: bool) -> None:
     from .checklist import afficher_checklist, verifier_dossier
 
-    from .profil_projet import origine_liste
+    from .rules.profil_depot import origine_liste
 
     p, rep, prof = _projet_et_profil(projet, profil)
     resultat = verifier_dossier(Path(dossier), prof, p, rep)

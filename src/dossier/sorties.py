@@ -94,7 +94,7 @@ def _resultat(c: Controle) -> tuple[str, str]:
 def afficher_profil(console: Console, p) -> None:
     """The deposit profile, said when chosen from région and campaign; an alerte when the one named belongs
     to another région or campaign (``validate``)."""
-    from .profil_projet import ecarts_profil, profil_du_projet, region_du_projet
+    from .rules.profil_depot import ecarts_profil, profil_du_projet, region_du_projet
 
     profil = profil_du_projet(p)
     choix = "" if p.depot.profil else f", choisi d'après la région {region_du_projet(p)} et la campagne {p.campagne}"

@@ -70,7 +70,7 @@ def profils_regionaux() -> dict[str, str]:
 
 def profil_de_region(region: str | None, campagne: str = SQUELETTE["campagne"]) -> str:
     """The deposit profile of a région's ARS for the campaign when it has its own, else the default one."""
-    from .profil_projet import choisir_profil
+    from .rules.profil_depot import choisir_profil
 
     return choisir_profil(campagne, region).nom
 

@@ -17,7 +17,7 @@ from ..campaigns import charger_campagne
 from ..errors import DossierError, SortieExistante, raison_systeme
 from ..interruption import a_nettoyer
 from ..model import Projet
-from ..profil_projet import profil_du_projet
+from ..rules.profil_depot import profil_du_projet
 from ..profiles import FichierGenere, Profil, evaluer_condition, faits_du_projet
 from ..rules import Controle, Financement, calculer_financement
 

@@ -1,6 +1,6 @@
 """Findings about the dossier's coherence with the project, for the author (``check`` alertes).
 
-- the deposit profile a project names belongs to another région or campaign (``profil_projet``);
+- the deposit profile a project names belongs to another région or campaign (``profil_depot``);
 - CNSA milestones missing from the planning (``calendrier``): ``render`` lists the same finding as an
   item to settle, never as text inside a piece.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..dates_projet import JALONS_CNSA, constat_jalons_cnsa
 from ..campaigns import Campagne
 from ..model import Projet
-from ..profil_projet import ecarts_profil, origine_liste, profil_du_projet
+from .profil_depot import ecarts_profil, origine_liste, profil_du_projet
 from .controles import ALERTE, Controle
 
 

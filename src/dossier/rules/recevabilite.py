@@ -179,7 +179,7 @@ def c_organismes_sans_essms(projet: Projet, campagne: Campagne) -> Controle:
 def niveau_taille_minimale(projet: Projet, campagne: Campagne | None = None) -> str:
     """Level of ``taille-minimale``: the profile's, alerte when the project joins a financed grouping or when
     the campaign's texts leave smaller groupings to the ARS (``taille_minimale.appreciation_ars``, issue 21)."""
-    from ..profil_projet import profil_du_projet
+    from .profil_depot import profil_du_projet
 
     if projet.regroupement_initial or (campagne is not None and campagne.valeur("taille_minimale.appreciation_ars")):
         return ALERTE

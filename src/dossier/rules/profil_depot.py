@@ -10,7 +10,7 @@ do not cite that call, ``checklist`` says where the list comes from (to confirm 
 
 from __future__ import annotations
 
-from .profiles import Profil, charger_profil, profils_disponibles
+from ..profiles import Profil, charger_profil, profils_disponibles
 
 def profil_par_defaut() -> Profil:
     """The list used where the tool has none for the project's région and campaign."""
@@ -29,7 +29,7 @@ def choisir_profil(campagne: str, region: str | None) -> Profil:
 
 def region_du_projet(projet) -> str:
     """The région of the ARS the project is deposited with (``rules.ars_pivot``)."""
-    from .rules import ars_pivot
+    from .guichet import ars_pivot
 
     return ars_pivot(projet)
 
