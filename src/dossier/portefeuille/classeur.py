@@ -37,15 +37,15 @@ COLONNES = (
     ("Intitulé", 40, lambda x: x.intitule, None),
     ("Porteur", 30, lambda x: x.porteur, None),
     ("Région", 18, lambda x: x.region, None),
-    ("Campagne", 11, lambda x: x.campagne, None),
+    ("Campagne", 12, lambda x: x.campagne, None),
     ("Guichet", 12, lambda x: x.guichet, None),
-    ("Nombre d'ESSMS", 10, lambda x: x.nb_essms, "0"),
+    ("ESSMS", 8, lambda x: x.nb_essms, "0"),
     ("Statut", 18, lambda x: x.statut, None),
-    ("Bloquant", 10, lambda x: _oui_non(x.bloquant), None),
+    ("Bloquant", 11, lambda x: _oui_non(x.bloquant), None),
     ("Prochaine action", 50, lambda x: x.prochaine_action, None),
     ("Valide", 8, lambda x: _oui_non(x.valide) if x.erreur is None else None, None),
-    ("Problèmes", 10, lambda x: x.problemes if x.erreur is None else None, "0"),
-    ("Recevable", 10, lambda x: _oui_non(x.recevable) if x.valide else None, None),
+    ("Problèmes", 12, lambda x: x.problemes if x.erreur is None else None, "0"),
+    ("Recevable", 12, lambda x: _oui_non(x.recevable) if x.valide else None, None),
     ("Erreurs de recevabilité", 12, lambda x: x.erreurs_recevabilite if x.valide else None, "0"),
     ("Alertes de recevabilité", 12, lambda x: x.alertes_recevabilite if x.valide else None, "0"),
     ("Aide totale", 15, lambda x: x.aide_totale, FORMAT_EUROS),
@@ -77,7 +77,17 @@ def _entete(ws, titres: list[str], largeurs: list[int]) -> None:
         cellule.font, cellule.fill = Font(bold=True, color="FFFFFF"), ENTETE
         cellule.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(i)].width = largeur
-    ws.row_dimensions[1].height = 32
+    ws.row_dimensions[1].height = 45
+
+
+def _lignes(ws, n: int) -> int:
+    """Text lines the tallest wrapped cell of row ``n`` needs (openpyxl does not size rows)."""
+    hauteur = 1
+    for cellule in ws[n]:
+        if isinstance(cellule.value, str):
+            largeur = ws.column_dimensions[cellule.column_letter].width or 10
+            hauteur = max(hauteur, -(-len(cellule.value) // max(1, int(largeur * 1.1))))
+    return min(hauteur, 15)
 
 
 def feuille_projets(wb: Workbook, p: Portefeuille, dest: Path) -> None:
@@ -91,6 +101,7 @@ def feuille_projets(wb: Workbook, p: Portefeuille, dest: Path) -> None:
             cellule.alignment = Alignment(wrap_text=True, vertical="top")
             if fmt:
                 cellule.number_format = fmt
+        ws.row_dimensions[n].height = 15 * _lignes(ws, n)
         lien = _lien(x, dest)
         if lien:
             ws.cell(n, 1).hyperlink = lien
@@ -101,7 +112,7 @@ def feuille_projets(wb: Workbook, p: Portefeuille, dest: Path) -> None:
     ws.auto_filter.ref = f"A1:{fin}{derniere}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A3
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 2, 0  # 26 columns: two A3 pages wide
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     jours = get_column_letter(TITRES.index("Jours restants") + 1)
     bloquant = get_column_letter(TITRES.index("Bloquant") + 1)
@@ -114,7 +125,7 @@ def feuille_projets(wb: Workbook, p: Portefeuille, dest: Path) -> None:
 def feuille_totaux(wb: Workbook, p: Portefeuille) -> None:
     ws = wb.create_sheet("Totaux")
     titres = ["Région", "Campagne", "Projets", "Valides", "Recevables", "Bloquants", "Aide totale", "Avance", "Solde"]
-    _entete(ws, titres, [22, 11, 10, 10, 11, 11, 16, 16, 16])
+    _entete(ws, titres, [24, 12, 10, 10, 12, 12, 19, 19, 19])
     for g in p.groupes:
         ws.append([g.region, g.campagne, g.projets, g.valides, g.recevables, g.bloquants, g.aide_totale, g.avance,
                    g.solde])
