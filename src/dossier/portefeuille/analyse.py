@@ -55,6 +55,7 @@ class LignePortefeuille:
     jours_restants: int | None = None
     depot: bool = False
     pieces_manquantes: list[str] | None = None
+    pieces_invalides: list[str] | None = None
     a_signer: list[str] | None = None
     essms_bloquants: list[str] | None = None
     derniere_periode: str | None = None
@@ -184,8 +185,8 @@ def _pieces(ligne: LignePortefeuille, projet: Projet, entree: EntreeProjet) -> N
                                           projet_dir=entree.chemin.parent if entree.chemin else None)
     statut_a_signer = getattr(checklist, "A_SIGNER", None)  # status added by the signature work, if present
     ligne.depot = True
-    ligne.pieces_manquantes = [e.piece.libelle for e in resultat.pieces
-                               if e.requis and e.statut in (checklist.MANQUANT, checklist.INVALIDE)]
+    ligne.pieces_manquantes = [e.piece.libelle for e in resultat.pieces if e.requis and e.statut == checklist.MANQUANT]
+    ligne.pieces_invalides = [e.piece.libelle for e in resultat.pieces if e.statut == checklist.INVALIDE]
     ligne.a_signer = [e.piece.libelle for e in resultat.pieces
                       if (statut_a_signer is not None and e.statut == statut_a_signer)
                       or (e.piece.signee and e.fichiers
@@ -237,9 +238,11 @@ def prochaine_action(ligne: LignePortefeuille, projet: Projet, erreurs: list, au
                                    "viser la fenêtre de dépôt de la campagne suivante")
     if depose:
         return SOLDE_A_DEMANDER, "mesurer les usages (mesures.csv) pour demander le solde"
-    if ligne.pieces_manquantes:
-        return PIECES_MANQUANTES, (f"ajouter {_pluriel(len(ligne.pieces_manquantes), 'pièce', 'pièces')} : "
-                                   f"{', '.join(ligne.pieces_manquantes)}")
+    if ligne.pieces_manquantes or ligne.pieces_invalides:
+        parties = [f"{verbe} {_pluriel(len(liste), 'pièce', 'pièces')} : {', '.join(liste)}"
+                   for verbe, liste in (("ajouter", ligne.pieces_manquantes), ("corriger", ligne.pieces_invalides))
+                   if liste]
+        return PIECES_MANQUANTES, " ; ".join(parties)
     if ligne.a_signer:
         return A_SIGNER, _lettres_a_signer(ligne, projet)
     if ligne.champs_a_completer:

@@ -55,6 +55,7 @@ COLONNES = (
     ("Échéance", 12, lambda x: x.echeance, FORMAT_DATE),
     ("Jours restants", 10, lambda x: x.jours_restants, "0"),
     ("Pièces manquantes", 36, lambda x: _liste(x.pieces_manquantes), None),
+    ("Pièces à corriger", 30, lambda x: _liste(x.pieces_invalides), None),
     ("À signer", 30, lambda x: _liste(x.a_signer), None),
     ("ESSMS bloquants (FINESS ET)", 24, lambda x: _liste(x.essms_bloquants), None),
     ("Dernière période mesurée", 12, lambda x: x.derniere_periode, None),

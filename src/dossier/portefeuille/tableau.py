@@ -149,7 +149,7 @@ def ligne_json(x: LignePortefeuille) -> dict:
         "avance": _nombre(x.avance), "solde": _nombre(x.solde),
         "date_depot": x.date_depot.isoformat() if x.date_depot else None,
         "echeance": x.echeance.isoformat() if x.echeance else None, "jours_restants": x.jours_restants,
-        "pieces_manquantes": x.pieces_manquantes, "a_signer": x.a_signer, "essms_bloquants": x.essms_bloquants,
+        "pieces_manquantes": x.pieces_manquantes, "pieces_invalides": x.pieces_invalides, "a_signer": x.a_signer, "essms_bloquants": x.essms_bloquants,
         "prochaine_action": x.prochaine_action, "erreur": x.erreur,
         "statut": x.statut, "bloquant": x.bloquant, "guichet": x.guichet,
         "erreurs_recevabilite": x.erreurs_recevabilite, "alertes_recevabilite": x.alertes_recevabilite,
