@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 import fabrique
 from dossier.cli import main
@@ -206,3 +206,35 @@ def test_ecrire_classeur_vide(tmp_path):
     ecrire_classeur(p, tmp_path / "vide.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "vide.xlsx")
     assert wb["Projets"].max_row == 1 and portefeuille_json(p)["totaux"]["projets"] == 0
+
+
+@pytest.mark.slow
+def test_rendre_pdf_libreoffice_tue_en_cours_de_route(tmp_path):
+    """kill -9 of the warm LibreOffice after the first project: the next conversion starts a new one and
+    every PDF of every project is made."""
+    import os
+    import signal
+
+    from dossier.portefeuille.rendu import rendre_portefeuille
+    from dossier.render.convertisseur import Convertisseur
+
+    (tmp_path / "projets").mkdir()
+    for i in range(3):
+        fabrique.ecrire(tmp_path / "projets" / f"p{i}.json", fabrique.generer_projet(15, decalage=10 * i))
+    p = construire_portefeuille(tmp_path / "projets", AUJOURDHUI)
+    tues = []
+    with Convertisseur() as c:
+        def apres(resultat):
+            if not tues:
+                tues.append(c.etat()["pid"])
+                os.kill(tues[0], signal.SIGKILL)
+
+        resultats = rendre_portefeuille(decouvrir(tmp_path / "projets"), p.lignes, tmp_path / "sortie", pdf=True,
+                                        convertisseur=c, processus=2, progression=apres)
+        assert c.etat()["demarrages"] >= 2
+    assert [r.ok for r in resultats] == [True] * 3, [r.message for r in resultats]
+    for i in range(3):
+        dossier = tmp_path / "sortie" / f"p{i}"
+        sources = sorted(f.stem for f in dossier.iterdir() if f.suffix in (".docx", ".xlsx"))
+        assert sources and sorted(f.stem for f in dossier.glob("*.pdf")) == sources
+        assert all(len(PdfReader(f).pages) >= 1 for f in dossier.glob("*.pdf"))

@@ -34,6 +34,14 @@ FILTRES = {
 DEMARRAGE = 60.0  # seconds LibreOffice may take to accept UNO connections
 
 
+def _nom(pid: str) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return ""
+
+
 def _propriete(nom, valeur):
     return PropertyValue(Name=nom, Value=valeur)
 
@@ -47,9 +55,6 @@ class Bureau:
         self.desktop = None
         self.demarrages = 0
 
-    def vivant(self) -> bool:
-        return self.processus is not None and self.processus.poll() is None
-
     def demarrer(self) -> None:
         self.arreter()
         commande = [self.soffice, "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault",
@@ -62,7 +67,7 @@ class Bureau:
         resolveur = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
         limite = time.monotonic() + DEMARRAGE
         while True:
-            if not self.vivant():
+            if self.processus.poll() is not None and not self.vivant():
                 raise RuntimeError(f"LibreOffice s'est arrêté au démarrage (code {self.processus.returncode})")
             try:
                 contexte = resolveur.resolve(
@@ -74,14 +79,34 @@ class Bureau:
                 time.sleep(0.1)
         self.desktop = contexte.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", contexte)
 
+    def vivant(self) -> bool:
+        """The office process (soffice.bin, started by the launcher in the same group) is running."""
+        return any(nom.startswith("soffice") for _, nom in self.groupe())
+
+    def groupe(self) -> list[tuple[int, str]]:
+        """Live processes (pid, name) of LibreOffice's process group, from /proc."""
+        if self.processus is None:
+            return []
+        pids = []
+        for nom in os.listdir("/proc"):
+            if nom.isdigit():
+                try:
+                    with open(f"/proc/{nom}/stat", "rb") as f:
+                        champs = f.read().rsplit(b")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(champs[2]) == self.processus.pid and champs[0] != b"Z":
+                    pids.append((int(nom), _nom(nom)))
+        return sorted(pids)
+
     def arreter(self) -> None:
+        """Kill the whole process group: the launcher may be gone while soffice.bin still runs."""
         self.desktop = None
-        if self.processus is not None and self.processus.poll() is None:
+        if self.processus is not None:
             try:
                 os.killpg(self.processus.pid, signal.SIGKILL)
             except OSError:
                 pass
-        if self.processus is not None:
             self.processus.wait()
         self.processus = None
 
@@ -124,8 +149,10 @@ def _servir(bureau: Bureau, serveur: socket.socket) -> None:
 
 def _traiter(bureau: Bureau, demande: dict) -> dict:
     if demande.get("etat"):
-        return {"ok": True, "pid": bureau.processus.pid if bureau.vivant() else None,
-                "demarrages": bureau.demarrages}
+        vivant = bureau.vivant()
+        bureaux = [pid for pid, nom in bureau.groupe() if nom.startswith("soffice")]
+        return {"ok": True, "pid": bureaux[-1] if vivant and bureaux else None, "demarrages": bureau.demarrages,
+                "groupe": bureau.processus.pid if bureau.processus else None}
     entree, sortie, delai = str(demande["entree"]), str(demande["sortie"]), float(demande.get("delai", 300))
     erreur = None
     for essai in range(2):
