@@ -131,3 +131,24 @@ def test_cold_path_unchanged_by_default(tmp_path):
     """``convertir_en_pdf`` (cold batch) still converts on its own, no warm instance involved."""
     pdfs = convertir_en_pdf([_docx(tmp_path / "froid.docx", "à froid")], tmp_path)
     assert "à froid" in _texte(pdfs[0])
+
+
+def test_dossiers_d_instances_mortes_supprimes_seulement(tmp_path, monkeypatch):
+    """A warm instance's folder is removed once its owner is dead, never by age (the cold path's rule)."""
+    import tempfile
+
+    from dossier.render import convertisseur as module
+    from dossier.render.pdf import nettoyer_profils_perimes
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    mort = subprocess.Popen(["true"])
+    mort.wait()
+    perime, vivant = tmp_path / f"{module.PREFIXE_INSTANCE}mort", tmp_path / f"{module.PREFIXE_INSTANCE}vivant"
+    for dossier, pid in ((perime, mort.pid), (vivant, os.getpid())):
+        dossier.mkdir()
+        (dossier / module.PROPRIETAIRE).write_text(str(pid))
+        os.utime(dossier, (0, 0))  # very old: the cold path's cleanup must still leave it
+    nettoyer_profils_perimes(1)
+    assert perime.is_dir() and vivant.is_dir()
+    module.nettoyer_instances_perimees()
+    assert not perime.exists() and vivant.is_dir()

@@ -25,10 +25,14 @@ import threading
 from pathlib import Path
 
 from ..errors import LibreOfficeIndisponible, raison_systeme
-from .pdf import DELAI_DEFAUT, PREFIXE_PROFIL, _disque_plein, nettoyer_profils_perimes, trouver_soffice
+from .pdf import DELAI_DEFAUT, _disque_plein, trouver_soffice
 
 PAQUET_UNO = "python3-uno"
 DEMARRAGE = 90.0  # seconds the bridge and LibreOffice may take to start
+#: Private folders of warm instances (not ``pdf.PREFIXE_PROFIL``: the cold path removes its folders by
+#: age, and a warm instance may sit idle for hours); one is stale when the process that made it is gone.
+PREFIXE_INSTANCE = "dossier-uno-"
+PROPRIETAIRE = "proprietaire"
 PYTHONS_UNO = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python", "/opt/libreoffice/program/python")
 
 
@@ -41,6 +45,23 @@ def python_uno() -> str:
             return chemin
     raise LibreOfficeIndisponible("le module UNO de LibreOffice est introuvable : la conversion PDF à chaud en a "
                                   f"besoin (Debian : apt-get install {PAQUET_UNO})")
+
+
+def nettoyer_instances_perimees() -> None:
+    """Remove the private folders that warm instances of dead processes (``kill -9``) left behind."""
+    for dossier in Path(tempfile.gettempdir()).glob(f"{PREFIXE_INSTANCE}*"):
+        try:
+            if not dossier.is_dir() or dossier.is_symlink() or dossier.stat().st_uid != os.getuid():
+                continue
+            pid = int((dossier / PROPRIETAIRE).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(dossier, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def port_libre() -> int:
@@ -88,8 +109,9 @@ class Convertisseur:
                 return
             self._arreter_pont()
             soffice, python = trouver_soffice(), python_uno()
-            nettoyer_profils_perimes(self.delai)
-            self._dossier = tempfile.mkdtemp(prefix=PREFIXE_PROFIL)
+            nettoyer_instances_perimees()
+            self._dossier = tempfile.mkdtemp(prefix=PREFIXE_INSTANCE)
+            Path(self._dossier, PROPRIETAIRE).write_text(str(os.getpid()))
             self.adresse = os.path.join(self._dossier, "pont.sock")
             profil = Path(self._dossier, "profil").as_uri()
             commande = [python, "-I", str(Path(__file__).with_name("pont_uno.py")), soffice, str(port_libre()),
