@@ -238,3 +238,13 @@ def test_rendre_pdf_libreoffice_tue_en_cours_de_route(tmp_path):
         sources = sorted(f.stem for f in dossier.iterdir() if f.suffix in (".docx", ".xlsx"))
         assert sources and sorted(f.stem for f in dossier.glob("*.pdf")) == sources
         assert all(len(PdfReader(f).pages) >= 1 for f in dossier.glob("*.pdf"))
+
+
+def test_classeur_abime_est_une_ligne_en_erreur_et_fifo_ignoree(tmp_path):
+    import os
+
+    (tmp_path / "abime.xlsx").write_bytes(b"PK\x03\x04 tronque")
+    os.mkfifo(tmp_path / "tube.json")  # never opened: a FIFO would block a reader
+    p = construire_portefeuille(tmp_path, AUJOURDHUI)
+    assert [x.fichier for x in p.lignes] == ["abime.xlsx"]
+    assert p.lignes[0].statut == "fichier illisible" and p.lignes[0].erreur and p.bloquant

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..lecture import TAILLE_MAX_TABLEAU, LectureRefusee, ouvrir, probleme_zip
 from ..model import Projet
 
 DEPOT = "depot"
@@ -40,12 +41,14 @@ class EntreeProjet:
 def est_fiche_projet(chemin: Path) -> bool | None:
     """True for a fiche projet workbook, False for another workbook, None when it cannot be opened."""
     try:
-        with zipfile.ZipFile(chemin) as archive:
+        with ouvrir(chemin, TAILLE_MAX_TABLEAU) as f, zipfile.ZipFile(f) as archive:
+            if probleme_zip(archive):
+                return None  # kept as a project: its reader reports the refusal on its row
             info = archive.getinfo("xl/workbook.xml")
             if info.file_size > TAILLE_WORKBOOK_XML:
                 return False
             texte = archive.read(info).decode("utf-8", "replace")
-    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+    except (OSError, LectureRefusee, KeyError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError):
         return None
     feuilles = set(re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', texte))
     return all(f in feuilles for f in FEUILLES_FICHE)
