@@ -86,13 +86,15 @@ def portefeuille(ctx: click.Context, dossier: str, en_json: bool, classeur: str 
             raise DossierError(f"{classeur} est un fichier projet du portefeuille : choisir un autre nom")
         if cible.exists() and not force:
             raise SortieExistante(f"{classeur} existe déjà : relancer avec --force pour le remplacer")
+    if sortie and en_json:
+        raise click.UsageError("--json et --rendre ne s'emploient pas ensemble")
     p = portefeuille_de(entrees, _date(date_texte), tri=trier, dossier=racine)
-    if sortie:
-        ctx.exit(_rendre(console, entrees, p, Path(sortie), pdf, force))
     if classeur:
         from .portefeuille.classeur import ecrire_classeur
 
         ecrire_classeur(p, Path(classeur))
+    if sortie:
+        ctx.exit(_rendre(console, entrees, p, Path(sortie), pdf, force))
     if en_json:
         _imprimer_json(portefeuille_json(p))
     else:

@@ -78,7 +78,8 @@ def _analyser(args: tuple[EntreeProjet, dt.date]) -> LignePortefeuille:
 
 def analyser_tout(entrees: list[EntreeProjet], aujourdhui: dt.date | None = None,
                   processus: int | None = None) -> list[LignePortefeuille]:
-    """Rows of ``entrees`` in their order; ``processus`` workers (default: one per core)."""
+    """Rows of ``entrees`` in their order; ``processus`` workers (default: one per core). Workers are
+    forked: a threaded server (the portal) passes ``processus=1`` or calls this from a worker process."""
     aujourdhui = aujourdhui or dt.date.today()
     processus = processus or os.cpu_count() or 1
     _prechauffer()
