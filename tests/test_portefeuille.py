@@ -248,3 +248,15 @@ def test_classeur_abime_est_une_ligne_en_erreur_et_fifo_ignoree(tmp_path):
     p = construire_portefeuille(tmp_path, AUJOURDHUI)
     assert [x.fichier for x in p.lignes] == ["abime.xlsx"]
     assert p.lignes[0].statut == "fichier illisible" and p.lignes[0].erreur and p.bloquant
+
+
+def test_projet_invalide_champs_a_completer(tmp_path):
+    donnees = fabrique.charger()
+    del donnees["porteur"]["siret"]
+    del donnees["intitule"]
+    donnees["essms"][0]["finess_et"] = "123"
+    fabrique.ecrire(tmp_path / "incomplet.json", donnees)
+    x = construire_portefeuille(tmp_path, AUJOURDHUI).lignes[0]
+    assert (x.statut, x.valide, x.problemes, x.recevable) == ("invalide", False, 3, None)
+    assert x.prochaine_action == "compléter 2 champs et corriger 1 problème (dossier validate)"
+    assert x.porteur == "Association Les Tilleuls du Bocage" and x.nb_essms == 17 and x.erreur is None

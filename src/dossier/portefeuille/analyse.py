@@ -27,6 +27,7 @@ SOLDE_A_DEMANDER = "solde à demander"
 STATUTS = (ILLISIBLE, INVALIDE, NON_RECEVABLE, ECHEANCE_DEPASSEE, PIECES_MANQUANTES, SOLDE_BLOQUE, A_SIGNER,
            A_COMPLETER, A_DEPOSER, SOLDE_A_DEMANDER)
 #: Statuses that make ``dossier portefeuille`` exit 1 (a problem that stops the project's next step).
+CHAMP_ABSENT = "champ obligatoire absent"  # model.py's message for a missing field
 BLOQUANTS = frozenset({ILLISIBLE, INVALIDE, NON_RECEVABLE, ECHEANCE_DEPASSEE, PIECES_MANQUANTES, SOLDE_BLOQUE})
 
 
@@ -87,8 +88,8 @@ def analyser_projet(entree: EntreeProjet, aujourdhui: dt.date | None = None) -> 
             _remplir(ligne, projet, entree, aujourdhui)
     except DossierError as e:
         ligne.statut, ligne.erreur = ILLISIBLE, e.message
-    except (OSError, ValueError) as e:
-        ligne.statut, ligne.erreur = ILLISIBLE, f"{type(e).__name__} : {e}"
+    except Exception as e:  # noqa: BLE001 - one bad project never stops the table
+        ligne.statut, ligne.erreur = ILLISIBLE, f"erreur inattendue : {type(e).__name__} : {e}"
     if ligne.statut == ILLISIBLE:
         ligne.prochaine_action = f"rendre le fichier lisible : {ligne.erreur}"
     return ligne
@@ -107,7 +108,11 @@ def _charger(entree: EntreeProjet, ligne: LignePortefeuille) -> Projet | None:
             return None
         ligne.statut, ligne.problemes = INVALIDE, len(e.problemes)
         _champs_bruts(ligne, brutes)
-        ligne.prochaine_action = f"corriger {_pluriel(len(e.problemes), 'problème', 'problèmes')} (dossier validate)"
+        absents = sum(p.message.startswith(CHAMP_ABSENT) for p in e.problemes)
+        parties = ([f"compléter {_pluriel(absents, 'champ', 'champs')}"] if absents else []) + (
+            [f"corriger {_pluriel(len(e.problemes) - absents, 'problème', 'problèmes')}"]
+            if len(e.problemes) > absents else [])
+        ligne.prochaine_action = f"{' et '.join(parties)} (dossier validate)"
         return None
 
 
