@@ -64,7 +64,7 @@ def afficher_portefeuille(console: Console, p) -> None:
 @click.option("--xlsx", "classeur", type=click.Path(dir_okay=False), help="Écrire aussi le tableau dans ce classeur Excel.")
 @click.option("--trier", type=click.Choice(["echeance", "region", "statut"]), help="Ordre des lignes (par défaut : chemin des fichiers).")
 @click.option("--date", "date_texte", metavar="AAAA-MM-JJ", help="Date de référence des échéances (par défaut : aujourd'hui).")
-@click.option("--rendre", "sortie", type=click.Path(file_okay=False), help="Générer les pièces de chaque projet valide dans SORTIE/<projet>/.")
+@click.option("--rendre", "sortie", metavar="SORTIE", type=click.Path(file_okay=False), help="Générer les pièces de chaque projet valide dans SORTIE/<projet>/.")
 @click.option("--pdf", is_flag=True, help="Avec --rendre : ajouter les PDF (un seul LibreOffice pour tous les projets).")
 @click.option("--force", is_flag=True, help="Remplacer le classeur ou les pièces déjà présents.")
 @click.help_option("-h", "--help", help="Afficher cette aide et quitter.")
