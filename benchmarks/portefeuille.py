@@ -62,19 +62,21 @@ def main() -> None:
     parser.add_argument("--projets", type=int, default=100)
     parser.add_argument("--rendus", type=int, default=20)
     parser.add_argument("--sans-rendu", action="store_true")
+    parser.add_argument("--sans-tableau", action="store_true")
     args = parser.parse_args()
     resultats = {"coeurs": os.cpu_count(), "charge": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory(prefix="bench-portefeuille-") as tmp:
         tmp = Path(tmp)
-        tailles = [15 + (i * 7) % 36 for i in range(args.projets)]  # 15 to 50 ESSMS
+        tailles = [15 + (i * 7) % 36 for i in range(0 if args.sans_tableau else args.projets)]  # 15 to 50 ESSMS
         projets = generer(tmp / "tableau", tailles)
-        print(f"1. tableau : {len(projets)} projets de 15 à 50 ESSMS ({sum(tailles)} ESSMS)")
-        somme = sum(lancer(["financement", str(p), "--json"]) for p in projets)
-        tableau = lancer(["portefeuille", str(tmp / "tableau"), "--json"])
-        resultats["tableau"] = {"projets": len(projets), "financement_somme_s": round(somme, 2),
-                                "portefeuille_s": round(tableau, 2), "ratio": round(tableau / somme, 3)}
-        print(f"   {len(projets)} × dossier financement : {somme:.1f} s ; dossier portefeuille : {tableau:.1f} s ; "
-              f"ratio {tableau / somme:.3f} (objectif ≤ 0,2)")
+        if projets:
+            print(f"1. tableau : {len(projets)} projets de 15 à 50 ESSMS ({sum(tailles)} ESSMS)")
+            somme = sum(lancer(["financement", str(p), "--json"]) for p in projets)
+            tableau = lancer(["portefeuille", str(tmp / "tableau"), "--json"])
+            resultats["tableau"] = {"projets": len(projets), "financement_somme_s": round(somme, 2),
+                                    "portefeuille_s": round(tableau, 2), "ratio": round(tableau / somme, 3)}
+            print(f"   {len(projets)} × dossier financement : {somme:.1f} s ; dossier portefeuille : {tableau:.1f} s ; "
+                  f"ratio {tableau / somme:.3f} (objectif ≤ 0,2)")
         if not args.sans_rendu and args.rendus:
             rendus = generer(tmp / "rendu", [50] * args.rendus)
             print(f"2. rendu PDF : {len(rendus)} projets de 50 ESSMS")
