@@ -48,6 +48,13 @@ def _rendre_un(args: tuple) -> ProjetRendu:
                        len(rapport.fichiers))
 
 
+def _prechauffer_rendu() -> None:
+    """Import the renderers once in the parent: the forked workers inherit them instead of each
+    importing docxtpl, openpyxl and the contexts on its first project."""
+    from ..fiche import charger_projet_ou_fiche  # noqa: F401
+    from ..render import classeurs, contexte, docx, pieces  # noqa: F401
+
+
 def rendre_portefeuille(entrees: list[EntreeProjet], lignes: list[LignePortefeuille], sortie: Path, *,
                         pdf: bool = False, force: bool = False, processus: int | None = None, convertisseur=None,
                         progression: Callable[[ProjetRendu], None] | None = None) -> list[ProjetRendu]:
@@ -76,6 +83,7 @@ def rendre_portefeuille(entrees: list[EntreeProjet], lignes: list[LignePortefeui
             progression(r)
     if not taches:
         return resultats
+    _prechauffer_rendu()
     propre = pdf and convertisseur is None
     if propre:
         convertisseur = Convertisseur()
