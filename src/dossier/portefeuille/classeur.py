@@ -126,7 +126,7 @@ def feuille_projets(wb: Workbook, p: Portefeuille, dest: Path) -> None:
 def feuille_totaux(wb: Workbook, p: Portefeuille) -> None:
     ws = wb.create_sheet("Totaux")
     titres = ["Région", "Campagne", "Projets", "Valides", "Recevables", "Bloquants", "Aide totale", "Avance", "Solde"]
-    _entete(ws, titres, [24, 12, 10, 10, 12, 12, 19, 19, 19])
+    _entete(ws, titres, [24, 17, 10, 10, 13, 13, 19, 19, 19])
     for g in p.groupes:
         ws.append([g.region, g.campagne, g.projets, g.valides, g.recevables, g.bloquants, g.aide_totale, g.avance,
                    g.solde])
