@@ -602,6 +602,9 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
 
 # --------------------------------------------------------------------------- entry point
 
+from .cli_portefeuille import portefeuille as _portefeuille  # noqa: E402 - registered after the commands above
+cli.add_command(_portefeuille)
+
 
 
 def main(argv: list[str] | None = None) -> int:
