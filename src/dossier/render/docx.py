@@ -36,7 +36,8 @@ from ..errors import DossierError
 from ..lecture import lire_modele
 from .bornes import (STRUCTURELS, FormatInvalide, TropGrand, message_interne, taille_format, taille_pourcent,
                      valeur_interne)
-from .contexte import ContexteRendu, a, de, le, pluriel, premiere_majuscule
+from .contextes.commun import ContexteRendu
+from .contextes.francais import a, de, le, pluriel, premiere_majuscule
 
 PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
 LONGUEUR_PROPRIETE = 255
@@ -368,7 +369,7 @@ def _classe_modele():
 
         One regular expression over the text nodes replaces docxtpl's per-paragraph, per-run
         ``resolve_listing`` (same result for ``\n`` and ``\t``; the context holds no other control
-        character, see ``contexte.nettoyer``), which grew with the number of ESSMS. The rendered
+        character, see ``contextes.commun.nettoyer``), which grew with the number of ESSMS. The rendered
         body is not parsed into a tree when no table can change columns (``fix_tables``), and is
         moved into the document in linear time when it is (``map_tree``).
         """

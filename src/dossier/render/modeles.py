@@ -415,7 +415,7 @@ def _contextes_de_reference() -> tuple[dict, ...]:
     from ..model import valider
     from ..profiles import charger_profil
     from ..rules import calculer_financement
-    from .contexte import construire_contexte
+    from .contextes.construction import construire_contexte
 
     texte = resources.files("dossier.campaigns").joinpath("exemple-normandie-2023.json").read_text("utf-8")
     donnees = json.loads(texte)
