@@ -26,7 +26,8 @@ from ...profiles import ETIQUETTES_ENTETE
 from ...rules import Financement
 from ..contextes.commun import MARQUEUR
 from .commun import (
-    DATE, FR, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note, reference_feuille)
+    DATE, FR, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, note, reference_feuille)
+from .impression import mise_en_page
 
 
 _BARRES = {
