@@ -11,7 +11,6 @@ Templates are files consultants exchange by email: they are rendered in Jinja's 
 output and a time limit per piece (``bac.Bac``); what went wrong is said in French by ``erreurs_modele``.
 """
 
-
 from __future__ import annotations
 
 import io

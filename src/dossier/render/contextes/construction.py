@@ -36,6 +36,8 @@ TITRES = {
 
 
 class _Constructeur(ContexteParties, ContexteNote, ContexteFinancement, ContexteGouvernance, ContexteStrategie):
+    """Builds the whole context from the parts each mixin adds."""
+
     def construire(self) -> ContexteRendu:
         p = self.projet
         date = p.depot.date or dt.date.today()
