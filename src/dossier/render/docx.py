@@ -27,7 +27,7 @@ from ..errors import DossierError
 from ..lecture import lire_modele
 from .bac import delai_piece, environnement
 from .contextes.commun import ContexteRendu
-from .erreurs_modele import DelaiDepasse, ErreurModele, _passage, raison_modele
+from .erreurs_modele import DelaiDepasse, ErreurModele, passage_fautif, raison_modele
 
 PROPRIETES = ("author", "comments", "identifier", "language", "subject", "title")
 LONGUEUR_PROPRIETE = 255
@@ -130,7 +130,7 @@ def _classe_modele():
             try:
                 return super().render_xml_part(src_xml, part, context, jinja_env)
             except (Exception, DelaiDepasse) as e:
-                raise ErreurModele(e, _passage(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml), e)) from None
+                raise ErreurModele(e, passage_fautif(re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml), e)) from None
 
         def build_xml(self, context, jinja_env=None) -> str:
             source = _BALISE_WORD.sub("", self.get_xml())

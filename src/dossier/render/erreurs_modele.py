@@ -27,7 +27,7 @@ class ErreurModele(Exception):
         self.passage = passage
 
 
-def _passage(source: str, e: BaseException) -> str:
+def passage_fautif(source: str, e: BaseException) -> str:
     """Text of the template line (one paragraph, as docxtpl lays it out) where ``e`` happened."""
     ligne = getattr(e, "lineno", None)
     tb = e.__traceback__
@@ -67,7 +67,7 @@ def raison_modele(e: BaseException, modeles: Path | None = None) -> str:
     if isinstance(e, UndefinedError):
         return f"champ inconnu ({_champ_inconnu(e)}){verifier}"
     if isinstance(e, TemplateSyntaxError):
-        return f"syntaxe Jinja invalide ({_message_syntaxe(e)}){verifier}"
+        return f"syntaxe Jinja invalide ({message_syntaxe(e)}){verifier}"
     if isinstance(e, TypeError) and "no loader" in str(e):
         return "inclusion d'un autre modèle interdite (include, import, extends)"
     if isinstance(e, TemplateError):
@@ -86,7 +86,8 @@ def _message(e: BaseException) -> str:
     return str(getattr(e, "message", None) or e)
 
 
-def _message_syntaxe(e: TemplateSyntaxError) -> str:
+def message_syntaxe(e: TemplateSyntaxError) -> str:
+    """Jinja's English syntax error in French (used by the renderer and by ``templates check``)."""
     m = e.message or str(e)
     traductions = [
         (r"Unexpected end of template\. Jinja was looking for the following tags: (.*?)\. "

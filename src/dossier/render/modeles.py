@@ -34,7 +34,7 @@ from ..fichiers import fichier_temporaire
 from .bornes import internes_imprimes
 from .bac import delai_piece, environnement
 from .docx import PAR_ORGANISME, PROPRIETES, charger_modele, contextes_du_modele, dossier_modeles
-from .erreurs_modele import DelaiDepasse, ErreurModele, _message_syntaxe, raison_modele
+from .erreurs_modele import DelaiDepasse, ErreurModele, message_syntaxe, raison_modele
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -153,7 +153,7 @@ def verifier_modele_word(chemin: Path) -> list[Probleme]:
             env.compile(arbre)  # unknown filters and tests are reported at compile time
             sources.append(arbre)
         except TemplateSyntaxError as e:
-            problemes.append(Probleme(nom, f"syntaxe Jinja invalide : {_message_syntaxe(e)}{_pres_de(xml, e.lineno)}"))
+            problemes.append(Probleme(nom, f"syntaxe Jinja invalide : {message_syntaxe(e)}{_pres_de(xml, e.lineno)}"))
             continue
         problemes += [Probleme(nom, m) for m in _interdits(arbre, xml)]
     if chemin.stem in PAR_ORGANISME and any(_boucle_sur_organismes(a) for a in sources):
