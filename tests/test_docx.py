@@ -22,7 +22,8 @@ from dossier.campaigns import charger_campagne
 from dossier.errors import DossierError
 from dossier.model import charger_projet
 from dossier.profiles import charger_profil
-from dossier.render.contexte import construire_contexte, le
+from dossier.render.contextes.construction import construire_contexte
+from dossier.render.contextes.francais import le
 from dossier.render.docx import dossier_modeles, rendre_docx
 from dossier.francais import ESPACE_FINE, montant
 from dossier.rules import calculer_financement

@@ -5,7 +5,7 @@
 The templates are docxtpl (Jinja) documents: ``{{ champ }}`` inside a run, ``{%p … %}`` alone in a
 paragraph, ``{%tr … %}`` alone in a table row. Every Jinja tag is written inside one single run, so
 that ``dossier templates check`` finds no split tag. The fields come from
-``dossier.render.contexte`` (see its docstring); the wording here is the standard wording a
+``dossier.render.contextes`` (see its docstring); the wording here is the standard wording a
 consultant edits in the exported templates.
 
 Layout: A4 portrait (the ESSMS table of the note in a landscape section), Arial, sober blue

@@ -184,7 +184,7 @@ def _rendre(
     rapport = RapportRendu(sortie, alertes=fin.alertes)
     contexte = None
     if any(f.format == "docx" for f in a_rendre):
-        from .contexte import construire_contexte
+        from .contextes.construction import construire_contexte
 
         contexte = construire_contexte(projet, fin, profil)
         rapport.marqueurs = list(contexte.marqueurs)
