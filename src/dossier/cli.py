@@ -550,8 +550,12 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
     afficher_solde(console, res)
 
 
-# --------------------------------------------------------------------------- entry point
+from .cli_portail import enregistrer as _enregistrer_portail  # noqa: E402 - needs the group above
 
+_enregistrer_portail(cli, Groupe, option_aide)
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def main(argv: list[str] | None = None) -> int:
