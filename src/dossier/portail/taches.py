@@ -1,0 +1,140 @@
+"""Background jobs (django-tasks, database backend): generate the pieces, write the usage report.
+
+Each job works on a ``Tache`` row: its state, progress per piece and failure reason are in the
+database, so the page shows them and a job interrupted (worker killed) is found again:
+``reprendre_interrompues`` (run when a worker starts) queues it again once, then marks it failed.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import tempfile
+import traceback
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from .. import api
+from ..errors import DossierError
+from . import stockage
+from .models import PieceGeneree, Tache
+
+log = logging.getLogger("dossier.portail")
+TENTATIVES_MAX = 2
+
+
+def lancer_generation(projet, version, utilisateur) -> Tache:
+    from .journal import consigner
+
+    pdf = getattr(settings, "PORTAIL_PDF", True)
+    with transaction.atomic():
+        tache = Tache.objects.create(projet=projet, version=version, genre="pieces", demandee_par=utilisateur,
+                                     parametres={"pdf": pdf})
+        consigner(utilisateur, "generation", f"version {version.numero}" + (" avec PDF" if pdf else ""), projet)
+    _mettre_en_file(tache)
+    return tache
+
+
+def _mettre_en_file(tache: Tache) -> None:
+    def envoyer():
+        resultat = generer_pieces.enqueue(tache.pk)
+        Tache.objects.filter(pk=tache.pk).update(id_resultat=str(resultat.id))
+
+    transaction.on_commit(envoyer)
+
+
+def _marquer(tache: Tache, **champs) -> None:
+    for cle, valeur in champs.items():
+        setattr(tache, cle, valeur)
+    tache.save(update_fields=list(champs))
+
+
+def _apercu(pdf: Path) -> str:
+    """sha256 of a PNG of the PDF's first page (poppler), '' when it cannot be made."""
+    if shutil.which("pdftoppm") is None:
+        return ""
+    base = pdf.with_suffix("")
+    try:
+        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(base)],
+                       check=True, capture_output=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    png = base.with_suffix(".png")
+    return stockage.stocker_fichier(png)[0] if png.exists() else ""
+
+
+@task()
+def generer_pieces(tache_id: int) -> str:
+    """Render the version's pieces (with PDF when asked), store them, record progress per piece."""
+    from .vues.outils import projet_de_version
+
+    tache = Tache.objects.select_related("version", "projet").filter(pk=tache_id).first()
+    if tache is None or tache.etat in ("terminee", "echouee"):
+        return "rien à faire"
+    _marquer(tache, etat="en_cours", debut=timezone.now(), tentatives=tache.tentatives + 1, raison="")
+    projet = projet_de_version(tache.version)
+    try:
+        if projet is None:
+            raise DossierError("la version n'est pas valide")
+        profil = api.profil_du_projet(projet)
+        from ..render.pieces import fichiers_a_rendre
+
+        noms = [f.nom for f in fichiers_a_rendre(profil, projet)]
+        pdf = bool(tache.parametres.get("pdf"))
+        etapes = noms + (["conversion PDF (LibreOffice)"] if pdf else [])
+        _marquer(tache, progression=[{"nom": n, "etat": "a_faire"} for n in etapes])
+
+        def avancer(nom: str) -> None:
+            for e in tache.progression:
+                if e["etat"] == "en_cours":
+                    e["etat"] = "fait"
+                if e["nom"] == nom:
+                    e["etat"] = "en_cours"
+            _marquer(tache, progression=tache.progression)
+
+        with tempfile.TemporaryDirectory(prefix="dossier-rendu-") as tmp:
+            sortie = Path(tmp) / "pieces"
+            rapport = api.rendre_dossier(projet, sortie, pdf=pdf, progression=avancer)
+            lignes = []
+            for f in rapport.fichiers:
+                chemin = sortie / f.nom
+                sha, taille = stockage.stocker_fichier(chemin)
+                apercu = _apercu(chemin) if chemin.suffix == ".pdf" else ""
+                lignes.append(PieceGeneree(projet=tache.projet, tache=tache, version=tache.version, nom=f.nom,
+                                           sha256=sha, taille=taille, apercu=apercu))
+        with transaction.atomic():
+            PieceGeneree.objects.filter(tache=tache).delete()
+            PieceGeneree.objects.bulk_create(lignes)
+            for e in tache.progression:
+                e["etat"] = "fait"
+            _marquer(tache, etat="terminee", fin=timezone.now(), progression=tache.progression,
+                     raison="; ".join(rapport.marqueurs[:5]))
+        return f"{len(lignes)} fichier(s)"
+    except DossierError as e:
+        _marquer(tache, etat="echouee", fin=timezone.now(), raison=e.message)
+        return e.message
+    except Exception as e:  # noqa: BLE001 - recorded with its reason, never left "en cours"
+        log.error("tâche %s : %s\n%s", tache_id, e, traceback.format_exc())
+        _marquer(tache, etat="echouee", fin=timezone.now(), raison=f"erreur inattendue : {type(e).__name__}")
+        return "échec"
+
+
+def reprendre_interrompues() -> int:
+    """Jobs left « en cours » by a worker that died: queued again (at most TENTATIVES_MAX runs in all),
+    else marked failed with the reason. Call it when a worker starts (no other worker running)."""
+    n = 0
+    for tache in Tache.objects.filter(etat="en_cours"):
+        if tache.tentatives >= TENTATIVES_MAX:
+            _marquer(tache, etat="echouee", fin=timezone.now(),
+                     raison=f"interrompue {tache.tentatives} fois (arrêt du serveur ou du traitement)")
+        else:
+            _marquer(tache, etat="en_attente", raison="reprise après une interruption")
+            with transaction.atomic():
+                _mettre_en_file(tache)
+        n += 1
+    return n

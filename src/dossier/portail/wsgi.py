@@ -1,0 +1,9 @@
+"""WSGI entry point of the portal (``application``)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dossier.portail.settings")
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+application = get_wsgi_application()
