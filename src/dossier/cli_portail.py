@@ -55,6 +55,8 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
 
         verifier_port_libre(hote, port)
         servir(_preparer(donnees), hote, port, _dire)
+        _sortir_vite()
+
 
     @cli.group("comptes", cls=groupe, help="Comptes du portail (administrateur, consultant, porteur, relecteur).")
     @option_aide
@@ -135,6 +137,15 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
         from .portail.serveur import travailler
 
         travailler(_preparer(donnees), _dire, identifiant)
+        _sortir_vite()
+
+
+def _sortir_vite() -> None:
+    """Exit at once once the children are stopped: finalizing Django and the rest takes longer than the
+    second the command line's supervisor grants after Ctrl-C/SIGTERM (nothing is left to clean up)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _lire_mot_de_passe() -> str:

@@ -56,3 +56,39 @@ def _echouer(pk, raison: str, maintenant: dt.datetime) -> int:
     return DBTaskResult.objects.filter(pk=pk, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED, finished_at=maintenant, return_value=None,
         exception_class_path=chemin, traceback=f"{chemin}: {raison}\n")
+
+
+def reprendre_taches_du_portail(maintenant: dt.datetime | None = None) -> int:
+    """The portal's jobs (``Tache``) whose queued task is gone: queued again, or failed after ``TENTATIVES_MAX`` runs.
+
+    A job is left alone while its task is READY or RUNNING (a live worker, maybe on another machine);
+    it is interrupted when its task failed under it (``marquer_interrompues``) or when it was never
+    queued (the server killed between the job's commit and the queueing). Returns how many were handled."""
+    from django.db import transaction
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from . import taches
+    from .models import Tache
+
+    maintenant = maintenant or timezone.now()
+    actives = list(Tache.objects.filter(etat__in=("en_attente", "en_cours")))
+    statuts = {str(pk): statut for pk, statut in DBTaskResult.objects.filter(
+        pk__in=[t.id_resultat for t in actives if t.id_resultat]).values_list("pk", "status")}
+    nombre = 0
+    for tache in actives:
+        statut = statuts.get(tache.id_resultat)
+        if statut in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+            continue
+        if not tache.id_resultat and maintenant - tache.cree_le < dt.timedelta(minutes=1):
+            continue  # being queued right now
+        with transaction.atomic():
+            if tache.tentatives >= taches.TENTATIVES_MAX:
+                Tache.objects.filter(pk=tache.pk).update(etat="echouee", fin=maintenant, raison=(
+                    f"interrompue {tache.tentatives} fois (arrêt du serveur ou du worker pendant la génération)"))
+            else:
+                Tache.objects.filter(pk=tache.pk).update(etat="en_attente", raison="reprise après une interruption")
+                taches._mettre_en_file(tache)
+        nombre += 1
+    return nombre

@@ -4,7 +4,7 @@ Both run as child processes, each in its own process group, declared to the comm
 interruption supervisor (``interruption.a_nettoyer``): if this process is killed they are killed
 too. A child that dies is restarted (after a pause that grows while it keeps dying); before the
 worker (re)starts, the tasks it left « en cours » are marked failed (``reprise``). Ctrl-C or SIGTERM
-stops both: gunicorn finishes the requests under way within ``ATTENTE_ARRET`` seconds.
+stops both within ``ATTENTE_ARRET`` seconds.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from . import reprise
 from .donnees import MODULE_REGLAGES, VARIABLE
 
 ATTENTE_DEMARRAGE = 30.0  # seconds for gunicorn to listen
-ATTENTE_ARRET = 0.8  # the command line's supervisor kills everything after 1 s
+ATTENTE_ARRET = 0.4  # the command line's supervisor (interruption.superviser) kills everything after 1 s
 PAUSE_MAXIMALE = 30.0
 PROCESSUS_HTTP = 2  # one per core on the reference machine; each has THREADS threads
 THREADS = 4
@@ -115,11 +115,16 @@ def adresse(hote: str, port: int) -> str:
 def _recuperer_taches(identifiant: str, dire: Callable[[str], None]) -> None:
     try:
         nombre = reprise.marquer_interrompues(identifiant)
+        reprises = reprise.reprendre_taches_du_portail()
     except Exception as e:  # noqa: BLE001 - the database is briefly unreachable: the worker retries later
         dire(f"tâches interrompues non vérifiées : {e}")
         return
-    if nombre:
-        dire(f"{nombre} tâche(s) interrompue(s) par un arrêt précédent marquée(s) en échec")
+    finally:
+        from django.db import connections
+
+        connections.close_all()  # the supervisor holds no connection (nor SQLite lock) while it waits
+    if nombre or reprises:
+        dire(f"travaux interrompus par un arrêt précédent : {reprises} relancé(s) ou marqué(s) en échec")
 
 
 def superviser(donnees: Path, enfants: list[Enfant], identifiant_worker: str | None,
@@ -158,9 +163,11 @@ def superviser(donnees: Path, enfants: list[Enfant], identifiant_worker: str | N
 
 
 def arreter(enfants: list[Enfant]) -> None:
-    """SIGTERM to every child (gunicorn: graceful; worker: after its task), SIGKILL after ATTENTE_ARRET."""
+    """Stop every child, SIGKILL after ATTENTE_ARRET: gunicorn gets SIGINT (quick shutdown: a request under
+    way is cut, as nothing is acknowledged before its commit), the worker SIGTERM (a job under way is
+    failed or retried at the next start, see ``reprise``)."""
     for enfant in enfants:
-        enfant.arreter(signal.SIGTERM)
+        enfant.arreter(signal.SIGINT if enfant.nom == "serveur HTTP" else signal.SIGTERM)
     limite = time.monotonic() + ATTENTE_ARRET
     for enfant in enfants:
         if enfant.processus is None:
