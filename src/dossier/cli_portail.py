@@ -130,7 +130,7 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
 
     @portail.command("worker", help="Lancer seulement le worker des tâches (génération des pièces), sans serveur HTTP : "
                      "pour une seconde machine qui partage la base PostgreSQL (DOSSIER_BASE) du portail.")
-    @click.option("--identifiant", default=None, help="Identifiant du worker, unique et stable (par défaut : nom de la machine).")
+    @click.option("--identifiant", default=None, help="Identifiant du worker, unique et stable (par défaut : nom de la machine et empreinte du dossier de données).")
     @_option_donnees()
     @option_aide
     def worker(identifiant: str | None, donnees: str | None) -> None:

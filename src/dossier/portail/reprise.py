@@ -9,6 +9,7 @@ than ``DUREE_MAXIMALE`` under any id (a machine that never came back) is failed 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import socket
 
 DUREE_MAXIMALE = dt.timedelta(hours=2)
@@ -20,9 +21,12 @@ class TacheInterrompue(Exception):
     """Recorded as the failure of a task whose worker stopped while running it."""
 
 
-def identifiant_worker(port: int | None = None) -> str:
-    """A worker id stable across restarts on this machine (needed to find what it left running), at most 64 characters."""
-    suffixe = f":{port}" if port is not None else ":worker"
+def identifiant_worker(donnees, seul: bool = False) -> str:
+    """A worker id stable across restarts (needed to find what it left running), at most 64 characters:
+    the machine's name and the data folder's (``serve`` on another port is the same worker); ``seul``
+    for ``dossier portail worker``, which may run beside ``serve`` on the same machine and folder."""
+    empreinte = hashlib.sha256(str(donnees).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    suffixe = f":{'worker-' if seul else ''}{empreinte}"
     return f"{socket.gethostname()[: 64 - len(suffixe)]}{suffixe}"
 
 

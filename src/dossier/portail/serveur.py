@@ -194,7 +194,7 @@ def attendre_ecoute(http: Enfant, hote: str, port: int) -> None:
 def servir(donnees: Path, hote: str, port: int, dire: Callable[[str], None]) -> None:
     """The whole of ``dossier serve`` once the data folder is ready."""
     verifier_port_libre(hote, port)
-    identifiant = reprise.identifiant_worker(port)
+    identifiant = reprise.identifiant_worker(donnees)
     http = Enfant("serveur HTTP", commande_http(hote, port))
     worker = Enfant("worker", commande_worker(identifiant))
 
@@ -209,7 +209,7 @@ def servir(donnees: Path, hote: str, port: int, dire: Callable[[str], None]) -> 
 
 def travailler(donnees: Path, dire: Callable[[str], None], identifiant: str | None = None) -> None:
     """Only the worker (a second machine sharing the PostgreSQL queue), supervised the same way."""
-    identifiant = identifiant or reprise.identifiant_worker()
+    identifiant = identifiant or reprise.identifiant_worker(donnees, seul=True)
     worker = Enfant("worker", commande_worker(identifiant))
     superviser(donnees, [worker], identifiant, dire,
                lambda: dire(f"Worker {identifiant} démarré sur {donnees} ; arrêt : Ctrl-C"))
