@@ -45,6 +45,7 @@ class ProjetLu:
     donnees: dict | None
     problemes: list[Probleme] = field(default_factory=list)
     a_completer: list = field(default_factory=list)
+    cellules: dict[str, str] = field(default_factory=dict)  # fiche: field path left to fill -> "Feuille!B5"
 
     @property
     def valide(self) -> bool:
@@ -72,7 +73,7 @@ def lire_projet(chemin: str | Path, nom: str | None = None) -> ProjetLu:
 
     chemin = Path(chemin)
     nom = nom or str(chemin)
-    donnees = None
+    donnees = lecture = None
     try:
         if est_fiche(chemin):
             from .fiche.lecture import lire_classeur, valider_lecture
@@ -90,7 +91,16 @@ def lire_projet(chemin: str | Path, nom: str | None = None) -> ProjetLu:
         return ProjetLu(None, _json(donnees) if isinstance(donnees, dict) else None, list(e.problemes))
     except DossierError as e:
         return ProjetLu(None, None, [Probleme("", e.message)])
-    return ProjetLu(projet, lire_json(projet_json(projet)), [], a_completer(projet))
+    manques = a_completer(projet)
+    cellules = {}
+    if lecture is not None:
+        from .fiche.lecture import localiser
+
+        for m in manques:
+            ref = localiser(lecture, Probleme(m.chemin, "")).chemin.split(" (")[0]
+            if "!" in ref:
+                cellules[m.chemin] = ref
+    return ProjetLu(projet, lire_json(projet_json(projet)), [], manques, cellules)
 
 
 def _json_brut(chemin: Path) -> dict | None:
@@ -177,7 +187,7 @@ def _aplatir(valeur: Any, chemin: str, sortie: dict[str, Any]) -> None:
     elif isinstance(valeur, list) and any(isinstance(v, (dict, list)) for v in valeur):
         for i, v in enumerate(valeur):
             _aplatir(v, f"{chemin}[{i + 1}]", sortie)
-    elif valeur not in (None, "", [], {}):
+    elif valeur not in (None, "", [], {}) and valeur is not False:  # False: a box left unticked
         sortie[chemin] = valeur
 
 
@@ -201,7 +211,7 @@ def comparer_donnees(avant: dict | None, apres: dict | None) -> list[Changement]
     _aplatir(avant or {}, "", a)
     _aplatir(apres or {}, "", b)
     changements = []
-    for chemin in sorted(set(a) | set(b)):
+    for chemin in list(a) + [c for c in b if c not in a]:  # the file's order, not alphabetical
         if chemin not in a:
             changements.append(Changement(chemin, libelle_chemin(chemin), "ajout", None, b[chemin]))
         elif chemin not in b:

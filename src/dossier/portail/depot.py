@@ -19,6 +19,16 @@ def pieces_generees(projet) -> list[PieceGeneree]:
     return list(tache.pieces.all()) if tache else []
 
 
+def par_piece(generees: list[PieceGeneree]) -> list[dict]:
+    """One row per piece: its Word/Excel file, its PDF and the preview (``NN-slug`` groups them)."""
+    lignes: dict[str, dict] = {}
+    for g in generees:
+        base, _, ext = g.nom.rpartition(".")
+        ligne = lignes.setdefault(base, {"nom": base, "office": None, "pdf": None})
+        ligne["pdf" if ext == "pdf" else "office"] = g
+    return list(lignes.values())
+
+
 def pieces_deposees(projet) -> dict[str, PieceDeposee]:
     """The latest upload of each slot."""
     derniere: dict[str, PieceDeposee] = {}

@@ -83,7 +83,9 @@ def peut_creer_projet(utilisateur) -> bool:
 
 
 def peut_inviter(utilisateur, a: Acces) -> bool:
-    return a.ecriture and role(utilisateur) in ("consultant", "administrateur")
+    """A consultant member with write access, or the administrator (member or not)."""
+    r = role(utilisateur)
+    return (a.ecriture and r == "consultant") or r == "administrateur"
 
 
 def peut_forcer_archive(utilisateur, a: Acces) -> bool:

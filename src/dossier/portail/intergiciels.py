@@ -21,6 +21,8 @@ def reference() -> str:
 
 
 def page_erreur(request, statut: int, message: str = "", ref: str | None = None):
+    """The French error page; its reference is in the server log too (made and logged by the template
+    when the caller has none)."""
     return render(request, "portail/erreur.html", {"statut": statut, "message": message, "reference": ref}, status=statut)
 
 
@@ -48,14 +50,19 @@ class TailleMaximale:
             longueur = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             longueur = 0
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # no announced length: the cap could not be checked before reading (browsers always announce it)
+            return render(request, "portail/erreur.html", {"statut": 411, "message":
+                          "Envoi refusé : la taille de la requête doit être annoncée (Content-Length)."}, status=411)
         plafond = PLAFOND_EXTRAIT if request.path == "/administration/finess/" else settings.TAILLE_MAX_REQUETE
         if longueur > plafond:
             _drainer(request, longueur)
-            log.warning("requête refusée (413) : %s octets sur %s", longueur, request.path)
+            ref = reference()
+            log.warning("réponse 413 (référence %s) : %s octets sur %s", ref, longueur, request.path)
             mo = settings.TAILLE_MAX_FICHIER // (1024 * 1024)
             reponse = render(request, "portail/erreur.html",
-                             {"statut": 413, "message": f"Le fichier envoyé dépasse la taille maximale de {mo} Mo."},
-                             status=413)
+                             {"statut": 413, "message": f"Le fichier envoyé dépasse la taille maximale de {mo} Mo.",
+                              "reference": ref}, status=413)
             if longueur > DRAINAGE_MAX:
                 reponse["Connection"] = "close"
             return reponse

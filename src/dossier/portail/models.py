@@ -77,6 +77,8 @@ class Version(Immuable):
     format = models.CharField(max_length=5, choices=[("json", "JSON"), ("xlsx", "Fiche Excel")])
     contenu = models.JSONField("données du projet", null=True)
     problemes = models.JSONField(default=list)
+    cellules = models.JSONField(default=dict)  # fiche: field left to fill -> "Feuille!B5"
+    resume = models.JSONField(default=dict)  # valid version: {"recevable": bool, "echeance": "AAAA-MM-JJ"|None}
     origine = models.CharField(max_length=200, blank=True)  # e.g. « complété depuis FINESS (extrait …) »
 
     class Meta:

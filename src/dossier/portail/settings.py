@@ -3,7 +3,9 @@
 ``DOSSIER_DONNEES`` (required): the data folder, holding ``cle-secrete`` (made by
 ``dossier.portail.donnees.preparer``), ``portail.sqlite3`` and ``fichiers/`` (content by sha256).
 ``DOSSIER_BASE``: ``postgresql://…`` to use PostgreSQL (psycopg 3) instead of SQLite.
-``DOSSIER_HTTPS=1``: the portal is served over HTTPS (behind a reverse proxy): Secure cookies, HSTS.
+``DOSSIER_HTTPS=1``: the portal is served over HTTPS (behind a reverse proxy setting X-Forwarded-Proto):
+Secure cookies, HSTS, redirect to HTTPS (``DOSSIER_REDIRECTION_HTTPS=0`` to leave it to the proxy).
+``DOSSIER_HOTES``: allowed host names (comma-separated, default any); ``DOSSIER_ORIGINES``: trusted origins.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ SECRET_KEY = _cle_secrete()
 DEBUG = os.environ.get("DOSSIER_DEBUG") == "1"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DOSSIER_HOTES", "*").split(",") if h.strip()]
 HTTPS = os.environ.get("DOSSIER_HTTPS") == "1"
+# Behind a reverse proxy: the public origins (https://portail.exemple.fr) that forms are posted from.
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DOSSIER_ORIGINES", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -65,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dossier.portail.vues.second_facteur.SecondFacteur",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -107,6 +112,10 @@ DATABASES = {"default": _base()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+if os.environ.get("DOSSIER_TACHES_IMMEDIATES") == "1":  # tests: a job runs inside the request
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+#: Generated pieces come with their PDF (LibreOffice); DOSSIER_PDF=0 makes Word/Excel only (tests).
+PORTAIL_PDF = os.environ.get("DOSSIER_PDF", "1") != "0"
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [

@@ -42,7 +42,7 @@ def lancer_generation(projet, version, utilisateur) -> Tache:
 
 def _mettre_en_file(tache: Tache) -> None:
     def envoyer():
-        resultat = generer_pieces.enqueue(tache.pk)
+        resultat = (rapport_usages if tache.genre == "usages" else generer_pieces).enqueue(tache.pk)
         Tache.objects.filter(pk=tache.pk).update(id_resultat=str(resultat.id))
 
     transaction.on_commit(envoyer)
@@ -138,3 +138,59 @@ def reprendre_interrompues() -> int:
                 _mettre_en_file(tache)
         n += 1
     return n
+
+
+def lancer_rapport_usages(projet, mesures, utilisateur) -> Tache:
+    with transaction.atomic():
+        tache = Tache.objects.create(projet=projet, version=mesures.version, genre="usages", demandee_par=utilisateur,
+                                     parametres={"mesures": mesures.pk},
+                                     progression=[{"nom": "rapport d'usages", "etat": "a_faire"}])
+
+        def envoyer():
+            resultat = rapport_usages.enqueue(tache.pk)
+            Tache.objects.filter(pk=tache.pk).update(id_resultat=str(resultat.id))
+
+        transaction.on_commit(envoyer)
+    return tache
+
+
+@task()
+def rapport_usages(tache_id: int) -> str:
+    """Write the usage report folder (Word, charts, workbooks) of a measures file, stored as a zip."""
+    import zipfile
+
+    from .models import Mesures
+    from .vues.outils import projet_de_version
+
+    tache = Tache.objects.filter(pk=tache_id).first()
+    if tache is None or tache.etat in ("terminee", "echouee"):
+        return "rien à faire"
+    _marquer(tache, etat="en_cours", debut=timezone.now(), tentatives=tache.tentatives + 1, raison="")
+    try:
+        mesures = Mesures.objects.select_related("version").get(pk=tache.parametres["mesures"])
+        projet = projet_de_version(mesures.version)
+        if projet is None or not mesures.resultat:
+            raise DossierError("mesures ou version du projet non valides")
+        from ..usages.rapport import ecrire_rapport
+
+        with tempfile.TemporaryDirectory(prefix="dossier-rapport-") as tmp:
+            copie = stockage.copier_vers(mesures.sha256, Path(tmp) / f"mesures{mesures.extension}")
+            res, _ = api.calculer_usages_fichier(copie, projet)
+            sortie = Path(tmp) / "rapport"
+            fichiers = ecrire_rapport(res, sortie)
+            archive = Path(tmp) / "rapport.zip"
+            with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+                for f in fichiers:
+                    z.write(f, f.relative_to(sortie).as_posix() if f.is_relative_to(sortie) else f.name)
+            sha, _ = stockage.stocker_fichier(archive)
+        with transaction.atomic():
+            Mesures.objects.filter(pk=mesures.pk).update(rapport=sha)
+            _marquer(tache, etat="terminee", fin=timezone.now(), progression=[{"nom": "rapport d'usages", "etat": "fait"}])
+        return sha
+    except DossierError as e:
+        _marquer(tache, etat="echouee", fin=timezone.now(), raison=e.message)
+        return e.message
+    except Exception as e:  # noqa: BLE001 - recorded with its reason, never left "en cours"
+        log.error("tâche %s : %s\n%s", tache_id, e, traceback.format_exc())
+        _marquer(tache, etat="echouee", fin=timezone.now(), raison=f"erreur inattendue : {type(e).__name__}")
+        return "échec"

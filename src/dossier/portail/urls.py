@@ -5,7 +5,7 @@ from pathlib import Path
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from .vues import accueil, connexion, erreurs, finess, pages, pieces, projet, usages, versions
+from .vues import accueil, connexion, erreurs, finess, pages, pieces, projet, second_facteur, usages, versions
 
 motifs = [
     path("", accueil.accueil, name="accueil"),
@@ -34,10 +34,13 @@ motifs = [
     path("projets/<int:pk>/usages/", usages.page_usages, name="usages"),
     path("projets/<int:pk>/usages/mesures/", usages.deposer_mesures, name="mesures"),
     path("projets/<int:pk>/usages/rapport/", usages.rapport, name="rapport_usages"),
+    path("projets/<int:pk>/usages/rapport.zip", usages.telecharger_rapport, name="telecharger_rapport"),
     path("projets/<int:pk>/usages/graphiques/<slug:indicateur>.png", usages.graphique, name="graphique"),
+    path("second-facteur/", second_facteur.second_facteur, name="second_facteur"),
     path("donnees-personnelles/", pages.donnees_personnelles, name="donnees_personnelles"),
     path("accessibilite/", pages.accessibilite, name="accessibilite"),
     path("administration/", pages.administration, name="administration"),
+    path("administration/comptes/<int:compte>/activation/", pages.activer_compte, name="activer_compte"),
     path("administration/reglages/", pages.reglages, name="reglages"),
     path("administration/finess/", finess.deposer_extrait, name="extrait_finess"),
 ]

@@ -33,20 +33,22 @@ class Ligne:
     jours_restants: int | None
 
 
-def lignes(projets) -> list[Ligne]:
+def lignes(projets, aujourdhui: dt.date | None = None) -> list[Ligne]:
+    """One row per project, from the summary kept with its current version (computed at upload)."""
+    aujourdhui = aujourdhui or dt.date.today()
     resultat = []
     for p in projets:
         v = p.version_courante()
-        projet = projet_de_version(v)
-        etat = None
-        if projet is not None:
-            try:
-                etat = api.etat_projet(projet)
-            except Exception:  # noqa: BLE001 - a row never breaks the table
-                etat = None
-        resultat.append(Ligne(p, v, projet is not None, len(v.problemes) if v else 0,
-                              etat.recevable if etat else None, etat.echeance if etat else None,
-                              etat.jours_restants if etat else None))
+        valide = v is not None and v.valide and bool(v.contenu)
+        resume = dict(v.resume or {}) if valide else {}
+        if valide and not resume:  # a version stored before summaries existed
+            projet = projet_de_version(v)
+            etat = api.etat_projet(projet) if projet is not None else None
+            resume = {"recevable": etat.recevable, "echeance": etat.echeance.isoformat() if etat.echeance else None} \
+                if etat else {}
+        echeance = dt.date.fromisoformat(resume["echeance"]) if resume.get("echeance") else None
+        resultat.append(Ligne(p, v, valide, len(v.problemes) if v else 0, resume.get("recevable"), echeance,
+                              (echeance - aujourdhui).days if echeance else None))
     return resultat
 
 

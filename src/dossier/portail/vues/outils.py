@@ -77,11 +77,20 @@ def problemes_json(problemes: list[Probleme]) -> list[dict]:
 def enregistrer_version(projet, utilisateur, sha256: str, taille: int, ext: str, nom: str, lu: api.ProjetLu,
                         origine: str = "") -> Version:
     """A new version (the file is already stored and fsynced), journaled, in one transaction."""
+    resume = {}
+    if lu.projet is not None:
+        try:
+            etat = api.etat_projet(lu.projet)
+            resume = {"recevable": etat.recevable, "echeance": etat.echeance.isoformat() if etat.echeance else None}
+        except Exception:  # noqa: BLE001 - the summary is an optimisation; the page computes it again
+            resume = {}
     with transaction.atomic():
+        type(projet).objects.select_for_update().filter(pk=projet.pk).first()  # two uploads: numbered one after the other
         numero = (Version.objects.filter(projet=projet).aggregate(n=Max("numero"))["n"] or 0) + 1
         version = Version.objects.create(
             projet=projet, numero=numero, auteur=utilisateur, sha256=sha256, taille=taille, nom_original=nom,
-            format=ext.lstrip("."), contenu=lu.donnees, problemes=problemes_json(lu.problemes), origine=origine)
+            format=ext.lstrip("."), contenu=lu.donnees, problemes=problemes_json(lu.problemes), cellules=lu.cellules,
+            resume=resume, origine=origine)
         if lu.projet is not None:
             projet.intitule = lu.projet.intitule[:500]
             projet.region = api.region_de_depot(lu.projet)

@@ -77,3 +77,17 @@ def reglages(request):
         formulaire.save()
         consigner(request.user, "reglages", f"conservation {formulaire.cleaned_data['conservation_mois']} mois")
     return redirect("portail:administration")
+
+
+@login_required
+@require_POST
+def activer_compte(request, compte: int):
+    """Deactivate (or reactivate) an account: a deactivated account can no longer log in."""
+    _administrateur(request)
+    utilisateur = get_user_model().objects.filter(pk=compte).first()
+    if utilisateur is None or utilisateur == request.user:
+        raise PermissionDenied("compte introuvable ou le vôtre")
+    utilisateur.is_active = not utilisateur.is_active
+    utilisateur.save(update_fields=["is_active"])
+    consigner(request.user, "compte", f"{utilisateur.email} {'réactivé' if utilisateur.is_active else 'désactivé'}")
+    return redirect("portail:administration")

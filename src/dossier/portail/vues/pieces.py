@@ -21,7 +21,7 @@ from ...errors import DossierError
 from .. import depot, stockage
 from ..droits import peut_forcer_archive, projet_ou_404
 from ..journal import consigner
-from ..models import PieceDeposee, PieceGeneree, Tache
+from ..models import PieceDeposee, PieceGeneree
 from .outils import EnvoiRefuse, nom_affiche, projet_de_version, telechargement, verifier_envoi
 
 FORMATS_PORTEUR = tuple(sorted(EXTENSIONS_ACCEPTEES))
@@ -44,7 +44,7 @@ def contexte_pieces(projet, version, modele) -> dict:
     etats = {e.piece.slug: e for e in resultat.pieces} if resultat else {}
     slots = [{"piece": p, "depose": deposees.get(p.slug), "etat": etats.get(p.slug)}
              for p in depot.emplacements(profil)] if profil else []
-    return {"tache": tache, "generees": depot.pieces_generees(projet), "slots": slots, "checklist": resultat,
+    return {"tache": tache, "generees": depot.par_piece(depot.pieces_generees(projet)), "slots": slots, "checklist": resultat,
             "formats_porteur": ", ".join(FORMATS_PORTEUR), "taille_max_mo": settings.TAILLE_MAX_FICHIER // (1024 * 1024)}
 
 
@@ -62,17 +62,21 @@ def generer(request, pk: int):
     if not a.projet.taches.filter(genre="pieces", etat__in=["en_attente", "en_cours"]).exists():
         lancer_generation(a.projet, version, request.user)
     if request.htmx:
-        return progression(request, pk)
+        return _progression(request, a)
     return redirect(reverse("portail:projet", args=[pk]) + "#pieces-generees")
 
 
 @login_required
 @require_GET
 def progression(request, pk: int):
-    a = projet_ou_404(request, pk)
+    return _progression(request, projet_ou_404(request, pk))
+
+
+def _progression(request, a):
     tache = a.projet.taches.filter(genre="pieces").first()
     return render(request, "portail/partiels/progression.html",
-                  {"projet": a.projet, "acces": a, "tache": tache, "generees": depot.pieces_generees(a.projet)})
+                  {"projet": a.projet, "acces": a, "tache": tache,
+                   "generees": depot.par_piece(depot.pieces_generees(a.projet))})
 
 
 @login_required
@@ -117,6 +121,10 @@ def deposer_piece(request, pk: int, slug: str):
         PieceDeposee.objects.create(projet=a.projet, slug=slug, extension=ext, nom_original=nom_affiche(envoi.name),
                                     sha256=sha, taille=taille, auteur=request.user)
         consigner(request.user, "piece", f"{profil.piece(slug).libelle} ({nom_affiche(envoi.name)})", a.projet)
+    if request.htmx:  # the section again, with the checklist of the folder as it is now
+        contexte = {"projet": a.projet, "acces": a, "peut_forcer": peut_forcer_archive(request.user, a)}
+        contexte.update(contexte_pieces(a.projet, a.projet.version_courante(), modele))
+        return render(request, "portail/sections/pieces_porteur.html", contexte)
     return redirect(reverse("portail:projet", args=[pk]) + "#pieces-porteur")
 
 

@@ -20,7 +20,7 @@ from ... import api
 from .. import stockage
 from ..droits import peut_forcer_archive, peut_inviter, projet_ou_404, role
 from ..journal import LIBELLES, consigner
-from ..models import ExtraitFiness, Invitation, Journal, Transmission
+from ..models import ExtraitFiness, Invitation, Transmission
 from .outils import projet_de_version
 from .pieces import contexte_pieces
 
@@ -31,7 +31,9 @@ def contexte_etat(version) -> dict:
     if projet is None:
         return {"modele": None}
     etat = api.etat_projet(projet)
-    return {"modele": projet, "etat": etat, "a_completer": api.a_completer(projet)}
+    manques = [{"rubrique": m.rubrique, "chemin": m.chemin, "description": m.description,
+                "cellule": (version.cellules or {}).get(m.chemin)} for m in api.a_completer(projet)]
+    return {"modele": projet, "etat": etat, "a_completer": manques}
 
 
 @login_required
@@ -46,7 +48,7 @@ def page_projet(request, pk: int):
         "transmissions": list(projet.transmissions.select_related("par")),
         "journal": [(j, LIBELLES.get(j.action, j.action)) for j in projet.journal.all()[:100]],
         "peut_inviter": peut_inviter(request.user, a), "peut_forcer": peut_forcer_archive(request.user, a),
-        "invitations": [i for i in projet.invitations.all() if i.valable] if a.ecriture else [],
+        "invitations": [i for i in projet.invitations.all() if i.valable] if peut_inviter(request.user, a) else [],
         "membres": projet.membres.select_related("utilisateur"),
         "extrait_finess": ExtraitFiness.objects.first(), "administrateur": role(request.user) == "administrateur",
         "aujourdhui": dt.date.today(),
@@ -69,7 +71,7 @@ def transmettre(request, pk: int):
 @login_required
 @require_POST
 def inviter(request, pk: int):
-    a = projet_ou_404(request, pk, ecriture=True)
+    a = projet_ou_404(request, pk)
     from django.core.exceptions import PermissionDenied
     from django.core.validators import validate_email
     from django.core.exceptions import ValidationError
@@ -125,6 +127,5 @@ def supprimer(request, pk: int):
     intitule = a.projet.intitule
     with transaction.atomic():
         consigner(request.user, "suppression", f"projet n° {a.projet.pk} « {intitule} »", None)
-        Journal.objects.filter(projet=a.projet).update(projet=None)
         a.projet.delete()
     return redirect("portail:accueil")

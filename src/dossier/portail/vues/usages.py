@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
-import zipfile
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
@@ -63,9 +61,16 @@ def deposer_mesures(request, pk: int):
 @require_GET
 def page_usages(request, pk: int):
     a = projet_ou_404(request, pk)
+    from ...usages.indicateurs import INDICATEURS
+
     mesures = a.projet.mesures.first()
+    resultat = mesures.resultat if mesures else None
+    libelles = {i.id: i.libelle for i in INDICATEURS}
+    colonnes = [(i["id"], libelles.get(i["id"], i["id"])) for i in resultat["essms"][0]["indicateurs"]] \
+        if resultat and resultat.get("essms") else []
+    tache = a.projet.taches.filter(genre="usages").first()
     return render(request, "portail/usages.html", {"projet": a.projet, "acces": a, "mesures": mesures,
-                                                   "resultat": mesures.resultat if mesures else None})
+                                                   "resultat": resultat, "colonnes": colonnes, "tache": tache})
 
 
 @login_required
@@ -93,22 +98,24 @@ def graphique(request, pk: int, indicateur: str):
 @login_required
 @require_POST
 def rapport(request, pk: int):
-    """The report folder (Word, charts, workbooks) as a zip."""
+    """Queue the report of the latest measures (a job); the page then offers its download."""
+    from ..taches import lancer_rapport_usages
+
     a = projet_ou_404(request, pk)
     mesures = a.projet.mesures.first()
-    projet = projet_de_version(mesures.version) if mesures else None
-    if projet is None or not mesures.resultat:
+    if mesures is None or not mesures.resultat:
         raise Http404("pas de mesures valides")
-    from ...usages.rapport import ecrire_rapport
+    if not a.projet.taches.filter(genre="usages", etat__in=["en_attente", "en_cours"]).exists():
+        lancer_rapport_usages(a.projet, mesures, request.user)
+    return redirect(reverse("portail:usages", args=[pk]))
 
-    res, _ = _calculer(mesures.sha256, mesures.extension, projet)
-    with tempfile.TemporaryDirectory(prefix="dossier-rapport-") as tmp:
-        sortie = Path(tmp) / "rapport"
-        fichiers = ecrire_rapport(res, sortie)
-        tampon = io.BytesIO()
-        with zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as z:
-            for f in fichiers:
-                z.write(f, f.relative_to(sortie).as_posix() if f.is_relative_to(sortie) else f.name)
-        sha, _ = stockage.stocker(tampon.getvalue())
+
+@login_required
+@require_GET
+def telecharger_rapport(request, pk: int):
+    a = projet_ou_404(request, pk)
+    mesures = a.projet.mesures.exclude(rapport="").first()
+    if mesures is None:
+        raise Http404("pas de rapport")
     consigner(request.user, "telechargement", "rapport d'usages", a.projet)
-    return telechargement(sha, f"rapport-usages-projet-{a.projet.pk}.zip", "application/zip")
+    return telechargement(mesures.rapport, f"rapport-usages-projet-{a.projet.pk}.zip", "application/zip")
