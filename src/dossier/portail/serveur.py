@@ -28,8 +28,8 @@ from .donnees import MODULE_REGLAGES, VARIABLE
 ATTENTE_DEMARRAGE = 30.0  # seconds for gunicorn to listen
 ATTENTE_ARRET = 0.4  # the command line's supervisor (interruption.superviser) kills everything after 1 s
 PAUSE_MAXIMALE = 30.0
-PROCESSUS_HTTP = 2  # one per core on the reference machine; each has THREADS threads
-THREADS = 4
+PROCESSUS_HTTP = (os.cpu_count() or 1) + 1  # one per core, plus one for requests waiting on the disk (fsync)
+THREADS = 4  # per process: uploads wait on the network and the disk as much as on the CPU
 
 
 @dataclass
