@@ -54,7 +54,9 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
         from .portail.serveur import servir, verifier_port_libre
 
         verifier_port_libre(hote, port)
-        servir(_preparer(donnees), hote, port, _dire)
+        dossier = _preparer(donnees)
+        _conseiller_premier_compte(dossier)
+        servir(dossier, hote, port, _dire)
         _sortir_vite()
 
 
@@ -138,6 +140,19 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
 
         travailler(_preparer(donnees), _dire, identifiant)
         _sortir_vite()
+
+
+def _conseiller_premier_compte(dossier: Path) -> None:
+    """On a portal without any account, say how to create the first one (nobody could log in)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    try:
+        if not get_user_model().objects.exists():
+            _dire(f"Aucun compte pour l'instant : créer le premier avec « dossier comptes creer VOUS@EXEMPLE.FR "
+                  f"--role administrateur --donnees {nom_affichable(dossier)} » (mot de passe demandé)")
+    finally:
+        connections.close_all()
 
 
 def _sortir_vite() -> None:
