@@ -145,3 +145,14 @@ def test_piece_deposee_par_htmx_rend_la_checklist(projet_porteur, comptes, clien
     page = texte(r)
     assert page.lstrip().startswith("<section id=\"pieces-porteur\"") or 'id="pieces-porteur"' in page[:200]
     assert "lettre signée.pdf" in page and "Checklist du dossier de dépôt" in page
+
+
+def test_archive_refusee_si_les_pieces_datent_d_une_autre_version(projet_porteur, comptes, client_de,
+                                                                    django_capture_on_commit_callbacks, donnees_exemple):
+    c = client_de(comptes["porteur"])
+    _generer(c, projet_porteur, django_capture_on_commit_callbacks)
+    donnees_exemple["intitule"] = "Nouvel intitulé"
+    assert c.post(f"/projets/{projet_porteur.pk}/versions/", {"fichier": envoi_json(donnees_exemple)}).status_code == 302
+    assert "générées à partir de la version 1" in texte(c.get(f"/projets/{projet_porteur.pk}/"))
+    r = c.post(f"/projets/{projet_porteur.pk}/archive/")
+    assert r.status_code == 409 and "datent de la version 1" in texte(r)

@@ -44,7 +44,9 @@ def contexte_pieces(projet, version, modele) -> dict:
     etats = {e.piece.slug: e for e in resultat.pieces} if resultat else {}
     slots = [{"piece": p, "depose": deposees.get(p.slug), "etat": etats.get(p.slug)}
              for p in depot.emplacements(profil)] if profil else []
-    return {"tache": tache, "generees": depot.par_piece(depot.pieces_generees(projet)), "slots": slots, "checklist": resultat,
+    generation = depot.derniere_generation(projet)
+    perimee = generation is not None and version is not None and generation.version_id != version.pk
+    return {"tache": tache, "generation_perimee": generation.version.numero if perimee else None, "generees": depot.par_piece(depot.pieces_generees(projet)), "slots": slots, "checklist": resultat,
             "formats_porteur": ", ".join(FORMATS_PORTEUR), "taille_max_mo": settings.TAILLE_MAX_FICHIER // (1024 * 1024)}
 
 
@@ -149,6 +151,12 @@ def archive(request, pk: int):
     if modele is None:
         return render(request, "portail/erreur.html", {"statut": 409, "message":
                       "La version courante du projet n'est pas valide."}, status=409)
+    generation = depot.derniere_generation(a.projet)
+    courante = a.projet.version_courante()
+    if generation is not None and generation.version_id != courante.pk:
+        return render(request, "portail/erreur.html", {"statut": 409, "message":
+                      f"Les pièces générées datent de la version {generation.version.numero} ; la version courante est "
+                      f"la {courante.numero} : générez à nouveau les pièces avant l'archive de dépôt."}, status=409)
     forcer = request.POST.get("forcer") == "1"
     if forcer and not peut_forcer_archive(request.user, a):
         forcer = False
