@@ -159,7 +159,7 @@ def superviser(donnees: Path, enfants: list[Enfant], identifiant_worker: str | N
             pass
         finally:
             arreter(enfants)
-    dire("portail arrêté")
+    dire("portail arrêté" if any(e.nom == "serveur HTTP" for e in enfants) else "worker des tâches arrêté")
 
 
 def arreter(enfants: list[Enfant]) -> None:
