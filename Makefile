@@ -8,7 +8,7 @@ MESURES := examples/mesures-normandie-2023.csv
 # python3-uno: the UNO bridge of the warm converter (portefeuille --rendre --pdf, portal worker).
 APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-dejavu fonts-liberation fonts-crosextra-carlito
 
-.PHONY: demo test test-rapide install libreoffice schema bench bench-echelle clean
+.PHONY: demo test test-rapide install libreoffice schema bench bench-echelle clean serve navigateur postgresql test-portail-pg bench-portail
 
 $(BIN)/dossier: pyproject.toml setup.py $(wildcard src/dossier/locale/*/LC_MESSAGES/*.po)
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,7 @@ demo: install libreoffice
 	$(BIN)/dossier render examples/outre-mer-8-essms.json -o out/outre-mer --force
 	$(call checklist_attendue,out/outre-mer,examples/outre-mer-8-essms.json)
 
-test: install libreoffice
+test: install libreoffice navigateur
 	$(BIN)/python -m pytest -q
 
 test-rapide: install
@@ -70,6 +70,32 @@ bench: install libreoffice
 
 bench-echelle: install
 	$(BIN)/python benchmarks/render.py --sans-pdf --tailles 2000,5000,10000,20000,40000
+
+# Portail web (dossier serve) : données dans ./donnees-portail (SQLite, fichiers, clé secrète), jamais versionnées.
+DONNEES_PORTAIL ?= donnees-portail
+serve: install
+	@echo "Premier compte (mot de passe demandé) : $(BIN)/dossier comptes creer VOUS@EXEMPLE.FR --role administrateur --donnees $(DONNEES_PORTAIL)"
+	$(BIN)/dossier serve --donnees $(DONNEES_PORTAIL)
+
+# Chromium de Debian pour les tests du portail dans un vrai navigateur (Playwright le pilote, sans téléchargement).
+navigateur:
+	@[ -x /usr/bin/chromium ] || { echo "Installation de chromium"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+# PostgreSQL de Debian : les tests du portail tournent aussi sur un cluster jetable (tools/postgresql-jetable).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { echo "Installation de PostgreSQL"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+# Les tests du portail sur PostgreSQL : un cluster jetable démarré puis arrêté, DOSSIER_TEST_BASE pointe dessus.
+TESTS_PORTAIL ?= $(wildcard tests/portail tests/portail_exploitation)
+test-portail-pg: install postgresql navigateur
+	@cluster=$$(mktemp -d); trap 'tools/postgresql-jetable arreter "$$cluster"; rm -rf "$$cluster"' EXIT; \
+	url=$$(tools/postgresql-jetable demarrer "$$cluster") && echo "PostgreSQL jetable : $$url" && \
+	DOSSIER_TEST_BASE=$$url $(BIN)/python -m pytest -q $(TESTS_PORTAIL)
+
+bench-portail: install libreoffice
+	$(BIN)/python benchmarks/portail.py
 
 clean:
 	rm -rf $(VENV) out build dist src/*.egg-info

@@ -600,11 +600,15 @@ def usages_rapport(mesures: str, projet: str, sortie: str, force: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
-# --------------------------------------------------------------------------- entry point
+from .cli_portail import enregistrer as _enregistrer_portail  # noqa: E402 - needs the group above
 
 from .cli_portefeuille import portefeuille as _portefeuille  # noqa: E402 - registered after the commands above
 cli.add_command(_portefeuille)
 
+_enregistrer_portail(cli, Groupe, option_aide)
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def main(argv: list[str] | None = None) -> int:
