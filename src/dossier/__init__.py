@@ -32,7 +32,7 @@ _API = (
     "controles_du_projet", "creer_projet", "echeance", "ecrire_modele_mesures", "ecrire_rapport_usages",
     "ecrire_schema", "empechements_solde", "etat_projet", "exporter_fiche", "exporter_fiche_projet",
     "exporter_modeles", "financement_du_projet", "importer_essms", "importer_fiche", "libelle_chemin",
-    "lire_projet", "lister_modeles", "mesurer_usages", "origine_liste", "profil_du_projet", "recevable",
+    "lire_projet", "lister_modeles", "mesurer_usages", "origine_liste", "profil_du_projet", "profils_regionaux", "recevable",
     "region_de_depot", "rendre_dossier", "reperes_fiche", "valider_projet", "verifier_dossier", "verifier_modeles",
 )
 __all__ = ["__version__", *_API]

@@ -20,7 +20,7 @@ from .finess import Recherches, ResultatFiness, ajouter_structures, chercher_fin
 from .pieces import construire_archive, exporter_modeles, lister_modeles, rendre_dossier, verifier_dossier, verifier_modeles
 from .projet import (
     EtatProjet, ProjetLu, Validation, a_completer, charger_projet, choisir_profil, controles_du_projet, creer_projet,
-    echeance, ecrire_schema, etat_projet, financement_du_projet, lire_projet, origine_liste, profil_du_projet,
+    echeance, ecrire_schema, etat_projet, financement_du_projet, lire_projet, origine_liste, profil_du_projet, profils_regionaux,
     recevable, region_de_depot, reperes_fiche, valider_projet,
 )
 from .usages import (
@@ -36,6 +36,6 @@ __all__ = [
     "controles_du_projet", "creer_projet", "echeance", "ecrire_modele_mesures", "ecrire_rapport_usages",
     "ecrire_schema", "empechements_solde", "etat_projet", "exporter_fiche", "exporter_fiche_projet",
     "exporter_modeles", "financement_du_projet", "importer_essms", "importer_fiche", "libelle_chemin",
-    "lire_projet", "lister_modeles", "mesurer_usages", "origine_liste", "profil_du_projet", "recevable",
+    "lire_projet", "lister_modeles", "mesurer_usages", "origine_liste", "profil_du_projet", "profils_regionaux", "recevable",
     "region_de_depot", "rendre_dossier", "reperes_fiche", "valider_projet", "verifier_dossier", "verifier_modeles",
 ]

@@ -18,7 +18,7 @@ from ..squelette import a_completer as _a_completer
 __all__ = [
     "EtatProjet", "ProjetLu", "Validation", "a_completer", "charger_projet", "choisir_profil", "controles_du_projet",
     "creer_projet", "echeance", "ecrire_schema", "etat_projet", "financement_du_projet", "lire_projet",
-    "origine_liste", "profil_du_projet", "recevable", "region_de_depot", "reperes_fiche", "valider_projet",
+    "origine_liste", "profil_du_projet", "profils_regionaux", "recevable", "region_de_depot", "reperes_fiche", "valider_projet",
 ]
 
 
@@ -222,6 +222,13 @@ def choisir_profil(projet: Projet | None = None, nom: str | None = None) -> Prof
     if nom:
         return charger_profil(nom)
     return profil(projet) if projet is not None else profil_par_defaut()
+
+
+def profils_regionaux() -> dict[str, str]:
+    """Return the régions whose ARS has its own deposit profile, with that profile's name. Never raises."""
+    from ..squelette import profils_regionaux as profils
+
+    return profils()
 
 
 def origine_liste(profil: Profil, projet: Projet | None = None) -> str | None:

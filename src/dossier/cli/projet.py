@@ -20,7 +20,6 @@ from ..sorties import (
     check_json,
     financement_json,
 )
-from ..squelette import profils_regionaux
 from .commun import console, imprimer_json, option_aide
 
 
@@ -29,7 +28,7 @@ from .commun import console, imprimer_json, option_aide
 @click.option("--exemple", is_flag=True, help="Écrire l'exemple de référence (Normandie 2023, 17 ESSMS) au lieu du squelette.")
 @click.option("--region", type=click.Choice(list(REGIONS), case_sensitive=False), metavar="RÉGION",
               help="Région du porteur : choisit le profil de dépôt de son ARS quand elle en a un ("
-              + ", ".join(f"{region} : {profil}" for region, profil in profils_regionaux().items()) + ").")
+              + ", ".join(f"{region} : {profil}" for region, profil in api.profils_regionaux().items()) + ").")
 @click.option("--fiche", is_flag=True, help="Écrire une fiche projet Excel (FICHIER .xlsx) à faire remplir par le porteur.")
 @option_aide
 def init(fichier: str, exemple: bool, region: str | None, fiche: bool) -> None:
