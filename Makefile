@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 EXEMPLE := examples/normandie-2023-acquisition.json
 MESURES := examples/mesures-normandie-2023.csv
 # Polices aux métriques d'Arial (Liberation) et de Calibri (Carlito) : les PDF ont la mise en page de Word/Excel.
-APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-dejavu fonts-liberation fonts-crosextra-carlito
+# python3-uno: the UNO bridge of the warm converter (portefeuille --rendre --pdf, portal worker).
+APT_PAQUETS := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno poppler-utils fonts-dejavu fonts-liberation fonts-crosextra-carlito
 
 .PHONY: demo test test-rapide install libreoffice schema bench bench-echelle clean
 
@@ -19,7 +20,7 @@ install: $(BIN)/dossier
 
 # LibreOffice : conversion PDF (render --pdf) et recalcul des formules dans les tests.
 libreoffice:
-	@{ command -v soffice && fc-list | grep -q "Liberation Sans" && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
+	@{ command -v soffice && /usr/bin/python3 -c "import uno" && fc-list | grep -q "Liberation Sans" && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
 	  echo "Installation de LibreOffice ($(APT_PAQUETS))"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PAQUETS) >/dev/null; }

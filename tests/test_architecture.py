@@ -27,7 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dossier.model", "dossier.campaigns", "dossier.profiles", "dossier.schema", "dossier.dates_projet"),
     ("dossier.rules",),
     ("dossier.render",),
-    ("dossier.fiche", "dossier.usages", "dossier.finess", "dossier.finess_index", "dossier.import_essms", "dossier.checklist",
+    ("dossier.fiche", "dossier.usages", "dossier.finess", "dossier.finess_extrait", "dossier.finess_index", "dossier.import_essms", "dossier.checklist",
      "dossier.signatures", "dossier.bundle", "dossier.squelette", "dossier.sorties", "dossier.portefeuille"),
     ("dossier.api",),
     ("dossier.cli", "dossier.cli_portail", "dossier.cli_portefeuille", "dossier.portail", "dossier.__main__"),

@@ -493,7 +493,7 @@ def test_exemples_rendus_sans_marqueur(tmp_path, capsys, nom):
 @pytest.mark.parametrize("profil", ["cnsa-2023", "normandie-2023"])
 @pytest.mark.parametrize("fichier", EXEMPLES, ids=fabrique.ids_de(EXEMPLES))
 def test_exemples_sans_marqueur_a_completer(fichier, profil):
-    contexte = pytest.importorskip("dossier.render.contexte")
+    contexte = pytest.importorskip("dossier.render.contextes.construction")
     from dossier.campaigns import charger_campagne
     from dossier.model import charger_projet
     from dossier.profiles import charger_profil

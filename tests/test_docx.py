@@ -22,7 +22,8 @@ from dossier.campaigns import charger_campagne
 from dossier.errors import DossierError
 from dossier.model import charger_projet
 from dossier.profiles import charger_profil
-from dossier.render.contexte import construire_contexte, le
+from dossier.render.contextes.construction import construire_contexte
+from dossier.render.contextes.francais import le
 from dossier.render.docx import dossier_modeles, rendre_docx
 from dossier.francais import ESPACE_FINE, montant
 from dossier.rules import calculer_financement
@@ -552,14 +553,14 @@ def test_modele_utilisateur_avec_champ_inconnu(exemple_projet, tmp_path):
 
 
 def test_modeles_a_jour_avec_leur_generateur(tmp_path):
-    """templates/*.docx are exactly what tools/modeles_word.py generates (byte for byte)."""
+    """templates/*.docx are exactly what tools/modeles_word generates (byte for byte)."""
     racine = fabrique.RACINE
-    subprocess.run([sys.executable, str(racine / "tools" / "modeles_word.py"), str(tmp_path)], check=True,
+    subprocess.run([sys.executable, "-m", "tools.modeles_word", str(tmp_path)], check=True, cwd=racine,
                    capture_output=True, env={"PYTHONPATH": str(racine / "src"), "PATH": ""})
     for slug in SLUGS:
         genere = (tmp_path / f"{slug}.docx").read_bytes()
         livre = (racine / "templates" / f"{slug}.docx").read_bytes()
-        assert genere == livre, f"{slug}.docx : relancer « python tools/modeles_word.py »"
+        assert genere == livre, f"{slug}.docx : relancer « python -m tools.modeles_word »"
 
 
 def test_balises_dans_un_seul_segment():

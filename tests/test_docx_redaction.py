@@ -19,7 +19,7 @@ from dossier.campaigns import charger_campagne
 from dossier.model import charger_projet
 from dossier.rules.profil_depot import profil_du_projet
 from dossier.profiles import charger_profil
-from dossier.render.contexte import a, de, le
+from dossier.render.contextes.francais import a, de, le
 from dossier.francais import montant
 from dossier.rules import ars_pivot, calculer_financement
 from test_docx import CHEMIN_JSON, rendre_tout, tableau_avec, tableaux, texte_de

@@ -26,7 +26,7 @@ from dossier.campaigns import charger_campagne
 from dossier.cli import main
 from dossier.profiles import charger_profil
 from dossier.render import docx as docx_rendu
-from dossier.render.contexte import construire_contexte
+from dossier.render.contextes.construction import construire_contexte
 from dossier.render.docx import dossier_modeles, rendre_docx
 from dossier.render.classeurs import rendre_xlsx
 from dossier.rules import calculer_financement

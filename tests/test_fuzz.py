@@ -366,7 +366,7 @@ def _sans_blancs(texte: str) -> str:
 
 
 def _render_disponible() -> bool:
-    return all(importlib.util.find_spec(m) is not None for m in ("dossier.render.docx", "dossier.render.classeurs", "dossier.render.contexte"))
+    return all(importlib.util.find_spec(m) is not None for m in ("dossier.render.docx", "dossier.render.classeurs", "dossier.render.contextes.construction"))
 
 
 class Bilan:

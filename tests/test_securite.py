@@ -20,7 +20,9 @@ import fabrique
 from dossier.cli import main
 from dossier.errors import DossierError
 from dossier.lecture import LectureRefusee, lire_octets, verifier_zip
-from dossier.render.docx import DelaiDepasse, ModeleInterdit, delai_piece, dossier_modeles, environnement
+from dossier.render.bac import delai_piece, environnement
+from dossier.render.docx import dossier_modeles
+from dossier.render.erreurs_modele import DelaiDepasse, ModeleInterdit
 
 PIECE = "attestation-mutualisation"
 

@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from .errors import DossierError
-from .finess import _CHAMPS, BLOC_CLE, _lignes, _valides
+from .finess_extrait import _CHAMPS, BLOC_CLE, _lignes, _valides
 from .lecture import TAILLE_MAX_EXTRAIT, empreinte
 
 

@@ -6,7 +6,7 @@ ignores it; and for each Word template of a folder (default: the packaged ones):
 - a file Word cannot open;
 - a Jinja tag split by Word across several text segments (typing or formatting inside a tag);
 - a Jinja syntax error;
-- what a template may not do (see ``docx.Bac``), with its place: ``include``/``import``/``extends``,
+- what a template may not do (see ``bac.Bac``), with its place: ``include``/``import``/``extends``,
   access to an internal attribute (``__class__``…), and what the sandbox stops while rendering with the
   reference contexts (loops and sizes out of bounds, time limit, division by zero);
 - a field unknown to the context of the pieces (``champ inconnu « … »``): the template is rendered
@@ -32,8 +32,9 @@ from jinja2.sandbox import SecurityError
 from ..errors import DossierError, Probleme, SortieExistante, raison_systeme
 from ..fichiers import fichier_temporaire
 from .bornes import internes_imprimes
-from .docx import (PAR_ORGANISME, PROPRIETES, DelaiDepasse, ErreurModele, charger_modele, contextes_du_modele, delai_piece,
-                   dossier_modeles, environnement, raison_modele)
+from .bac import delai_piece, environnement
+from .docx import PAR_ORGANISME, PROPRIETES, charger_modele, contextes_du_modele, dossier_modeles
+from .erreurs_modele import DelaiDepasse, ErreurModele, message_syntaxe, raison_modele
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -152,7 +153,7 @@ def verifier_modele_word(chemin: Path) -> list[Probleme]:
             env.compile(arbre)  # unknown filters and tests are reported at compile time
             sources.append(arbre)
         except TemplateSyntaxError as e:
-            problemes.append(Probleme(nom, f"syntaxe Jinja invalide : {_message_syntaxe(e)}{_pres_de(xml, e.lineno)}"))
+            problemes.append(Probleme(nom, f"syntaxe Jinja invalide : {message_syntaxe(e)}{_pres_de(xml, e.lineno)}"))
             continue
         problemes += [Probleme(nom, m) for m in _interdits(arbre, xml)]
     if chemin.stem in PAR_ORGANISME and any(_boucle_sur_organismes(a) for a in sources):
@@ -242,32 +243,6 @@ def balises_coupees(racine) -> list[str]:
 
 
 # syntax ----------------------------------------------------------------------------------------
-
-def _message_syntaxe(e: TemplateSyntaxError) -> str:
-    m = e.message or str(e)
-    traductions = [
-        (r"Unexpected end of template\. Jinja was looking for the following tags: (.*?)\. "
-         r"The innermost block that needs to be closed is '(\w+)'\.",
-         lambda g: f"bloc « {g[2]} » non fermé (balise attendue : {_ou(g[1])})"),
-        (r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.*?)\. "
-         r"The innermost block that needs to be closed is '(\w+)'\.",
-         lambda g: f"balise « {g[1]} » inattendue dans le bloc « {g[3]} » (balise attendue : {_ou(g[2])})"),
-        (r"Encountered unknown tag '(\w+)'.*", lambda g: f"balise inconnue « {g[1]} »"),
-        (r"No filter named '(\w+)'.*", lambda g: f"filtre inconnu « {g[1]} »"),
-        (r"No test named '(\w+)'.*", lambda g: f"test inconnu « {g[1]} »"),
-        (r"unexpected end of template, expected '(.*)'\.", lambda g: f"fin du modèle atteinte, « {g[1]} » attendu"),
-        (r"unexpected '(.*)'", lambda g: f"caractère inattendu « {g[1]} »"),
-        (r"expected token '(.*)', got '(.*)'", lambda g: f"« {g[1]} » attendu, « {g[2]} » trouvé"),
-    ]
-    for motif, francais in traductions:
-        trouve = re.match(motif, m, re.DOTALL)
-        if trouve:
-            return francais(trouve)
-    return m
-
-
-def _ou(balises: str) -> str:
-    return balises.replace("'", "").replace(" or ", " ou ")
 
 
 def _pres_de(xml: str, ligne: int | None) -> str:
@@ -415,7 +390,7 @@ def _contextes_de_reference() -> tuple[dict, ...]:
     from ..model import valider
     from ..profiles import charger_profil
     from ..rules import calculer_financement
-    from .contexte import construire_contexte
+    from .contextes.construction import construire_contexte
 
     texte = resources.files("dossier.campaigns").joinpath("exemple-normandie-2023.json").read_text("utf-8")
     donnees = json.loads(texte)

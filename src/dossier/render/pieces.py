@@ -162,8 +162,11 @@ def _rendre(
     modeles: Path | None = None,
     progression: Callable[[str], None] | None = None,
     entrees: tuple[Path, ...] = (),
+    convertisseur=None,
 ) -> RapportRendu:
-    """Write every generated piece as ``NN-slug.ext`` (and its PDF); nothing partial is ever left behind."""
+    """Write every generated piece as ``NN-slug.ext`` (and its PDF); nothing partial is ever left behind.
+
+    ``convertisseur``: a warm LibreOffice (``convertisseur.Convertisseur``) for the PDFs instead of a cold batch."""
     fin = calculer_financement(projet, charger_campagne(projet.campagne))
     profil = profil_du_projet(projet)
     a_rendre = fichiers_a_rendre(profil, projet, selection)
@@ -181,7 +184,7 @@ def _rendre(
     rapport = RapportRendu(sortie, alertes=fin.alertes)
     contexte = None
     if any(f.format == "docx" for f in a_rendre):
-        from .contexte import construire_contexte
+        from .contextes.construction import construire_contexte
 
         contexte = construire_contexte(projet, fin, profil)
         rapport.marqueurs = list(contexte.marqueurs)
@@ -207,7 +210,8 @@ def _rendre(
 
                 if progression:
                     progression("conversion PDF (LibreOffice)")
-                convertir_en_pdf([tmp / f.nom for f in a_rendre], tmp)
+                convertir = convertisseur.convertir_en_pdf if convertisseur is not None else convertir_en_pdf
+                convertir([tmp / f.nom for f in a_rendre], tmp)
                 _marquer(a_rendre, tmp, ".pdf")
             _remplacer(tmp, sortie, noms)
             rapport.fichiers = [FichierEcrit(nom, (sortie / nom).stat().st_size) for nom in noms]

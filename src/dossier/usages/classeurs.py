@@ -8,10 +8,10 @@ from ..render.classeurs.commun import (
     formule,
     largeur_texte,
     largeurs,
-    mise_en_page,
     note,
     nouveau_classeur,
 )
+from ..render.classeurs.impression import mise_en_page
 from ..render.classeurs.financement import NATURES
 
 __all__ = ["MOIS", "NATURES", "ecrire", "en_tetes", "entete", "entete_du_jour", "formule", "largeur_texte", "largeurs",

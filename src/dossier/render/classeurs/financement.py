@@ -20,11 +20,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ...dates_projet import dates_projet
 from ...model import Projet
 from ...rules import Financement, parts_autofinancement
-from ..contexte import MARQUEUR
+from ..contextes.commun import MARQUEUR
 from ...francais import montant, nombre
 from .commun import (
-    en_tetes, entete, ecrire, formule, largeur_texte, largeurs, libelle_tva, ligne_styles, mise_en_page, note,
-    reference_feuille, somme_ligne)
+    en_tetes, entete, ecrire, formule, largeur_texte, largeurs, libelle_tva, ligne_styles, note, reference_feuille,
+    somme_ligne)
+from .impression import mise_en_page
 
 FEUILLES_FINANCEMENT = ("Coûts du projet", "Coûts RH", "Plan pluriannuel")
 

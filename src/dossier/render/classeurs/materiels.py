@@ -9,7 +9,8 @@ from openpyxl import Workbook
 from ...model import Projet
 from ...rules import Financement
 from .commun import (en_tetes, entete, ecrire, formule, fusionner, largeur_texte, largeurs, libelle_tva, ligne_styles,
-                     mise_en_page, note)
+                     note)
+from .impression import mise_en_page
 
 FEUILLE_MATERIELS = "Matériels"
 

@@ -24,9 +24,10 @@ from ...dates_projet import JALONS_CNSA, JalonCnsa, dates_projet, jalons_cnsa_ab
 from ...model import Jalon, Projet
 from ...profiles import ETIQUETTES_ENTETE
 from ...rules import Financement
-from ..contexte import MARQUEUR
+from ..contextes.commun import MARQUEUR
 from .commun import (
-    DATE, FR, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note, reference_feuille)
+    DATE, FR, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, note, reference_feuille)
+from .impression import mise_en_page
 
 
 _BARRES = {

@@ -12,7 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model import Organisme, Projet
 from ...rules import Financement
-from .commun import HEURES_DECIMALES, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, mise_en_page, note
+from .commun import HEURES_DECIMALES, en_tetes, entete, ecrire, formule, largeur_texte, largeurs, ligne_styles, note
+from .impression import mise_en_page
 
 FEUILLE_SAAD = "Déclaration des heures"
 
