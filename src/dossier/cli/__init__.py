@@ -39,18 +39,18 @@ for _module in (_projet, _pieces, _fiche, _usages):
 
 
 def _enregistrer_autres_faces() -> None:
-    """The groups of the other faces (portal: serve, comptes, portail; portfolio), when their module is
-    there. Their modules import Django and the portfolio only when one of their commands runs."""
+    """The groups of the other faces: the portfolio, and the portal's (serve, comptes, portail) once its
+    module is merged (then this guard may become a plain call). Their modules import Django and the
+    portfolio only when one of their commands runs."""
     from importlib.util import find_spec
 
+    from ..cli_portefeuille import portefeuille
+
+    cli.add_command(portefeuille)
     if find_spec("dossier.cli_portail") is not None:
         from ..cli_portail import enregistrer as enregistrer_portail
 
         enregistrer_portail(cli, Groupe, option_aide)
-    if find_spec("dossier.cli_portefeuille") is not None:
-        from ..cli_portefeuille import portefeuille
-
-        cli.add_command(portefeuille)
 
 
 _enregistrer_autres_faces()
