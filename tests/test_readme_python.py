@@ -38,5 +38,7 @@ def test_help_dossier_montre_l_api():
         objet = getattr(dossier, nom)
         assert objet is getattr(dossier.api, nom)
         assert (objet.__doc__ or "").strip(), f"{nom} sans docstring"
+        if callable(objet) and not isinstance(objet, type):  # a function says what it returns and raises
+            assert "eturn" in objet.__doc__ and "aise" in objet.__doc__, f"{nom} : ce qu'elle rend, ce qu'elle lève ?"
         assert re.search(rf"^    (class )?{nom}\b", texte, re.M), f"{nom} absent de help(dossier)"
     assert set(dossier.__all__) == {"__version__", *dossier.api.__all__}

@@ -32,7 +32,7 @@ def _aplatir(valeur: Any, chemin: str, sortie: dict[str, Any]) -> None:
 
 
 def libelle_chemin(chemin: str) -> str:
-    """French label of a field path: ``essms[2].finess_et`` -> ``ESSMS 2 › FINESS ET``. Never raises."""
+    """Return the French label of a field path: ``essms[2].finess_et`` -> ``ESSMS 2 › FINESS ET``. Never raises."""
     from ..fiche.disposition import libelle_nom
 
     parties = []

@@ -13,7 +13,7 @@ __all__ = ["FicheImportee", "ImportEssms", "exporter_fiche", "exporter_fiche_pro
 
 def exporter_fiche(donnees: dict | None, dest: Path) -> None:
     """Write the fiche (Excel workbook) of raw project data (None: an empty fiche) to ``dest``, to be
-    filled again. Raises DossierError when it cannot be written."""
+    filled again; returns None. Raises DossierError when it cannot be written."""
     from ..fiche import ecrire_fiche
 
     ecrire_fiche(donnees, dest)

@@ -23,7 +23,7 @@ __all__ = [
 
 
 def region_de_depot(projet: Projet) -> str:
-    """Return the région of the ARS where the project is deposited (the pivot ARS of a multi-région project)."""
+    """Return the région of the ARS where the project is deposited (the pivot ARS of a multi-région project). Never raises."""
     return ars_pivot(projet)
 
 
