@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dossier.fiche", "dossier.usages", "dossier.finess", "dossier.finess_extrait", "dossier.finess_index", "dossier.import_essms", "dossier.checklist",
      "dossier.signatures", "dossier.bundle", "dossier.squelette", "dossier.sorties", "dossier.portefeuille"),
     ("dossier.api",),
-    ("dossier.cli", "dossier.cli_portail", "dossier.cli_portefeuille", "dossier.portail", "dossier.__main__"),
+    ("dossier.cli", "dossier.portail", "dossier.__main__"),
 ]
 # Modules whose layer is the package itself: ``dossier`` re-exports the API.
 TOP = {"dossier": len(LAYERS) - 2}

@@ -505,12 +505,12 @@ def test_exemples_sans_marqueur_a_completer(fichier, profil):
 
 
 def test_erreur_inattendue_sans_trace(monkeypatch, capsys, exemple):
-    import dossier.cli
+    import dossier.api.projet
 
     def panne(*args, **kwargs):
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(dossier.cli, "calculer_financement", panne)
+    monkeypatch.setattr(dossier.api.projet, "calculer_financement", panne)
     code, texte = lancer(capsys, "financement", exemple)
     assert code == 2
     assert "erreur inattendue" in texte and "panne simulée" in plat(texte) and "--debug" in texte

@@ -52,7 +52,7 @@ def _prechauffer_rendu() -> None:
     """Import the renderers once in the parent: the forked workers inherit them instead of each
     importing docxtpl, openpyxl and the contexts on its first project."""
     from ..fiche import charger_projet_ou_fiche  # noqa: F401
-    from ..render import classeurs, contexte, docx, pieces  # noqa: F401
+    from ..render import classeurs, contextes, docx, pieces  # noqa: F401
 
 
 def rendre_portefeuille(entrees: list[EntreeProjet], lignes: list[LignePortefeuille], sortie: Path, *,

@@ -12,23 +12,23 @@ from pathlib import Path
 
 import click
 
-from .affichage import nom_affichable
-from .errors import DossierError
-from .identifiers import REGIONS
+from ..affichage import nom_affichable
+from ..errors import DossierError
+from ..identifiers import REGIONS
 
 ROLES = ("administrateur", "consultant", "porteur", "relecteur")
 MOT_DE_PASSE_MAX = 4096
 
 
 def _option_donnees(aide: str | None = None):
-    from .portail.donnees import AIDE_DONNEES
+    from ..portail.donnees import AIDE_DONNEES
 
     return click.option("--donnees", metavar="DOSSIER", type=click.Path(file_okay=False), default=None,
                          help=aide or AIDE_DONNEES)
 
 
 def _preparer(option: str | None) -> Path:
-    from .portail.donnees import dossier_donnees, preparer
+    from ..portail.donnees import dossier_donnees, preparer
 
     donnees = dossier_donnees(option)
     preparer(donnees)
@@ -51,7 +51,7 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
     @_option_donnees()
     @option_aide
     def serve(hote: str, port: int, donnees: str | None) -> None:
-        from .portail.serveur import servir, verifier_port_libre
+        from ..portail.serveur import servir, verifier_port_libre
 
         verifier_port_libre(hote, port)
         dossier = _preparer(donnees)
@@ -78,7 +78,7 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
             raise click.UsageError("un relecteur relit les projets d'au moins une région : ajouter --region")
         mot_de_passe = _lire_mot_de_passe()
         dossier = _preparer(donnees)
-        from .portail.comptes import creer_compte
+        from ..portail.comptes import creer_compte
 
         try:
             creer_compte(email, role, list(regions), mot_de_passe)
@@ -101,7 +101,7 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
     @_option_donnees()
     @option_aide
     def sauvegarder(archive: str, force: bool, donnees: str | None) -> None:
-        from .portail.sauvegarde import sauvegarder as _sauvegarder
+        from ..portail.sauvegarde import sauvegarder as _sauvegarder
 
         cible = Path(archive)
         if cible.exists() and not force:
@@ -121,8 +121,8 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
     def restaurer(archive: str, donnees: str | None, force: bool) -> None:
         if not donnees:
             raise click.UsageError("indiquer le dossier de données à restaurer avec --donnees DOSSIER")
-        from .portail.donnees import dossier_donnees
-        from .portail.sauvegarde import restaurer as _restaurer
+        from ..portail.donnees import dossier_donnees
+        from ..portail.sauvegarde import restaurer as _restaurer
 
         dossier = dossier_donnees(donnees)
         url = os.environ.get("DOSSIER_BASE") or None
@@ -136,7 +136,7 @@ def enregistrer(cli: click.Group, groupe: type[click.Group], option_aide) -> Non
     @_option_donnees()
     @option_aide
     def worker(identifiant: str | None, donnees: str | None) -> None:
-        from .portail.serveur import travailler
+        from ..portail.serveur import travailler
 
         travailler(_preparer(donnees), _dire, identifiant)
         _sortir_vite()

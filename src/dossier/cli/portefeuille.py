@@ -10,7 +10,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import DossierError, SortieExistante
+from ..errors import DossierError, SortieExistante
 
 AIDE = {"help_option_names": ["-h", "--help"]}
 STYLES = {"fichier illisible": "bold red", "invalide": "bold red", "non recevable": "bold red",
@@ -34,7 +34,7 @@ def _date(texte: str | None) -> dt.date | None:
 
 
 def afficher_portefeuille(console: Console, p) -> None:
-    from .portefeuille.analyse import date_fr
+    from ..portefeuille.analyse import date_fr
 
     table = Table(title=f"Portefeuille au {date_fr(p.aujourdhui)} — {len(p.lignes)} projet(s)", show_lines=False)
     for titre, options in (("Projet", {}), ("Région", {}), ("Camp.", {}), ("ESSMS", {"justify": "right"}),
@@ -71,15 +71,15 @@ def afficher_portefeuille(console: Console, p) -> None:
 @click.pass_context
 def portefeuille(ctx: click.Context, dossier: str, en_json: bool, classeur: str | None, trier: str | None,
                  date_texte: str | None, sortie: str | None, pdf: bool, force: bool) -> None:
-    from .cli import _imprimer_json, console
-    from .portefeuille import decouvrir, portefeuille_de, portefeuille_json
+    from .commun import console, imprimer_json as _imprimer_json
+    from ..api import decouvrir_portefeuille, lire_portefeuille, portefeuille_en_json
 
     racine = Path(dossier)
     if not racine.is_dir():
         raise DossierError(f"dossier introuvable : {dossier}")
     if pdf and not sortie:
         raise click.UsageError("--pdf ne s'emploie qu'avec --rendre SORTIE")
-    entrees = decouvrir(racine)
+    entrees = decouvrir_portefeuille(racine)
     if classeur:
         cible = Path(classeur)
         if any(e.chemin is not None and cible.exists() and e.chemin.resolve() == cible.resolve() for e in entrees):
@@ -88,15 +88,15 @@ def portefeuille(ctx: click.Context, dossier: str, en_json: bool, classeur: str 
             raise SortieExistante(f"{classeur} existe déjà : relancer avec --force pour le remplacer")
     if sortie and en_json:
         raise click.UsageError("--json et --rendre ne s'emploient pas ensemble")
-    p = portefeuille_de(entrees, _date(date_texte), tri=trier, dossier=racine)
+    p = lire_portefeuille(entrees, _date(date_texte), tri=trier, dossier=racine)
     if classeur:
-        from .portefeuille.classeur import ecrire_classeur
+        from ..api import ecrire_classeur_portefeuille
 
-        ecrire_classeur(p, Path(classeur))
+        ecrire_classeur_portefeuille(p, Path(classeur))
     if sortie:
         ctx.exit(_rendre(console, entrees, p, Path(sortie), pdf, force))
     if en_json:
-        _imprimer_json(portefeuille_json(p))
+        _imprimer_json(portefeuille_en_json(p))
     else:
         afficher_portefeuille(console, p)
         if classeur:
@@ -105,7 +105,7 @@ def portefeuille(ctx: click.Context, dossier: str, en_json: bool, classeur: str 
 
 
 def _rendre(console: Console, entrees, p, sortie: Path, pdf: bool, force: bool) -> int:
-    from .portefeuille.rendu import rendre_portefeuille
+    from ..api import rendre_portefeuille
 
     def afficher(r) -> None:
         style = "green" if r.ok else "red"
