@@ -230,3 +230,16 @@ def test_fiche_import_attend_le_verrou_du_projet_ecrit(tmp_path, capsys, monkeyp
         assert main(["fiche", "import", str(fiche), "-o", str(sortie), "--force"]) == 2
     assert "en cours de modification" in capsys.readouterr().err and sortie.read_text("utf-8") == "{}"
     assert main(["fiche", "import", str(fiche), "-o", str(sortie), "--force"]) == 0
+
+
+def test_fiche_export_et_import_creent_le_dossier_de_sortie(tmp_path):
+    """`make demo` writes the fiche into out/fiche/, a folder that does not exist yet in a fresh clone:
+    the lock beside the output made the export fail (« fichier ou dossier introuvable »)."""
+    from dossier.cli import main
+
+    fiche = tmp_path / "nouveau" / "fiche" / "fiche.xlsx"
+    assert main(["fiche", "export", str(fabrique.EXEMPLE), "-o", str(fiche)]) == 0
+    assert fiche.is_file()
+    projet = tmp_path / "autre" / "projet.json"
+    assert main(["fiche", "import", str(fiche), "-o", str(projet)]) == 0
+    assert projet.is_file()

@@ -31,9 +31,20 @@ def exporter_fiche_projet(projet: str | Path, sortie: str | Path, force: bool = 
 
     verifier_sortie(Path(sortie), Path(projet), force)
     donnees = donnees_projet(charger_projet(projet))
+    _creer_dossier_parent(Path(sortie))
     with verrou_projet(sortie, True):  # a project file another command may be rewriting
         ecrire_fiche(donnees, Path(sortie))
     return Path(sortie)
+
+
+def _creer_dossier_parent(sortie: Path) -> None:
+    """The folder of an output file is created when missing, as ``render`` creates its folder."""
+    from ..errors import DossierError, raison_systeme
+
+    try:
+        sortie.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DossierError(f"écriture impossible dans {sortie.parent} : {raison_systeme(e)}") from None
 
 
 @dataclass
@@ -64,6 +75,7 @@ def importer_fiche(fichier: str | Path, sortie: str | Path, force: bool = False)
     except ProjetInvalide as e:
         e.notes = list(lecture.notes)
         raise
+    _creer_dossier_parent(Path(sortie))
     with verrou_projet(sortie, True):
         ecrire_atomique(Path(sortie), projet_json(projet).encode("utf-8"))
     return FicheImportee(projet, Path(sortie), list(lecture.notes))
