@@ -168,6 +168,8 @@ def test_export_excel_relu(portefeuille_consultant):
     totaux = [[cellule.value for cellule in ligne] for ligne in classeur["Totaux"].iter_rows(min_row=2)]
     assert ["Normandie", "2023", 3, 3, 2] == totaux[0][:5]
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref
+    assert ws.cell(2, 1).value == "projet.json (version 1)"
+    assert re.fullmatch(r"http://testserver/projets/\d+/", ws.cell(2, 1).hyperlink.target)  # the project's page
 
 
 def test_export_post_405(portefeuille_consultant):

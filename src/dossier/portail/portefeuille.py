@@ -74,7 +74,8 @@ def _cle(projet: Projet, version, aujourdhui: dt.date) -> tuple:
     deposees = tuple(sorted((slug, p.sha256) for slug, p in depot.pieces_deposees(projet).items()))
     mesures = _mesures(projet)
     return (projet.pk, version.pk if version else None, version.sha256 if version else None,
-            generation.pk if generation else None, deposees, mesures.pk if mesures else None, aujourdhui)
+            (generation.pk, generation.fin) if generation else None, deposees,
+            (mesures.pk, mesures.sha256) if mesures else None, aujourdhui)
 
 
 def _analyser(projet: Projet, version, aujourdhui: dt.date) -> LignePortefeuille:

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ...portefeuille import BLOQUANTS
-from ...portefeuille.classeur import classeur_portefeuille
+from ...portefeuille.classeur import feuille_projets, feuille_totaux
 from ...portefeuille.tableau import TRIS
 from .. import stockage
 from ..droits import peut_creer_projet, projets_visibles, role
@@ -46,12 +47,32 @@ def exporter_portefeuille(request):
     """The table as shown (same filters and order) as the library's Excel workbook."""
     t = tableau(projets_visibles(request.user), Filtres.de(request.GET))
     nom = f"portefeuille-{t.aujourdhui.isoformat()}.xlsx"
-    contenu = classeur_portefeuille(t.portefeuille(), Path(nom))
+    contenu = _classeur(request, t, nom)
     consigner(request.user, "export_portefeuille", f"{len(t.lignes)} projet(s)")
     reponse = HttpResponse(contenu, content_type=TYPE_XLSX)
     reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
     reponse["X-Content-Type-Options"] = "nosniff"
     return reponse
+
+
+def _classeur(request, t, nom: str) -> bytes:
+    """The library's workbook; the « Fichier » cell of each row links to the project's page."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    feuille_projets(wb, t.portefeuille(), Path(nom))
+    feuille_totaux(wb, t.portefeuille())
+    wb.properties.title = "Portefeuille de projets ESMS numérique"
+    ws = wb["Projets"]
+    for n, x in enumerate(t.lignes, 2):
+        ws.cell(n, 1).hyperlink = request.build_absolute_uri(reverse("portail:projet", args=[x.projet.pk]))
+        ws.cell(n, 1).font = Font(color="0563C1", underline="single")
+    tampon = io.BytesIO()
+    wb.save(tampon)
+    return tampon.getvalue()
 
 
 @login_required
