@@ -54,6 +54,13 @@ def _marquer(tache: Tache, **champs) -> None:
     tache.save(update_fields=list(champs))
 
 
+def convertisseur_du_worker():
+    """The worker process's warm LibreOffice (started on its first conversion, restarted if it died)."""
+    from ..render.convertisseur import convertisseur_partage
+
+    return convertisseur_partage()
+
+
 def _apercu(pdf: Path) -> str:
     """sha256 of a PNG of the PDF's first page (poppler), '' when it cannot be made."""
     if shutil.which("pdftoppm") is None:
@@ -99,7 +106,9 @@ def generer_pieces(tache_id: int) -> str:
 
         with tempfile.TemporaryDirectory(prefix="dossier-rendu-") as tmp:
             sortie = Path(tmp) / "pieces"
-            rapport = api.rendre_dossier(projet, sortie, pdf=pdf, progression=avancer)
+            # PDFs through the warm LibreOffice the worker process keeps between jobs (issue 23 item 8)
+            rapport = api.rendre_dossier(projet, sortie, pdf=pdf, progression=avancer,
+                                         convertisseur=convertisseur_du_worker() if pdf else None)
             lignes = []
             for f in rapport.fichiers:
                 chemin = sortie / f.nom

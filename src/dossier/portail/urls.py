@@ -9,6 +9,7 @@ from .vues import accueil, connexion, erreurs, finess, pages, pieces, projet, se
 
 motifs = [
     path("", accueil.accueil, name="accueil"),
+    path("portefeuille.xlsx", accueil.exporter_portefeuille, name="exporter_portefeuille"),
     path("connexion/", connexion.Connexion.as_view(), name="connexion"),
     path("deconnexion/", connexion.Deconnexion.as_view(), name="deconnexion"),
     path("invitation/<str:jeton>/", connexion.invitation, name="invitation"),

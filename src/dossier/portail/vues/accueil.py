@@ -1,64 +1,78 @@
-"""Home page (the user's projects as a table) and « Nouveau projet » (an upload creates the project)."""
+"""Home page (the portfolio table of the user's projects, its Excel export) and « Nouveau projet » (an upload creates the project)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ... import api
+from ...portefeuille import BLOQUANTS
+from ...portefeuille.classeur import feuille_projets, feuille_totaux
+from ...portefeuille.tableau import TRIS
 from .. import stockage
 from ..droits import peut_creer_projet, projets_visibles, role
 from ..journal import consigner
 from ..models import Membre, Projet
+from ..portefeuille import Filtres, tableau
 from .outils import EXTENSIONS_PROJET, EnvoiRefuse, enregistrer_version, lire_version_stockee, nom_affiche, \
-    projet_de_version, verifier_envoi
+    verifier_envoi
 
 
-@dataclass
-class Ligne:
-    """One row of the home table (the portfolio of issue 24 may fill it from dossier.portefeuille)."""
-
-    projet: Projet
-    version: object
-    valide: bool
-    problemes: int
-    recevable: bool | None
-    echeance: dt.date | None
-    jours_restants: int | None
-
-
-def lignes(projets, aujourdhui: dt.date | None = None) -> list[Ligne]:
-    """One row per project, from the summary kept with its current version (computed at upload)."""
-    aujourdhui = aujourdhui or dt.date.today()
-    resultat = []
-    for p in projets:
-        v = p.version_courante()
-        valide = v is not None and v.valide and bool(v.contenu)
-        resume = dict(v.resume or {}) if valide else {}
-        if valide and not resume:  # a version stored before summaries existed
-            projet = projet_de_version(v)
-            etat = api.etat_projet(projet) if projet is not None else None
-            resume = {"recevable": etat.recevable, "echeance": etat.echeance.isoformat() if etat.echeance else None} \
-                if etat else {}
-        echeance = dt.date.fromisoformat(resume["echeance"]) if resume.get("echeance") else None
-        resultat.append(Ligne(p, v, valide, len(v.problemes) if v else 0, resume.get("recevable"), echeance,
-                              (echeance - aujourdhui).days if echeance else None))
-    return resultat
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 @require_GET
 def accueil(request):
-    projets = projets_visibles(request.user).prefetch_related("versions")
+    """Every role's home: the portfolio table of the visible projects (members' projects; a relecteur's
+    transmitted projects of their région), filtered and sorted by the GET parameters."""
+    filtres = Filtres.de(request.GET)
+    t = tableau(projets_visibles(request.user), filtres)
+    r = role(request.user)
+    tris = {cle: filtres.parametres(tri=cle) for cle in TRIS}
     return render(request, "portail/accueil.html", {
-        "lignes": lignes(projets), "peut_creer": peut_creer_projet(request.user),
-        "relecteur": role(request.user) == "relecteur"})
+        "tableau": t, "lignes": t.lignes, "filtres": filtres, "tris": tris, "export": filtres.parametres(),
+        "peut_creer": peut_creer_projet(request.user), "relecteur": r == "relecteur", "statuts_bloquants": BLOQUANTS})
+
+
+@login_required
+@require_GET
+def exporter_portefeuille(request):
+    """The table as shown (same filters and order) as the library's Excel workbook."""
+    t = tableau(projets_visibles(request.user), Filtres.de(request.GET))
+    nom = f"portefeuille-{t.aujourdhui.isoformat()}.xlsx"
+    contenu = _classeur(request, t, nom)
+    consigner(request.user, "export_portefeuille", f"{len(t.lignes)} projet(s)")
+    reponse = HttpResponse(contenu, content_type=TYPE_XLSX)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    reponse["X-Content-Type-Options"] = "nosniff"
+    return reponse
+
+
+def _classeur(request, t, nom: str) -> bytes:
+    """The library's workbook; the « Fichier » cell of each row links to the project's page."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    feuille_projets(wb, t.portefeuille(), Path(nom))
+    feuille_totaux(wb, t.portefeuille())
+    wb.properties.title = "Portefeuille de projets ESMS numérique"
+    ws = wb["Projets"]
+    for n, x in enumerate(t.lignes, 2):
+        ws.cell(n, 1).hyperlink = request.build_absolute_uri(reverse("portail:projet", args=[x.projet.pk]))
+        ws.cell(n, 1).font = Font(color="0563C1", underline="single")
+    tampon = io.BytesIO()
+    wb.save(tampon)
+    return tampon.getvalue()
 
 
 @login_required
