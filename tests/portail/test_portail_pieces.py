@@ -156,3 +156,11 @@ def test_archive_refusee_si_les_pieces_datent_d_une_autre_version(projet_porteur
     assert "générées à partir de la version 1" in texte(c.get(f"/projets/{projet_porteur.pk}/"))
     r = c.post(f"/projets/{projet_porteur.pk}/archive/")
     assert r.status_code == 409 and "datent de la version 1" in texte(r)
+
+
+def test_statut_a_signer_en_francais():
+    """The checklist's « à signer » status (generated piece not signed yet) reads in French on the page,
+    not as its code ``a_signer``."""
+    from dossier.portail.templatetags.francais import statut
+
+    assert statut("a_signer") == "à signer"

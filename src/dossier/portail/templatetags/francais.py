@@ -37,7 +37,7 @@ def octets(valeur):
 
 
 _STATUTS = {"present": "présente", "manquant": "manquante", "invalide": "invalide", "non_requis": "non requise",
-            "indetermine": "indéterminée"}
+            "indetermine": "indéterminée", "a_signer": "à signer"}
 
 
 @register.filter
