@@ -164,3 +164,22 @@ def test_statut_a_signer_en_francais():
     from dossier.portail.templatetags.francais import statut
 
     assert statut("a_signer") == "à signer"
+
+
+def test_serve_applique_la_duree_de_conservation(projet_porteur, comptes, monkeypatch):
+    """``dossier serve`` applies the retention period at start and once a day (its supervisor calls
+    ``purger_conservation``): an expired project is deleted and the deletion said on the terminal."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dossier.portail import conservation, serveur
+    from dossier.portail.models import Projet
+
+    plus_tard = timezone.now() + dt.timedelta(days=40 * 31)
+    original = conservation.purger
+    monkeypatch.setattr(conservation, "purger", lambda: original(plus_tard))
+    messages = []
+    serveur.purger_conservation(messages.append)
+    assert not Projet.objects.exists()
+    assert messages and "1 projet(s)" in messages[0], messages

@@ -127,6 +127,24 @@ def _recuperer_taches(identifiant: str, dire: Callable[[str], None]) -> None:
         dire(f"travaux interrompus par un arrêt précédent : {reprises} relancé(s) ou marqué(s) en échec")
 
 
+#: The retention period is applied at start and then once a day by ``dossier serve`` (not by extra workers).
+PERIODE_PURGE = 24 * 3600
+
+
+def purger_conservation(dire: Callable[[str], None]) -> None:
+    """Delete the projects past the retention period the administrator set, and unreferenced files; said
+    when something was deleted. A database briefly unreachable only postpones it to the next day."""
+    from .conservation import purger
+
+    try:
+        projets, fichiers = purger()
+    except Exception as e:  # noqa: BLE001 - never stops the portal
+        dire(f"durée de conservation non appliquée : {e}")
+        return
+    if projets or fichiers:
+        dire(f"durée de conservation : {projets} projet(s) et {fichiers} fichier(s) orphelin(s) supprimé(s)")
+
+
 def superviser(donnees: Path, enfants: list[Enfant], identifiant_worker: str | None,
                dire: Callable[[str], None], pret: Callable[[], None] | None = None) -> None:
     """Start the children, restart any that dies, stop all on Ctrl-C/SIGTERM (KeyboardInterrupt)."""
@@ -140,8 +158,16 @@ def superviser(donnees: Path, enfants: list[Enfant], identifiant_worker: str | N
                 pile.enter_context(interruption.a_nettoyer(groupe=enfant.processus.pid))
             if pret is not None:
                 pret()
+            purge = any(e.nom == "serveur HTTP" for e in enfants)
+            prochaine_purge = time.monotonic()
             while True:
                 time.sleep(0.2)
+                if purge and time.monotonic() >= prochaine_purge:
+                    from django.db import connections
+
+                    purger_conservation(dire)
+                    connections.close_all()  # the supervisor holds no connection (nor SQLite lock) while it waits
+                    prochaine_purge = time.monotonic() + PERIODE_PURGE
                 for enfant in enfants:
                     code = enfant.processus.poll()
                     if code is None:
