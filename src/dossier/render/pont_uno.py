@@ -156,6 +156,13 @@ def _traiter(bureau: Bureau, demande: dict) -> dict:
     entree, sortie, delai = str(demande["entree"]), str(demande["sortie"]), float(demande.get("delai", 300))
     erreur = None
     for essai in range(2):
+        try:
+            if not bureau.vivant() or bureau.desktop is None:
+                bureau.demarrer()  # LibreOffice's start has its own bound: the delay is the conversion's
+        except Exception as e:  # noqa: BLE001 - a start that fails is retried once, then reported
+            erreur = str(getattr(e, "Message", "") or e) or type(e).__name__
+            bureau.arreter()
+            continue
         depasse = threading.Event()
 
         def couper() -> None:
@@ -166,6 +173,8 @@ def _traiter(bureau: Bureau, demande: dict) -> dict:
         minuteur.start()
         try:
             bureau.convertir(entree, sortie)
+            if depasse.is_set():  # killed at the bound while finishing: the PDF may be incomplete
+                return {"ok": False, "erreur": f"LibreOffice ne répond pas : conversion abandonnée après {delai:g} s"}
             return {"ok": True}
         except Exception as e:  # noqa: BLE001 - DisposedException, RuntimeException, IOException...
             erreur = str(getattr(e, "Message", "") or e) or type(e).__name__
