@@ -77,7 +77,7 @@ def commande_http(hote: str, port: int) -> list[str]:
 
 def commande_worker(identifiant: str) -> list[str]:
     return [sys.executable, "-m", "django", "db_worker", "--worker-id", identifiant,
-            "--no-startup-delay", "--interval", "0.5", "--no-reload", "--verbosity", "1"]
+            "--no-startup-delay", "--interval", "0.2", "--no-reload", "--verbosity", "1"]
 
 
 def environnement(donnees: Path) -> dict[str, str]:

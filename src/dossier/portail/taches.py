@@ -61,11 +61,11 @@ def convertisseur_du_worker():
     return convertisseur_partage()
 
 
-def _apercu(pdf: Path) -> str:
-    """sha256 of a PNG of the PDF's first page (poppler), '' when it cannot be made."""
+def _apercu(pdf: Path, dossier: Path) -> str:
+    """sha256 of a PNG of the PDF's first page (poppler), written in ``dossier``; '' when it cannot be made."""
     if shutil.which("pdftoppm") is None:
         return ""
-    base = pdf.with_suffix("")
+    base = dossier / pdf.stem
     try:
         subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(base)],
                        check=True, capture_output=True, timeout=60)
@@ -73,6 +73,16 @@ def _apercu(pdf: Path) -> str:
         return ""
     png = base.with_suffix(".png")
     return stockage.stocker_fichier(png)[0] if png.exists() else ""
+
+
+def _apercus(tache: Tache) -> None:
+    """A picture of each generated PDF's first page, added after the job is done (a preview missing because
+    the worker stopped meanwhile only shows « — »)."""
+    with tempfile.TemporaryDirectory(prefix="dossier-apercus-") as tmp:
+        for piece in PieceGeneree.objects.filter(tache=tache, nom__endswith=".pdf"):
+            apercu = _apercu(stockage.chemin(piece.sha256), Path(tmp))
+            if apercu:
+                PieceGeneree.objects.filter(pk=piece.pk).update(apercu=apercu)
 
 
 @task()
@@ -113,9 +123,8 @@ def generer_pieces(tache_id: int) -> str:
             for f in rapport.fichiers:
                 chemin = sortie / f.nom
                 sha, taille = stockage.stocker_fichier(chemin)
-                apercu = _apercu(chemin) if chemin.suffix == ".pdf" else ""
                 lignes.append(PieceGeneree(projet=tache.projet, tache=tache, version=tache.version, nom=f.nom,
-                                           sha256=sha, taille=taille, apercu=apercu))
+                                           sha256=sha, taille=taille))
         with transaction.atomic():
             PieceGeneree.objects.filter(tache=tache).delete()
             PieceGeneree.objects.bulk_create(lignes)
@@ -123,6 +132,7 @@ def generer_pieces(tache_id: int) -> str:
                 e["etat"] = "fait"
             _marquer(tache, etat="terminee", fin=timezone.now(), progression=tache.progression,
                      raison="; ".join(rapport.marqueurs[:5]))
+        _apercus(tache)  # once the pieces are acknowledged: they are listed and downloadable meanwhile
         return f"{len(lignes)} fichier(s)"
     except DossierError as e:
         _marquer(tache, etat="echouee", fin=timezone.now(), raison=e.message)
