@@ -116,6 +116,8 @@ if os.environ.get("DOSSIER_TACHES_IMMEDIATES") == "1":  # tests: a job runs insi
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 #: Generated pieces come with their PDF (LibreOffice); DOSSIER_PDF=0 makes Word/Excel only (tests).
 PORTAIL_PDF = os.environ.get("DOSSIER_PDF", "1") != "0"
+#: The worker starts its LibreOffice instances as it starts (DOSSIER_PRECHAUFFAGE=0: on its first job).
+PORTAIL_PRECHAUFFAGE = os.environ.get("DOSSIER_PRECHAUFFAGE", "1") != "0"
 
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 PASSWORD_HASHERS = [

@@ -8,8 +8,6 @@ database, so the page shows them and a job interrupted (worker killed) is found 
 from __future__ import annotations
 
 import logging
-import shutil
-import subprocess
 import tempfile
 import traceback
 from pathlib import Path
@@ -55,34 +53,25 @@ def _marquer(tache: Tache, **champs) -> None:
 
 
 def convertisseur_du_worker():
-    """The worker process's warm LibreOffice (started on its first conversion, restarted if it died)."""
-    from ..render.convertisseur import convertisseur_partage
+    """The worker process's warm LibreOffice instances, one per core (started on the first conversion or
+    by ``prechauffer``, restarted if one died): the pieces convert in parallel while they are rendered."""
+    from ..render.conversions import groupe_partage
 
-    return convertisseur_partage()
-
-
-def _apercu(pdf: Path, dossier: Path) -> str:
-    """sha256 of a PNG of the PDF's first page (poppler), written in ``dossier``; '' when it cannot be made."""
-    if shutil.which("pdftoppm") is None:
-        return ""
-    base = dossier / pdf.stem
-    try:
-        subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(base)],
-                       check=True, capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    png = base.with_suffix(".png")
-    return stockage.stocker_fichier(png)[0] if png.exists() else ""
+    return groupe_partage()
 
 
-def _apercus(tache: Tache) -> None:
-    """A picture of each generated PDF's first page, added after the job is done (a preview missing because
-    the worker stopped meanwhile only shows « — »)."""
-    with tempfile.TemporaryDirectory(prefix="dossier-apercus-") as tmp:
-        for piece in PieceGeneree.objects.filter(tache=tache, nom__endswith=".pdf"):
-            apercu = _apercu(stockage.chemin(piece.sha256), Path(tmp))
-            if apercu:
-                PieceGeneree.objects.filter(pk=piece.pk).update(apercu=apercu)
+def prechauffer() -> None:
+    """Start the worker's LibreOffice instances in the background, so that the first generation with
+    PDF does not wait for them (a failure here is reported by that generation)."""
+    import threading
+
+    def demarrer() -> None:
+        try:
+            convertisseur_du_worker().demarrer()
+        except Exception as e:  # noqa: BLE001 - the generation that needs LibreOffice says why in French
+            log.warning("LibreOffice n'a pas démarré à l'avance : %s", e)
+
+    threading.Thread(target=demarrer, name="prechauffage-libreoffice", daemon=True).start()
 
 
 @task()
@@ -132,7 +121,6 @@ def generer_pieces(tache_id: int) -> str:
                 e["etat"] = "fait"
             _marquer(tache, etat="terminee", fin=timezone.now(), progression=tache.progression,
                      raison="; ".join(rapport.marqueurs[:5]))
-        _apercus(tache)  # once the pieces are acknowledged: they are listed and downloadable meanwhile
         return f"{len(lignes)} fichier(s)"
     except DossierError as e:
         _marquer(tache, etat="echouee", fin=timezone.now(), raison=e.message)

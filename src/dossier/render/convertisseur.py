@@ -175,20 +175,7 @@ class Convertisseur:
 
     def convertir_en_pdf(self, fichiers: list[Path], dossier: Path, delai: float | None = None) -> list[Path]:
         """Convert ``fichiers`` into ``dossier`` (same names, ``.pdf``), as ``pdf.convertir_en_pdf``."""
-        pdfs = []
-        for f in fichiers:
-            pdf = Path(dossier) / f"{Path(f).stem}.pdf"
-            try:
-                self.convertir(Path(f), pdf)
-            except LibreOfficeIndisponible:
-                if _disque_plein(Path(dossier)):
-                    raise LibreOfficeIndisponible(f"la conversion PDF a échoué : plus d'espace disponible sur le "
-                                                  f"disque ({dossier}) pour : {Path(f).name}") from None
-                raise
-            if not pdf.is_file() or pdf.stat().st_size == 0:
-                raise LibreOfficeIndisponible(f"la conversion PDF a échoué (LibreOffice) pour : {Path(f).name}")
-            pdfs.append(pdf)
-        return pdfs
+        return [convertir_vers(self, Path(f), Path(dossier)) for f in fichiers]
 
     def _demander(self, demande: dict, delai: float) -> dict:
         if self.adresse is None:
@@ -208,6 +195,21 @@ class Convertisseur:
                     continue
                 raise LibreOfficeIndisponible(f"LibreOffice (conversion à chaud) injoignable : {raison_systeme(e)}") from None
         raise AssertionError("unreachable")
+
+
+def convertir_vers(convertisseur: Convertisseur, fichier: Path, dossier: Path) -> Path:
+    """Convert one file into ``dossier`` (same name, ``.pdf``); the failure says when the disk is full."""
+    pdf = dossier / f"{fichier.stem}.pdf"
+    try:
+        convertisseur.convertir(fichier, pdf)
+    except LibreOfficeIndisponible:
+        if _disque_plein(dossier):
+            raise LibreOfficeIndisponible(f"la conversion PDF a échoué : plus d'espace disponible sur le "
+                                          f"disque ({dossier}) pour : {fichier.name}") from None
+        raise
+    if not pdf.is_file() or pdf.stat().st_size == 0:
+        raise LibreOfficeIndisponible(f"la conversion PDF a échoué (LibreOffice) pour : {fichier.name}")
+    return pdf
 
 
 def _lire_ligne(processus: subprocess.Popen, delai: float) -> bytes:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,18 +200,24 @@ def _rendre(
     try:
         with tempfile.TemporaryDirectory(dir=sortie, prefix=".rendu-") as tmp, a_nettoyer(chemin=tmp):
             tmp = Path(tmp)
-            for f in a_rendre:
-                if progression:
-                    progression(f.nom)
-                _rendre_fichier(f, tmp / f.nom, projet, fin, contexte, modeles)
-            _marquer(a_rendre, tmp, ".office")
-            if pdf:
-                from .pdf import convertir_en_pdf
-
-                if progression:
+            # a group of warm LibreOffice instances converts each piece while the next one is rendered
+            lot = convertisseur.lot(tmp) if pdf and hasattr(convertisseur, "lot") else None
+            with lot or nullcontext():
+                for f in a_rendre:
+                    if progression:
+                        progression(f.nom)
+                    _rendre_fichier(f, tmp / f.nom, projet, fin, contexte, modeles)
+                    _marquer([f], tmp, ".office")
+                    if lot is not None:
+                        lot.ajouter(tmp / f.nom)
+                if pdf and progression:
                     progression("conversion PDF (LibreOffice)")
-                convertir = convertisseur.convertir_en_pdf if convertisseur is not None else convertir_en_pdf
-                convertir([tmp / f.nom for f in a_rendre], tmp)
+            if pdf:
+                if lot is None:
+                    from .pdf import convertir_en_pdf
+
+                    convertir = convertisseur.convertir_en_pdf if convertisseur is not None else convertir_en_pdf
+                    convertir([tmp / f.nom for f in a_rendre], tmp)
                 _marquer(a_rendre, tmp, ".pdf")
             _remplacer(tmp, sortie, noms)
             rapport.fichiers = [FichierEcrit(nom, (sortie / nom).stat().st_size) for nom in noms]

@@ -18,7 +18,7 @@ from ... import api
 from ...bundle import DossierIncomplet
 from ...checklist import EXTENSIONS_ACCEPTEES
 from ...errors import DossierError
-from .. import depot, stockage
+from .. import apercus, depot, stockage
 from ..droits import peut_forcer_archive, projet_ou_404
 from ..journal import consigner
 from ..models import PieceDeposee, PieceGeneree
@@ -95,11 +95,17 @@ def telecharger_piece(request, pk: int, piece: int):
 @login_required
 @require_GET
 def apercu_piece(request, pk: int, piece: int):
-    """A PNG of the first page (made by the job), served as an image of our own."""
+    """A PNG of a generated PDF's first page, served as an image of our own; made on the first request
+    (poppler) and kept, so that the worker is free for the next job as soon as the pieces are stored."""
     a = projet_ou_404(request, pk)
-    p = PieceGeneree.objects.filter(projet=a.projet, pk=piece).exclude(apercu="").first()
+    p = PieceGeneree.objects.filter(projet=a.projet, pk=piece, nom__endswith=".pdf").first()
     if p is None:
         raise Http404("aperçu introuvable")
+    if not p.apercu:
+        p.apercu = apercus.premiere_page(p.sha256)
+        if not p.apercu:
+            raise Http404("aperçu impossible à produire")
+        PieceGeneree.objects.filter(pk=p.pk).update(apercu=p.apercu)
     reponse = FileResponse(stockage.ouvrir(p.apercu), content_type="image/png")
     reponse["Content-Disposition"] = "inline"
     return reponse
