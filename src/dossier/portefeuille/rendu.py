@@ -60,9 +60,9 @@ def rendre_portefeuille(entrees: list[EntreeProjet], lignes: list[LignePortefeui
                         progression: Callable[[ProjetRendu], None] | None = None) -> list[ProjetRendu]:
     """Render the projects whose row is valid; the others are reported as not rendered.
 
-    With ``pdf``, every conversion goes through one warm LibreOffice (``convertisseur``, or one started
-    here and stopped at the end). A project that fails is reported and the others go on."""
-    from ..render.convertisseur import Convertisseur
+    With ``pdf``, every conversion goes through warm LibreOffice instances (``convertisseur``, or a group
+    of one per core started here and stopped at the end: ``render.conversions``). A project that fails is reported and the others go on."""
+    from ..render.conversions import GroupeConvertisseurs
 
     sortie = Path(sortie)
     par_fichier = {e.fichier: e for e in entrees}
@@ -86,10 +86,10 @@ def rendre_portefeuille(entrees: list[EntreeProjet], lignes: list[LignePortefeui
     _prechauffer_rendu()
     propre = pdf and convertisseur is None
     if propre:
-        convertisseur = Convertisseur()
+        convertisseur = GroupeConvertisseurs()
     try:
         if pdf:
-            convertisseur.demarrer()  # one LibreOffice for every project, started before the workers
+            convertisseur.demarrer()  # the same instances for every project, started before the workers
         arguments = [(e, d, p, force, convertisseur if pdf else None) for e, d, p in taches]
         # one worker per core (measured on 2 cores, 6 projects of 50 ESSMS with --pdf: 1 worker 32 s,
         # 2 workers 17-23 s, 3 workers 22-33 s: LibreOffice is then starved of CPU)
