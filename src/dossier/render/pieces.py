@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,9 +15,10 @@ from ..campaigns import charger_campagne
 from ..errors import DossierError, SortieExistante, raison_systeme
 from ..interruption import a_nettoyer
 from ..model import Projet
-from ..rules.profil_depot import profil_du_projet
 from ..profiles import FichierGenere, Profil, evaluer_condition, faits_du_projet
 from ..rules import Controle, Financement, calculer_financement
+from ..rules.profil_depot import profil_du_projet
+from ..verrous import verrou
 
 
 @dataclass(frozen=True)
@@ -100,42 +99,14 @@ def rendre_dossier(projet: Projet, sortie: Path, **options) -> RapportRendu:
             _supprimer_si_vide(sortie)
 
 
-@contextmanager
-def verrou_dossier(dossier: Path, attente: float | None = None) -> Iterator[None]:
+def verrou_dossier(dossier: Path, attente: float | None = None):
     """Hold the advisory lock of an output folder (``flock`` on a hidden file, removed on release).
 
     Waits up to ``attente`` seconds for another render to finish, then gives up with exit 2."""
-    chemin = dossier / VERROU
-    limite = time.monotonic() + (ATTENTE_VERROU if attente is None else attente)
-    while True:
-        try:
-            fd = os.open(chemin, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as e:
-            raise DossierError(f"écriture impossible dans {dossier} : {raison_systeme(e)}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            if time.monotonic() >= limite:
-                raise DossierError(f"dossier de sortie en cours d'écriture par un autre rendu : {dossier} ; "
-                                   "relancer quand il sera terminé") from None
-            time.sleep(0.1)
-            continue
-        if _meme_fichier(chemin, fd):
-            break
-        os.close(fd)  # the previous holder removed the file meanwhile: lock the new one
-    try:
-        yield
-    finally:
-        chemin.unlink(missing_ok=True)
-        os.close(fd)
-
-
-def _meme_fichier(chemin: Path, fd: int) -> bool:
-    try:
-        return os.stat(chemin).st_ino == os.fstat(fd).st_ino
-    except FileNotFoundError:
-        return False
+    return verrou(dossier / VERROU, attente=ATTENTE_VERROU if attente is None else attente,
+                  occupe=f"dossier de sortie en cours d'écriture par un autre rendu : {dossier} ; "
+                         "relancer quand il sera terminé",
+                  inaccessible=f"écriture impossible dans {dossier}")
 
 
 def nettoyer_restes(dossier: Path) -> None:
