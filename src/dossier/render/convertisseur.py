@@ -9,6 +9,7 @@ once), killed when a conversion passes its delay, and stopped with ``arreter()``
 The object is picklable: a copy in another process (``ProcessPoolExecutor`` worker) is a client of the
 same bridge; only the process that started it may restart or stop it. ``convertir_en_pdf`` has the
 signature of ``pdf.convertir_en_pdf`` (the cold batch, still the default of ``dossier render --pdf``).
+Several instances converting in parallel: ``conversions.GroupeConvertisseurs``.
 """
 
 from __future__ import annotations
