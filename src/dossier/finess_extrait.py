@@ -203,7 +203,8 @@ def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
         if "field larger" in message:
             raison = "champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
         elif "unexpected end of data" in message:
-            raison = f"guillemet « \" » non refermé (le fichier se termine ligne {lecteur.line_num} sans le refermer)"
+            fin = f", ligne {lecteur.line_num}" if lecteur.line_num != debut else ""
+            raison = f"guillemet « \" » non refermé avant la fin du fichier{fin}"
         elif "expected after" in message:
             raison = ("guillemet « \" » mal placé : un champ entre guillemets doit être suivi de « ; » "
                       "(un guillemet dans un champ s'écrit doublé « \"\" »)")
