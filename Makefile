@@ -77,10 +77,11 @@ serve: install
 	@echo "Premier compte (mot de passe demandé) : $(BIN)/dossier comptes creer VOUS@EXEMPLE.FR --role administrateur --donnees $(DONNEES_PORTAIL)"
 	$(BIN)/dossier serve --donnees $(DONNEES_PORTAIL)
 
-# Chromium de Debian pour les tests du portail dans un vrai navigateur (Playwright le pilote, sans téléchargement).
+# Chromium de Debian pour les tests du portail dans un vrai navigateur (Playwright le pilote, sans téléchargement),
+# avec chromium-l10n : ses propres textes en français (« Choisir un fichier », « Aucun fichier choisi »).
 navigateur:
-	@[ -x /usr/bin/chromium ] || { echo "Installation de chromium"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@{ [ -x /usr/bin/chromium ] && [ -f /usr/lib/chromium/locales/fr.pak ]; } || { echo "Installation de chromium"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium chromium-l10n >/dev/null; }
 
 # PostgreSQL de Debian : les tests du portail tournent aussi sur un cluster jetable (tools/postgresql-jetable).
 postgresql:

@@ -562,3 +562,25 @@ def test_sous_dossier_ni_fichier_non_reconnu(depot):
     assert "fichier non reconnu" not in texte and "fiche-projet" not in texte
     assert "sous-dossier(s) ignoré(s) : fiche" in texte
     assert resultat.to_json()["non_reconnus"] == [{"fichier": "fiche", "probleme": "sous-dossier ignoré"}]
+
+
+def test_convention_a_signer_sans_libelle_contradictoire(tmp_path):
+    """Before: the kit-idf-2023 slot read « Convention signée entre les structures parties au projet »
+    beside the status « à signer ». The name says what the piece is, « signature requise » what it needs,
+    the status what its file is."""
+    from dossier.model import charger_projet
+    from dossier.render.pieces import rendre_dossier
+
+    depot = tmp_path / "depot"
+    rendre_dossier(charger_projet(Path(__file__).resolve().parent.parent / "examples" / "outre-mer-8-essms.json"),
+                   depot, selection=["convention"])
+    resultat = verifier_dossier(depot, CNSA)
+    assert etat(resultat, "convention").statut == "a_signer"
+    piece = next(p for p in resultat.to_json()["pieces"] if p["slug"] == "convention")
+    assert piece["libelle"] == "Convention entre les structures parties au projet"
+    console = Console(record=True, width=250)
+    afficher_checklist(resultat, console)
+    ligne = next(l for l in console.export_text().splitlines() if "Convention" in l)
+    assert "Convention entre les structures parties au projet (signature requise)" in ligne and "à signer" in ligne
+    assert "signée" not in console.export_text()
+    assert CNSA.source.startswith("ARS Île-de-France, Kit ESMS numérique")  # the profile's source is kept

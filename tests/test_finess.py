@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import fabrique
 from dossier.cli import main
+from dossier.errors import DossierError
 from dossier import identifiers as ids
 from dossier.finess import Recherche, chemin_index, finess_ligne_valide, parcourir
 from extrait_finess import (CORSE, EHPAD, EJ_CALVADOS, EJ_MANCHE, FERME, HOPITAL, LIEU_DE_VIE, NOM_GUILLEMETS, REUNION,
@@ -197,3 +198,61 @@ def test_extrait_champ_trop_long_ou_guillemet_non_referme(tmp_path, capsys, lign
     erreur = capsys.readouterr().err
     assert "extrait FINESS" in erreur and " ligne " in erreur and "131 072" in erreur and "Error" not in erreur
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def _extrait_court_guillemet_ouvert(tmp_path):
+    """Three lines: the header, one good row, and a last row whose last field opens a quote never closed."""
+    chemin = tmp_path / "etalab-cs1100502-stock-20260512-0336.csv"
+    bonne = ecrire_extrait(tmp_path).read_text(encoding="utf-8").splitlines()[1]
+    chemin.write_text(f"finess;etalab;100;2026-05-12\n{bonne}\nstructureet;{HOPITAL};{EJ_CALVADOS};\"CH jamais refermé\n",
+                      encoding="utf-8")
+    return chemin
+
+
+def _erreur_guillemet(message, chemin, ligne):
+    assert f"extrait FINESS {chemin} ligne {ligne} : guillemet « \" » non refermé" in message, message
+    assert "Error" not in message and "Traceback" not in message
+
+
+def test_extrait_court_guillemet_non_referme_en_fin_de_fichier(tmp_path):
+    # Regression: Python's csv module, not strict, took the end of file as the end of the quoted field,
+    # so a short extract was read without error (only a long one hit the field size limit).
+    chemin = _extrait_court_guillemet_ouvert(tmp_path)
+    extrait, structures = parcourir(chemin)
+    with pytest.raises(DossierError) as e:
+        list(structures)
+    _erreur_guillemet(str(e.value), chemin, 3)
+    with pytest.raises(DossierError) as e:  # non-indexed lookup
+        Recherche(chemin, indexer=False).par_et([EHPAD])
+    _erreur_guillemet(str(e.value), chemin, 3)
+    for _ in range(2):  # indexed: the first use streams, the second builds the index
+        with pytest.raises(DossierError) as e:
+            Recherche(chemin).par_et([EHPAD])
+        _erreur_guillemet(str(e.value), chemin, 3)
+    assert not list(tmp_path.glob("*.tmp"))
+    assert _etat(chemin_index(chemin)) == "non"  # never a complete index of a broken extract
+
+
+def test_extrait_guillemet_non_referme_cli_court_et_long(tmp_path, capsys):
+    court = _extrait_court_guillemet_ouvert(tmp_path)
+    projet = _projet_minimal(tmp_path, [EHPAD])
+    for _ in range(3):  # streamed, then index built (refused), then again
+        assert main(["finess", "completer", "--extrait", str(court), "--projet", str(projet)]) == 2
+        _erreur_guillemet(capsys.readouterr().err, court, 3)
+    (tmp_path / "long").mkdir()
+    long_ = ecrire_extrait(tmp_path / "long")
+    with long_.open("a", encoding="utf-8") as f:
+        f.write("structureet;1;2;3\n" * 20_000 + f"structureet;{HOPITAL};{EJ_CALVADOS};\"jamais refermé\n")
+    derniere = len(long_.read_text(encoding="utf-8").splitlines())
+    assert main(["finess", "completer", "--extrait", str(long_), "--projet", str(projet)]) == 2
+    _erreur_guillemet(capsys.readouterr().err, long_, derniere)
+    assert "EHPAD Les Tilleuls" not in projet.read_text(encoding="utf-8")
+
+
+def test_extrait_guillemet_mal_place(tmp_path):
+    chemin = ecrire_extrait(tmp_path)
+    with chemin.open("a", encoding="utf-8") as f:
+        f.write(f"structureet;{HOPITAL};{EJ_CALVADOS};\"CH\" de Caen;\n")
+    with pytest.raises(DossierError) as e:
+        Recherche(chemin, indexer=False).par_et([EHPAD])
+    assert f"ligne {len(chemin.read_text(encoding='utf-8').splitlines())} : guillemet « \" » mal placé" in str(e.value)

@@ -260,3 +260,14 @@ def test_projet_invalide_champs_a_completer(tmp_path):
     assert (x.statut, x.valide, x.problemes, x.recevable) == ("invalide", False, 3, None)
     assert x.prochaine_action == "compléter 2 champs et corriger 1 problème (dossier validate)"
     assert x.porteur == "Association Les Tilleuls du Bocage" and x.nb_essms == 17 and x.erreur is None
+
+
+def test_date_fr_est_celle_de_francais():
+    """The portfolio's dates come from ``francais`` (it had its own copy of the short French date)."""
+    import datetime as dt
+
+    from dossier import francais
+    from dossier.portefeuille import analyse
+
+    assert analyse.date_fr is francais.date_courte
+    assert analyse.date_fr(dt.date(2024, 3, 1)) == "01/03/2024" and analyse.date_fr(None) == ""

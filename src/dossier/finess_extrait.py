@@ -186,16 +186,31 @@ def _valeurs(ligne: list[str]) -> tuple[str, ...] | None:
 
 def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
     """The extract's header, and an iterator over its raw ``structureet`` rows (once consumed,
-    ``extrait.sha256`` is the hash of the whole file). A CSV error is a French DossierError with its line."""
+    ``extrait.sha256`` is the hash of the whole file). A CSV error is a French DossierError naming the
+    line where its row starts.
+
+    The reader is strict: without it, Python's csv module takes the end of the file inside a quoted field
+    as the field's end, so a short extract whose last field opens a quote and never closes it was read
+    without error (a long one only failed on the field size limit)."""
     extrait = Extrait(Path(chemin))
     empreinte = _Empreinte(extrait.chemin.open("rb", buffering=0))
     flux = _texte(extrait.chemin, empreinte)
-    lecteur = csv.reader(flux, delimiter=";", quotechar='"')
+    lecteur = csv.reader(flux, delimiter=";", quotechar='"', strict=True)
+    debut = 1  # line where the row being read starts
 
     def erreur(e: csv.Error) -> DossierError:
-        raison = ("champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
-                  if "field larger" in str(e) else "ligne CSV illisible")
-        return DossierError(f"extrait FINESS {extrait.chemin} ligne {lecteur.line_num} : {raison}")
+        message = str(e)
+        if "field larger" in message:
+            raison = "champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
+        elif "unexpected end of data" in message:
+            fin = f", ligne {lecteur.line_num}" if lecteur.line_num != debut else ""
+            raison = f"guillemet « \" » non refermé avant la fin du fichier{fin}"
+        elif "expected after" in message:
+            raison = ("guillemet « \" » mal placé : un champ entre guillemets doit être suivi de « ; » "
+                      "(un guillemet dans un champ s'écrit doublé « \"\" »)")
+        else:
+            raison = "ligne CSV illisible"
+        return DossierError(f"extrait FINESS {extrait.chemin} ligne {debut} : {raison}")
 
     try:
         _entete(extrait, next(lecteur, []))
@@ -207,11 +222,14 @@ def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
         raise
 
     def lignes() -> Iterator[list[str]]:
+        nonlocal debut
         with flux:
             try:
+                debut = lecteur.line_num + 1
                 for ligne in lecteur:
                     if ligne and ligne[0] == SECTION_ET:
                         yield ligne
+                    debut = lecteur.line_num + 1
             except csv.Error as e:
                 raise erreur(e) from None
             extrait.sha256 = empreinte.somme.hexdigest()

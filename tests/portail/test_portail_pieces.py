@@ -183,3 +183,23 @@ def test_serve_applique_la_duree_de_conservation(projet_porteur, comptes, monkey
     serveur.purger_conservation(messages.append)
     assert not Projet.objects.exists()
     assert messages and "1 projet(s)" in messages[0], messages
+
+
+def test_convention_a_signer_meme_libelle_que_la_checklist(projet_porteur, comptes, client_de,
+                                                          django_capture_on_commit_callbacks, donnees_exemple):
+    """Before: « Convention signée entre les structures parties au projet (signée) » beside « à signer ».
+    The « Pièces du porteur » section shows the checklist's wording: the name, « (signature requise) »,
+    and the status of the file."""
+    import re
+
+    from dossier.checklist import MENTION_SIGNATURE
+
+    c = client_de(comptes["porteur"])
+    donnees_exemple["depot"]["profil"] = "kit-idf-2023"
+    assert c.post(f"/projets/{projet_porteur.pk}/versions/", {"fichier": envoi_json(donnees_exemple)}).status_code == 302
+    _generer(c, projet_porteur, django_capture_on_commit_callbacks)
+    page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", texte(c.get(f"/projets/{projet_porteur.pk}/"))))
+    attendu = f"Convention entre les structures parties au projet ({MENTION_SIGNATURE})"
+    assert f"{attendu} à signer" in page, page  # the slot: name, then its state
+    assert f"{attendu} : à signer" in page  # the checklist below it
+    assert "signée entre" not in page and "(signée)" not in page

@@ -18,11 +18,13 @@ from .noms import normaliser_nom, reconnaitre
 from .parcours import verifier_dossier
 from .resultats import (
     A_SIGNER, ALERTE, ERREUR, EXTENSIONS_ACCEPTEES, EXTENSIONS_MODIFIABLES, INDETERMINE, INVALIDE, MANQUANT,
-    NON_REQUIS, PRESENT, SOUS_DOSSIER, Constat, EtatPiece, NonReconnu, ResultatChecklist)
+    MENTION_SIGNATURE, NON_REQUIS, PRESENT, SOUS_DOSSIER, Constat, EtatPiece, NonReconnu, ResultatChecklist,
+    libelle_affiche)
 
 __all__ = [
     "A_SIGNER", "ALERTE", "ERREUR", "EXTENSIONS_ACCEPTEES", "EXTENSIONS_MODIFIABLES", "INDETERMINE", "INVALIDE",
-    "MANQUANT", "MARQUEURS", "NON_REQUIS", "PRESENT", "SOUS_DOSSIER", "Constat", "ControleFichier", "EtatPiece",
-    "NonReconnu", "ResultatChecklist", "afficher_checklist", "controler_fichier", "normaliser_nom",
-    "normaliser_texte", "reconnaitre", "resume_checklist", "textes_du_projet", "verifier_dossier",
+    "MANQUANT", "MARQUEURS", "MENTION_SIGNATURE", "NON_REQUIS", "PRESENT", "SOUS_DOSSIER", "Constat",
+    "ControleFichier", "EtatPiece", "NonReconnu", "ResultatChecklist", "afficher_checklist", "controler_fichier",
+    "libelle_affiche", "normaliser_nom", "normaliser_texte", "reconnaitre", "resume_checklist", "textes_du_projet",
+    "verifier_dossier",
 ]

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from .resultats import (
     A_SIGNER, ALERTE, ERREUR, INDETERMINE, INVALIDE, MANQUANT, NON_REQUIS, PRESENT, SOUS_DOSSIER, EtatPiece,
-    ResultatChecklist)
+    ResultatChecklist, libelle_affiche)
 
 _STATUTS_AFFICHES = {
     PRESENT: ("présente", "green"), MANQUANT: ("manquante", "bold red"), INVALIDE: ("invalide", "bold red"),
@@ -29,7 +29,7 @@ def afficher_checklist(resultat: ResultatChecklist, console) -> None:
     for etat in resultat.pieces:
         libelle, style = _STATUTS_AFFICHES[etat.statut]
         fichiers = "\n".join(escape(resultat.nom_fichier(f)) for f in etat.fichiers) or "—"
-        table.add_row(f"{etat.piece.numero:02d}", escape(etat.piece.libelle), f"[{style}]{libelle}[/]",
+        table.add_row(f"{etat.piece.numero:02d}", escape(libelle_affiche(etat.piece)), f"[{style}]{libelle}[/]",
                       fichiers, _detail(etat))
     console.print(table)
     sous_dossiers = [n.fichier for n in resultat.non_reconnus if n.probleme == SOUS_DOSSIER]

@@ -18,6 +18,16 @@ PRESENT, MANQUANT, INVALIDE, NON_REQUIS, INDETERMINE = (
     "present", "manquant", "invalide", "non_requis", "indetermine")
 A_SIGNER = "a_signer"  # a piece to sign whose only file(s) are the ones ``render`` made, unchanged
 SOUS_DOSSIER = "sous-dossier ignoré"  # the « problème » of a folder found among the pieces
+#: Said beside the name of a piece to sign, whatever its status: the name says what the piece is, this what
+#: it needs, the status what its file is (« à signer », « présente »). Same words in the portal's
+#: « Pièces du porteur » (portail/templates/portail/sections/pieces_porteur.html).
+MENTION_SIGNATURE = "signature requise"
+
+
+def libelle_affiche(piece: Piece) -> str:
+    """The piece's name as shown to a porteur or a reviewer: with « (signature requise) » for a piece to sign."""
+    return f"{piece.libelle} ({MENTION_SIGNATURE})" if piece.signee else piece.libelle
+
 
 @dataclass(frozen=True)
 class Constat:

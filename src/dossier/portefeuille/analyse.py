@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..campaigns import Campagne, charger_campagne
 from ..errors import DossierError, MontantsInconnus, ProjetInvalide
+from ..francais import date_courte
 from ..model import Projet
 from ..rules import ALERTE, ERREUR, determiner_guichet, verifier_recevabilite
 from .decouverte import EntreeProjet
@@ -70,8 +71,8 @@ class LignePortefeuille:
         return self.statut in BLOQUANTS
 
 
-def date_fr(date: dt.date | None) -> str:
-    return date.strftime("%d/%m/%Y") if date else ""
+#: ``01/03/2024``: the French short date of ``francais`` (the name kept for ``classeur`` and the CLI).
+date_fr = date_courte
 
 
 def _pluriel(n: int, singulier: str, pluriel: str) -> str:
