@@ -66,3 +66,22 @@ def test_longue_liste_tableau_borne_et_resume_complet(tmp_path, capsys):
     assert "1000 à ajouter, 1 à modifier" in sortie and f"… {1_001 - LIGNES_AFFICHEES} autre(s) ligne(s)" in sortie
     assert sortie.count("ajouter ") + sortie.count("modifier ") <= LIGNES_AFFICHEES + 1
     assert sortie.index("Renommé") < sortie.index("R0 ")
+
+
+def test_csv_guillemet_non_referme_en_fin_de_liste_refuse(tmp_path, capsys):
+    """A short list whose last field opens a quote and never closes it was read without error (the csv
+    module ends the field at the end of the file): it is refused, naming the file and the line, and the
+    project is not written."""
+    projet, d = _projet(tmp_path)
+    ej = d["organismes"][0]["finess_ej"]
+    liste = tmp_path / "liste.csv"
+    liste.write_text("N° FINESS géographique;Nom de l'établissement;Catégorie;N° FINESS EJ\n"
+                     f"{fabrique.finess('01', 2_001)};\"Résidence des Prés;500;{ej}\n", "utf-8")
+    assert main(["essms", "import", str(liste), "--projet", str(projet), "--ecrire"]) == 2
+    erreur = capsys.readouterr().err
+    assert "liste.csv ligne 2 : guillemet « \" » non refermé avant la fin du fichier" in " ".join(erreur.split())
+    assert json.loads(projet.read_text("utf-8")) == d
+    liste.write_text("N° FINESS géographique;Nom de l'établissement;Catégorie;N° FINESS EJ\n"
+                     f"{fabrique.finess('01', 2_001)};\"Résidence\" des Prés;500;{ej}\n", "utf-8")
+    assert main(["essms", "import", str(liste), "--projet", str(projet)]) == 2
+    assert "guillemet « \" » mal placé" in " ".join(capsys.readouterr().err.split())

@@ -241,7 +241,9 @@ def flux_csv(chemin: Path, quoi: str, lignes_max: int = LIGNES_MAX, colonnes_max
         raise DossierError(f"{quoi} {chemin} : première ligne (en-têtes) de plus de {_separe(LONGUEUR_MAX_ENTETE)} "
                            "caractères : ce n'est pas une liste lisible")
     separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
+    # strict: without it, the end of the file inside a quoted field would end the field silently (the
+    # rest of the list swallowed into one cell, without error)
+    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur, strict=True)
     try:
         for ligne in lecteur:
             if lecteur.line_num > lignes_max + 1 and lecteur.line_num > 1:
@@ -250,9 +252,19 @@ def flux_csv(chemin: Path, quoi: str, lignes_max: int = LIGNES_MAX, colonnes_max
                 continue
             yield ligne[:colonnes_max]
     except csv.Error as e:
-        raison = ("champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
-                  if "field larger" in str(e) else "ligne CSV illisible (guillemets mal placés ?)")
-        raise DossierError(f"{quoi} {chemin} ligne {lecteur.line_num} : {raison}") from None
+        raise DossierError(f"{quoi} {chemin} ligne {lecteur.line_num} : {raison_csv(str(e), separateur)}") from None
+
+
+def raison_csv(message: str, separateur: str) -> str:
+    """The French reason of a strict csv reader's error."""
+    if "field larger" in message:
+        return "champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
+    if "unexpected end of data" in message:
+        return "guillemet « \" » non refermé avant la fin du fichier"
+    if "expected after" in message:
+        return (f"guillemet « \" » mal placé : un champ entre guillemets doit être suivi de « {separateur} » "
+                "(un guillemet dans un champ s'écrit doublé « \"\" »)")
+    return "ligne CSV illisible (guillemets mal placés ?)"
 
 
 def lignes_csv(chemin: Path, quoi: str) -> list[list[str]]:
