@@ -9,7 +9,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import docx
 import pytest
 from pypdf import PdfReader
 
@@ -18,20 +17,10 @@ from dossier.errors import LibreOfficeIndisponible
 from dossier.fiche import charger_projet_ou_fiche
 from dossier.render.conversions import GroupeConvertisseurs, instances_par_defaut
 from dossier.render.pieces import rendre_dossier
+from test_convertisseur import _docx, _texte
 
 pytestmark = pytest.mark.skipif(subprocess.run(["which", "soffice"], capture_output=True).returncode != 0,
                                 reason="LibreOffice (soffice) introuvable")
-
-
-def _docx(chemin: Path, texte: str) -> Path:
-    d = docx.Document()
-    d.add_paragraph(texte)
-    d.save(chemin)
-    return chemin
-
-
-def _texte(pdf: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
 def test_nombre_d_instances(monkeypatch):
