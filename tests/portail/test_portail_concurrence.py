@@ -27,12 +27,12 @@ def test_serveur_http_en_processus_qui_ne_prennent_que_ce_qu_ils_servent(monkeyp
     commande = serveur.commande_http("127.0.0.1", 8000)
     options = _options(commande)
     assert int(options["--workers"]) == min(2 * (os.cpu_count() or 1) + 1, 17)
-    assert options["--threads"] == "2"
-    assert options["--worker-connections"] == "3"
+    assert options["--threads"] == "1"
+    assert options["--worker-connections"] == "2"
     # gunicorn itself reads this command line and the hooks module
     monkeypatch.setattr(sys, "argv", ["gunicorn", *commande[3:]])
     application = WSGIApplication("%(prog)s [OPTIONS] [APP_MODULE]")
-    assert application.cfg.worker_connections == 3 and application.cfg.threads == 2
+    assert application.cfg.worker_connections == 2 and application.cfg.threads == 1
     assert application.cfg.post_worker_init is http_gunicorn.post_worker_init
 
 
