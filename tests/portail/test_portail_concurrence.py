@@ -19,14 +19,14 @@ def _options(commande: list[str]) -> dict[str, str]:
 
 
 def test_serveur_http_en_processus_qui_ne_prennent_que_ce_qu_ils_servent(monkeypatch):
-    """Failed before: 3 processes of 4 threads taking up to 1 000 connections each (uneven spread)."""
+    """Failed before: processes of 4 threads taking up to 1 000 connections each (uneven spread)."""
     from gunicorn.app.wsgiapp import WSGIApplication
 
     from dossier.portail import http_gunicorn, serveur
 
     commande = serveur.commande_http("127.0.0.1", 8000)
     options = _options(commande)
-    assert int(options["--workers"]) == min(2 * (os.cpu_count() or 1) + 1, 17)
+    assert int(options["--workers"]) == min((os.cpu_count() or 1) + 1, 17)
     assert options["--threads"] == "1"
     assert options["--worker-connections"] == "2"
     # gunicorn itself reads this command line and the hooks module
