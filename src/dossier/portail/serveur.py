@@ -28,8 +28,23 @@ from .donnees import MODULE_REGLAGES, VARIABLE
 ATTENTE_DEMARRAGE = 30.0  # seconds for gunicorn to listen
 ATTENTE_ARRET = 0.4  # the command line's supervisor (interruption.superviser) kills everything after 1 s
 PAUSE_MAXIMALE = 30.0
-PROCESSUS_HTTP = (os.cpu_count() or 1) + 1  # one per core, plus one for requests waiting on the disk (fsync)
-THREADS = 4  # per process: uploads wait on the network and the disk as much as on the CPU
+#: gunicorn's processes: one per core plus one (for a process waiting on the disk or the database), at
+#: most 17 (about 100 Mo each), of ONE thread each. Reading and checking a fiche is Python work that
+#: holds the GIL: threads of one process take turns on one core, so the cores are used through
+#: processes. With 3 processes of 4 threads, 20 porteurs uploading at once were spread unevenly (a
+#: process took 8 uploads while another had 5), and an upload holding SQLite's write lock waited for the
+#: GIL of its process's other threads while the other uploads waited for that lock: p95 was 1.3 to 1.5
+#: times the CPU floor (their CPU time / the cores), now 1.0. Measured on 2 cores (20 uploads at once,
+#: 10 to 20 runs of each layout), one thread used 2 to 11 % less CPU per upload than two, and 3
+#: processes about 5 % less than 5. A slow client (a large upload over a poor link) holds a process:
+#: behind the reverse proxy the README describes, which receives the whole request before passing it
+#: on, none does.
+PROCESSUS_HTTP = min((os.cpu_count() or 1) + 1, 17)
+THREADS = 1
+#: A process takes a new connection only when its thread is free (plus one kept-alive connection): the
+#: others wait in the kernel's queue for the first free process, instead of piling up in a busy one
+#: (gunicorn's default is 1 000 connections per process).
+CONNEXIONS_PAR_PROCESSUS = THREADS + 1
 
 
 @dataclass
@@ -70,6 +85,7 @@ def commande_http(hote: str, port: int) -> list[str]:
     return [sys.executable, "-m", "gunicorn", "dossier.portail.wsgi:application",
             "--bind", f"[{hote}]:{port}" if ":" in hote else f"{hote}:{port}",
             "--workers", str(PROCESSUS_HTTP), "--worker-class", "gthread", "--threads", str(THREADS),
+            "--worker-connections", str(CONNEXIONS_PAR_PROCESSUS), "--config", "python:dossier.portail.http_gunicorn",
             "--graceful-timeout", "1", "--timeout", "300", "--log-level", "warning",
             "--error-logfile", "-", "--access-logfile", "-",
             "--access-logformat", '%(h)s "%(r)s" %(s)s %(b)s %(M)sms']
