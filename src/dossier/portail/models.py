@@ -78,7 +78,7 @@ class Version(Immuable):
     contenu = models.JSONField("données du projet", null=True)
     problemes = models.JSONField(default=list)
     cellules = models.JSONField(default=dict)  # fiche: field left to fill -> "Feuille!B5"
-    resume = models.JSONField(default=dict)  # valid version: {"recevable": bool, "echeance": "AAAA-MM-JJ"|None}
+    resume = models.JSONField(default=dict)  # no longer filled (the pages compute the état); kept for older rows
     origine = models.CharField(max_length=200, blank=True)  # e.g. « complété depuis FINESS (extrait …) »
 
     class Meta:
