@@ -19,7 +19,7 @@ from pathlib import Path
 
 from . import identifiers as ids
 from .errors import DossierError, raison_systeme
-from .lecture import TAILLE_MAX_EXTRAIT, LectureRefusee, ouvrir
+from .lecture import TAILLE_MAX_EXTRAIT, LectureRefusee, ouvrir, raison_csv
 
 SECTION_ET = "structureet"
 #: Overseas département codes of the extract -> INSEE code and ARS région (None: no ARS région).
@@ -199,17 +199,8 @@ def _lignes(chemin: Path) -> tuple[Extrait, Iterator[list[str]]]:
     debut = 1  # line where the row being read starts
 
     def erreur(e: csv.Error) -> DossierError:
-        message = str(e)
-        if "field larger" in message:
-            raison = "champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
-        elif "unexpected end of data" in message:
-            fin = f", ligne {lecteur.line_num}" if lecteur.line_num != debut else ""
-            raison = f"guillemet « \" » non refermé avant la fin du fichier{fin}"
-        elif "expected after" in message:
-            raison = ("guillemet « \" » mal placé : un champ entre guillemets doit être suivi de « ; » "
-                      "(un guillemet dans un champ s'écrit doublé « \"\" »)")
-        else:
-            raison = "ligne CSV illisible"
+        fin = f", ligne {lecteur.line_num}" if lecteur.line_num != debut else ""
+        raison = raison_csv(str(e), ";", fin=fin, illisible="ligne CSV illisible")
         return DossierError(f"extrait FINESS {extrait.chemin} ligne {debut} : {raison}")
 
     try:

@@ -255,16 +255,18 @@ def flux_csv(chemin: Path, quoi: str, lignes_max: int = LIGNES_MAX, colonnes_max
         raise DossierError(f"{quoi} {chemin} ligne {lecteur.line_num} : {raison_csv(str(e), separateur)}") from None
 
 
-def raison_csv(message: str, separateur: str) -> str:
-    """The French reason of a strict csv reader's error."""
+def raison_csv(message: str, separateur: str, *, fin: str = "",
+               illisible: str = "ligne CSV illisible (guillemets mal placés ?)") -> str:
+    """The French reason of a strict csv reader's error ``message``; ``fin`` follows the reason of a quote
+    left open at the end of the file, ``illisible`` is the reason of any other error."""
     if "field larger" in message:
         return "champ de plus de 131 072 caractères ou guillemet « \" » non refermé"
     if "unexpected end of data" in message:
-        return "guillemet « \" » non refermé avant la fin du fichier"
+        return f"guillemet « \" » non refermé avant la fin du fichier{fin}"
     if "expected after" in message:
         return (f"guillemet « \" » mal placé : un champ entre guillemets doit être suivi de « {separateur} » "
                 "(un guillemet dans un champ s'écrit doublé « \"\" »)")
-    return "ligne CSV illisible (guillemets mal placés ?)"
+    return illisible
 
 
 def lignes_csv(chemin: Path, quoi: str) -> list[list[str]]:
