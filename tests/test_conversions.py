@@ -10,14 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 import fabrique
 from dossier.errors import LibreOfficeIndisponible
 from dossier.fiche import charger_projet_ou_fiche
 from dossier.render.conversions import GroupeConvertisseurs, instances_par_defaut
 from dossier.render.pieces import rendre_dossier
-from test_convertisseur import _docx, _texte
+from test_convertisseur import _docx, _texte, assert_memes_pdf
 
 pytestmark = pytest.mark.skipif(subprocess.run(["which", "soffice"], capture_output=True).returncode != 0,
                                 reason="LibreOffice (soffice) introuvable")
@@ -89,12 +88,7 @@ def test_rendu_avec_groupe_memes_pdf_que_a_froid(tmp_path):
     etapes: list[str] = []
     with GroupeConvertisseurs(2) as groupe:
         rendre_dossier(projet, tmp_path / "chaud", pdf=True, convertisseur=groupe, progression=etapes.append)
-    froids = sorted(p.name for p in (tmp_path / "froid").glob("*.pdf"))
-    assert froids == sorted(p.name for p in (tmp_path / "chaud").glob("*.pdf")) and len(froids) >= 10
-    for nom in froids:
-        a, b = PdfReader(tmp_path / "froid" / nom), PdfReader(tmp_path / "chaud" / nom)
-        assert len(a.pages) == len(b.pages), nom
-        assert _texte(tmp_path / "froid" / nom) == _texte(tmp_path / "chaud" / nom), nom
+    froids = assert_memes_pdf(tmp_path / "froid", tmp_path / "chaud")
     assert etapes[-1] == "conversion PDF (LibreOffice)" and len(etapes) == len(froids) + 1
     assert not list((tmp_path / "chaud").glob(".rendu-*"))  # no working folder left
 

@@ -35,6 +35,16 @@ def _texte(pdf: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
+def assert_memes_pdf(froid: Path, chaud: Path) -> list[str]:
+    """The same PDFs in both folders (names, page counts, text), at least ten; their names."""
+    froids = sorted(p.name for p in froid.glob("*.pdf"))
+    assert froids == sorted(p.name for p in chaud.glob("*.pdf")) and len(froids) >= 10
+    for nom in froids:
+        assert len(PdfReader(froid / nom).pages) == len(PdfReader(chaud / nom).pages), nom
+        assert _texte(froid / nom) == _texte(chaud / nom), nom
+    return froids
+
+
 def _vivant(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -118,12 +128,7 @@ def test_memes_pdf_que_la_conversion_a_froid(tmp_path):
         rendre_dossier(projet, tmp_path / "chaud", pdf=True, convertisseur=c)
     finally:
         arreter_partage()
-    froids = sorted(p.name for p in (tmp_path / "froid").glob("*.pdf"))
-    assert froids == sorted(p.name for p in (tmp_path / "chaud").glob("*.pdf")) and len(froids) >= 10
-    for nom in froids:
-        a, b = PdfReader(tmp_path / "froid" / nom), PdfReader(tmp_path / "chaud" / nom)
-        assert len(a.pages) == len(b.pages), nom
-        assert _texte(tmp_path / "froid" / nom) == _texte(tmp_path / "chaud" / nom), nom
+    assert_memes_pdf(tmp_path / "froid", tmp_path / "chaud")
 
 
 @pytest.mark.slow

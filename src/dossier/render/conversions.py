@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 import queue
 import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
 
 from .convertisseur import Convertisseur, convertir_vers
@@ -92,10 +94,6 @@ class GroupeConvertisseurs:
         self.nombre, self.instances = etat["nombre"], etat["instances"]
         self._preparer()
 
-    @property
-    def delai(self) -> float:
-        return self.instances[0].delai
-
     # -- life cycle ---------------------------------------------------------------------------
     def actif(self) -> bool:
         return all(instance.actif() for instance in self.instances)
@@ -136,12 +134,18 @@ class GroupeConvertisseurs:
         return [instance.etat() for instance in self.instances]
 
     # -- conversions --------------------------------------------------------------------------
-    def _convertir_vers(self, fichier: Path, dossier: Path) -> Path:
+    @contextmanager
+    def _instance_libre(self) -> Iterator[Convertisseur]:
+        """The first free instance, given back when done (round robin: each goes to the end of the queue)."""
         instance = self._libres.get()
         try:
-            return convertir_vers(instance, fichier, dossier)
+            yield instance
         finally:
             self._libres.put(instance)
+
+    def _convertir_vers(self, fichier: Path, dossier: Path) -> Path:
+        with self._instance_libre() as instance:
+            return convertir_vers(instance, fichier, dossier)
 
     def soumettre(self, fichier: Path, dossier: Path) -> Future:
         """Start converting ``fichier`` into ``dossier`` in the background; the future gives the PDF."""
@@ -151,11 +155,8 @@ class GroupeConvertisseurs:
             return self._executeur.submit(self._convertir_vers, Path(fichier), Path(dossier))
 
     def convertir(self, entree: Path, sortie: Path) -> None:
-        instance = self._libres.get()
-        try:
+        with self._instance_libre() as instance:
             instance.convertir(entree, sortie)
-        finally:
-            self._libres.put(instance)
 
     def lot(self, dossier: Path) -> Lot:
         return Lot(self, dossier)
