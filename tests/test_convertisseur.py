@@ -16,7 +16,7 @@ from pypdf import PdfReader
 import fabrique
 from dossier.errors import LibreOfficeIndisponible
 from dossier.fiche import charger_projet_ou_fiche
-from dossier.render.convertisseur import Convertisseur, convertisseur_partage, arreter_partage
+from dossier.render.convertisseur import Convertisseur
 from dossier.render.pdf import convertir_en_pdf
 from dossier.render.pieces import rendre_dossier
 
@@ -122,12 +122,8 @@ def test_copie_dans_un_autre_processus_est_cliente(tmp_path):
 def test_memes_pdf_que_la_conversion_a_froid(tmp_path):
     projet = charger_projet_ou_fiche(fabrique.EXEMPLE)
     rendre_dossier(projet, tmp_path / "froid", pdf=True)
-    c = convertisseur_partage()
-    assert convertisseur_partage() is c
-    try:
+    with Convertisseur() as c:  # one instance: the batch path of rendre_dossier (the group pipelines)
         rendre_dossier(projet, tmp_path / "chaud", pdf=True, convertisseur=c)
-    finally:
-        arreter_partage()
     assert_memes_pdf(tmp_path / "froid", tmp_path / "chaud")
 
 

@@ -228,22 +228,3 @@ def _json(ligne: bytes) -> dict:
     except ValueError:
         return {"ok": False, "erreur": "réponse illisible du pont UNO"}
     return donnees if isinstance(donnees, dict) else {"ok": False, "erreur": "réponse illisible du pont UNO"}
-
-
-_PARTAGE: Convertisseur | None = None
-_VERROU_PARTAGE = threading.Lock()
-
-
-def convertisseur_partage() -> Convertisseur:
-    """The process-wide warm converter (created on first call, LibreOffice started on first conversion)."""
-    global _PARTAGE
-    with _VERROU_PARTAGE:
-        if _PARTAGE is None or not _PARTAGE.proprietaire:
-            _PARTAGE = Convertisseur()
-        return _PARTAGE
-
-
-def arreter_partage() -> None:
-    """Stop the process-wide converter, if any (it restarts on the next conversion)."""
-    if _PARTAGE is not None:
-        _PARTAGE.arreter()
